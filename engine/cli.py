@@ -1,0 +1,73 @@
+"""`quizapp engine ...`: every probe as a command, plus training.
+
+Probe commands are built from the registry: `next_token` becomes
+`next-token`, its argument `top_k` becomes `--top-k`. `--json` prints the
+probe's result exactly; without it, a rich table.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from engine.registry import ProbeError, all_probes
+
+COMMANDS_WITHOUT_PROBE = {"list"}
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def build_parser(prog: str = "quizapp engine") -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description="Run the engine's computations (probes) and training.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    sub.add_parser("list", help="list the probes and their arguments")
+    for probe in all_probes().values():
+        p = sub.add_parser(probe.name.replace("_", "-"), help=probe.summary, description=probe.summary)
+        for arg in probe.args:
+            # Values stay strings here; the registry coerces and checks them, so the
+            # command line, packs and labs share one set of rules and messages.
+            help_text = arg.help + ("" if arg.required else f" (default: {arg.default})")
+            p.add_argument(_flag(arg.name), dest=arg.name, required=arg.required, help=help_text,
+                           metavar=arg.kind.upper(), default=argparse.SUPPRESS)
+        p.add_argument("--json", action="store_true", help="print the result as JSON")
+        p.set_defaults(probe=probe)
+    _add_train(sub)
+    return parser
+
+
+def _add_train(sub) -> None:
+    try:
+        from engine.train_cli import add_parser  # the training stages register their own flags
+    except ImportError:
+        return
+    add_parser(sub)
+
+
+def main(argv: list[str] | None = None, prog: str = "quizapp engine") -> int:
+    parser = build_parser(prog)
+    ns = parser.parse_args(argv)
+    if ns.command == "list":
+        for probe in all_probes().values():
+            args = " ".join(f"{_flag(a.name)} {a.kind.upper()}" if a.required else f"[{_flag(a.name)} {a.kind.upper()}]"
+                            for a in probe.args)
+            print(f"{probe.name.replace('_', '-'):<20} {args}\n{'':<20} {probe.summary}")
+        return 0
+    if hasattr(ns, "run"):
+        return ns.run(ns)
+    probe = ns.probe
+    args = {a.name: getattr(ns, a.name) for a in probe.args if hasattr(ns, a.name)}
+    try:
+        result = probe.run(args)
+    except ProbeError as exc:
+        print(f"quizapp engine {ns.command}: error: {exc}", file=sys.stderr)
+        return 1
+    if ns.json:
+        json.dump(result, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        from engine.render import print_result
+        print_result(probe, result)
+    return 0

@@ -1,0 +1,125 @@
+"""The catalogue of probes: names, argument specs and where each function lives.
+
+Only data here: the functions are imported when a probe runs, so listing
+probes (the validator does) never imports torch.
+"""
+from engine.registry import Arg, Probe, register
+
+register(Probe(
+    name="softmax",
+    summary="Softmax of a list of scores at a temperature: the probabilities they turn into.",
+    function="engine.softmax:softmax_probe",
+    args=(
+        Arg("scores", "floats", "the scores (logits), comma-separated on the command line"),
+        Arg("temperature", "float", "divides the scores before the softmax; lower is sharper", default=1.0, min=1e-6),
+    ),
+))
+
+# --- the small transformer (tokenizer, embeddings, positions, attention, policy) ---
+
+CHECKPOINTS = ("pretrain", "sft", "rlhf")
+
+register(Probe(
+    name="tokenize",
+    summary="Split a text into tokens and ids with the character-level or the BPE tokenizer.",
+    function="engine.inspect:tokenize",
+    args=(
+        Arg("text", "str", "the text to tokenize"),
+        Arg("tokenizer", "str", "which tokenizer", default="char", choices=("char", "bpe")),
+    ),
+))
+register(Probe(
+    name="embedding",
+    summary="Each token's embedding vector and its nearest tokens by cosine similarity.",
+    function="engine.inspect:embedding",
+    args=(
+        Arg("text", "str", "the text whose tokens to look up"),
+        Arg("top_k", "int", "how many nearest tokens to list per token", default=5, min=1, max=50),
+    ),
+))
+register(Probe(
+    name="positional_encoding",
+    summary="The sinusoidal positional encoding matrix and the dot-product similarity between positions.",
+    function="engine.positional:positional_encoding_probe",
+    args=(
+        Arg("length", "int", "number of positions", default=16, min=1, max=512),
+        Arg("d_model", "int", "width of each encoding (even)", default=16, min=2, max=512),
+    ),
+))
+register(Probe(
+    name="attention",
+    summary="q, k, every q·k, the √d_k scaling, the causal mask and the softmax weights of one head.",
+    function="engine.inspect:attention",
+    args=(
+        Arg("text", "str", "the sentence to run through the model"),
+        Arg("layer", "int", "layer index, from 0", default=0, min=0),
+        Arg("head", "int", "head index, from 0", default=0, min=0),
+        Arg("checkpoint", "str", "which trained model", default="pretrain", choices=CHECKPOINTS),
+    ),
+))
+register(Probe(
+    name="next_token",
+    summary="π_θ(·|s): the model's most likely next tokens after a text, with their probabilities.",
+    function="engine.inspect:next_token",
+    args=(
+        Arg("text", "str", "the context s"),
+        Arg("top_k", "int", "how many tokens to list", default=10, min=1, max=200),
+        Arg("temperature", "float", "divides the logits before the softmax", default=1.0, min=1e-3, max=100),
+        Arg("checkpoint", "str", "which trained model is the policy", default="pretrain", choices=CHECKPOINTS),
+    ),
+))
+
+# --- PPO and RLHF ---
+
+register(Probe(
+    name="ppo_clip",
+    summary="The clipped surrogate min(r·Â, clip(r, 1−ε, 1+ε)·Â) and its curve over r (PPO paper, Fig. 1).",
+    function="engine.ppo:ppo_clip_probe",
+    args=(
+        Arg("ratio", "float", "r_t(θ) = π_θ(a_t|s_t) / π_θold(a_t|s_t)", min=0.0),
+        Arg("advantage", "float", "the advantage estimate Â_t"),
+        Arg("epsilon", "float", "the clip range ε", default=0.2, min=0.0, max=1.0),
+    ),
+))
+register(Probe(
+    name="gae",
+    summary="Generalised advantage estimation: TD errors δ_t, advantages Â_t and returns.",
+    function="engine.ppo:gae_probe",
+    args=(
+        Arg("rewards", "floats", "reward r_t per step"),
+        Arg("values", "floats", "value estimate V(s_t) per step"),
+        Arg("gamma", "float", "discount γ", default=0.99, min=0.0, max=1.0),
+        Arg("lam", "float", "GAE λ", default=0.95, min=0.0, max=1.0),
+        Arg("dones", "ints", "1 where the episode ends after that step (default: only after the last)", default=None),
+    ),
+))
+register(Probe(
+    name="kl",
+    summary="Exact KL between two checkpoints' next-token distributions, and the k1/k2/k3 sample estimates.",
+    function="engine.rlhf_probes:kl_probe",
+    args=(
+        Arg("text", "str", "the context s"),
+        Arg("checkpoint_a", "str", "the first policy (the KL is KL[a ‖ b])", default="sft", choices=CHECKPOINTS),
+        Arg("checkpoint_b", "str", "the second policy", default="rlhf", choices=CHECKPOINTS),
+        Arg("samples", "int", "tokens sampled from a for the estimators", default=1000, min=1, max=100000),
+        Arg("seed", "int", "random seed", default=0),
+    ),
+))
+register(Probe(
+    name="ppo_step",
+    summary="One real PPO update of the bundled RLHF policy, token by token: π_θold, π_θ, ratio, Â, reward, KL.",
+    function="engine.rlhf_probes:ppo_step",
+    args=(
+        Arg("prompt", "str", "the prompt the policy answers"),
+        Arg("seed", "int", "random seed (the same seed gives the same numbers)", default=0),
+    ),
+))
+register(Probe(
+    name="compare_stages",
+    summary="The same prompt answered by the pretrained, SFT and RLHF models, with reward-model scores.",
+    function="engine.rlhf_probes:compare_stages",
+    args=(
+        Arg("prompt", "str", "the prompt"),
+        Arg("seed", "int", "random seed", default=0),
+    ),
+))

@@ -1,0 +1,178 @@
+"""The probe registry: one named, typed entry per engine computation.
+
+A probe is a function that takes plain arguments and returns plain,
+JSON-serialisable data. Packs name probes in `live:` blocks, the labs render
+their results and `quizapp engine NAME` prints them. Listing the registry and
+checking arguments import nothing heavy: a probe's module is imported only
+when the probe runs.
+"""
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+
+class ProbeError(Exception):
+    """A problem the caller can fix (bad argument, empty text, missing weights)."""
+
+
+REQUIRED: Any = object()
+
+# Argument kinds and the Python values they accept.
+KINDS = ("str", "int", "float", "bool", "floats", "ints")
+
+
+@dataclass(frozen=True)
+class Arg:
+    name: str
+    kind: str
+    help: str
+    default: Any = REQUIRED
+    choices: tuple = ()
+    min: float | None = None
+    max: float | None = None
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+    def coerce(self, value: Any) -> Any:
+        """Return the value as this argument's kind, or raise ProbeError saying why not."""
+        v = _coerce(self.kind, value, self.name)
+        for item in v if isinstance(v, list) else [v]:
+            if self.choices and item not in self.choices:
+                raise ProbeError(f"{self.name} must be one of {', '.join(map(str, self.choices))}, not {item!r}")
+            if self.min is not None and isinstance(item, (int, float)) and item < self.min:
+                raise ProbeError(f"{self.name} must be at least {self.min}, not {item}")
+            if self.max is not None and isinstance(item, (int, float)) and item > self.max:
+                raise ProbeError(f"{self.name} must be at most {self.max}, not {item}")
+        return v
+
+
+def _coerce(kind: str, value: Any, name: str) -> Any:
+    if kind == "str":
+        if not isinstance(value, str):
+            raise ProbeError(f"{name} must be text, not {type(value).__name__}")
+        return value
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false", "1", "0", "yes", "no"):
+            return value.lower() in ("true", "1", "yes")
+        raise ProbeError(f"{name} must be true or false, not {value!r}")
+    if kind in ("int", "float"):
+        return _number(kind, value, name)
+    if kind in ("floats", "ints"):
+        if isinstance(value, str):
+            value = [part for part in value.replace(" ", "").split(",") if part != ""]
+        if not isinstance(value, (list, tuple)):
+            raise ProbeError(f"{name} must be a list of numbers")
+        return [_number(kind[:-1], item, name) for item in value]
+    raise ValueError(f"unknown argument kind {kind!r}")
+
+
+def _number(kind: str, value: Any, name: str) -> int | float:
+    what = "a whole number" if kind == "int" else "a finite number"
+    if isinstance(value, bool):
+        raise ProbeError(f"{name} must be {what}, not {value!r}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ProbeError(f"{name} must be {what}, not {value!r}") from None
+    if not math.isfinite(number) or (kind == "int" and not number.is_integer()):
+        raise ProbeError(f"{name} must be {what}, not {value!r}")
+    return int(number) if kind == "int" else number
+
+
+@dataclass(frozen=True)
+class Probe:
+    name: str
+    summary: str
+    function: str  # "module:function", imported on first run
+    args: tuple[Arg, ...] = ()
+    renderer: str | None = None  # optional "module:function" drawing the result with rich
+
+    def arg(self, name: str) -> Arg | None:
+        return next((a for a in self.args if a.name == name), None)
+
+    def problems(self, args: Mapping[str, Any]) -> list[str]:
+        """Every problem with these arguments, without running anything."""
+        found = [f"probe '{self.name}' has no argument '{k}'" for k in args if self.arg(k) is None]
+        for a in self.args:
+            if a.name not in args:
+                if a.required:
+                    found.append(f"probe '{self.name}' needs argument '{a.name}'")
+                continue
+            try:
+                a.coerce(args[a.name])
+            except ProbeError as exc:
+                found.append(f"probe '{self.name}': {exc}")
+        return found
+
+    def bind(self, args: Mapping[str, Any]) -> dict[str, Any]:
+        """Arguments with defaults filled in and values coerced; ProbeError on the first problem."""
+        problems = self.problems(args)
+        if problems:
+            raise ProbeError(problems[0])
+        return {a.name: a.coerce(args[a.name]) if a.name in args else a.default
+                for a in self.args if a.name in args or not a.required}
+
+    def load(self) -> Callable[..., Any]:
+        module, _, attr = self.function.partition(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def run(self, args: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        result = self.load()(**self.bind(args or {}))
+        return to_plain(result)
+
+
+def to_plain(value: Any) -> Any:
+    """Dataclasses, numpy arrays and scalars → dicts, lists and Python numbers."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_plain(v) for v in value]
+    if hasattr(value, "tolist"):  # numpy arrays and scalars, torch tensors
+        return to_plain(value.tolist())
+    if isinstance(value, float) and not math.isfinite(value):
+        return None if math.isnan(value) else (1e308 if value > 0 else -1e308)
+    return value
+
+
+PROBES: dict[str, Probe] = {}
+
+
+def register(probe: Probe) -> Probe:
+    if probe.name in PROBES:
+        raise ValueError(f"probe {probe.name!r} registered twice")
+    for a in probe.args:
+        if a.kind not in KINDS:
+            raise ValueError(f"probe {probe.name!r}: argument {a.name!r} has unknown kind {a.kind!r}")
+    PROBES[probe.name] = probe
+    return probe
+
+
+def get(name: str) -> Probe:
+    _load_catalogue()
+    try:
+        return PROBES[name]
+    except KeyError:
+        raise ProbeError(f"unknown probe '{name}' (known: {', '.join(sorted(PROBES))})") from None
+
+
+def all_probes() -> dict[str, Probe]:
+    _load_catalogue()
+    return dict(PROBES)
+
+
+def run_probe(name: str, args: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    return get(name).run(args)
+
+
+def _load_catalogue() -> None:
+    importlib.import_module("engine.probes")  # registers every probe on first import
