@@ -23,6 +23,7 @@ register(Probe(
     name="tokenize",
     summary="Split a text into tokens and ids with the character-level or the BPE tokenizer.",
     function="engine.inspect:tokenize",
+    renderer="engine.inspect_render:render_tokenize",
     args=(
         Arg("text", "str", "the text to tokenize"),
         Arg("tokenizer", "str", "which tokenizer", default="char", choices=("char", "bpe")),
@@ -32,6 +33,7 @@ register(Probe(
     name="embedding",
     summary="Each token's embedding vector and its nearest tokens by cosine similarity.",
     function="engine.inspect:embedding",
+    renderer="engine.inspect_render:render_embedding",
     args=(
         Arg("text", "str", "the text whose tokens to look up"),
         Arg("top_k", "int", "how many nearest tokens to list per token", default=5, min=1, max=50),
@@ -50,6 +52,7 @@ register(Probe(
     name="attention",
     summary="q, k, every q·k, the √d_k scaling, the causal mask and the softmax weights of one head.",
     function="engine.inspect:attention",
+    renderer="engine.inspect_render:render_attention",
     args=(
         Arg("text", "str", "the sentence to run through the model"),
         Arg("layer", "int", "layer index, from 0", default=0, min=0),
@@ -61,6 +64,7 @@ register(Probe(
     name="next_token",
     summary="π_θ(·|s): the model's most likely next tokens after a text, with their probabilities.",
     function="engine.inspect:next_token",
+    renderer="engine.inspect_render:render_next_token",
     args=(
         Arg("text", "str", "the context s"),
         Arg("top_k", "int", "how many tokens to list", default=10, min=1, max=200),
@@ -84,13 +88,14 @@ register(Probe(
 register(Probe(
     name="gae",
     summary="Generalised advantage estimation: TD errors δ_t, advantages Â_t and returns.",
-    function="engine.ppo:gae_probe",
+    function="engine.gae:gae_probe",
     args=(
         Arg("rewards", "floats", "reward r_t per step"),
         Arg("values", "floats", "value estimate V(s_t) per step"),
         Arg("gamma", "float", "discount γ", default=0.99, min=0.0, max=1.0),
         Arg("lam", "float", "GAE λ", default=0.95, min=0.0, max=1.0),
         Arg("dones", "ints", "1 where the episode ends after that step (default: only after the last)", default=None),
+        Arg("last_value", "float", "V(s_T) after the last step, used only when the episode has not ended there", default=0.0),
     ),
 ))
 register(Probe(

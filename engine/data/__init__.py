@@ -1,0 +1,1 @@
+"""The training corpus and the script that writes it."""

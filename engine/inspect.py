@@ -1,0 +1,159 @@
+"""Probes on the trained model: tokens, embeddings, one head's attention, the next-token distribution.
+
+Everything runs on the numpy forward pass (engine.numpy_model), so a lab never
+waits for torch. The model and tokenizers are loaded once per checkpoint;
+the trace of the last few texts is kept, so switching layer or head on the
+same sentence costs no new forward pass.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from engine.registry import ProbeError
+from engine.tokenizer import BPETokenizer, CharTokenizer, Encoding
+from engine.weights import load_meta, numpy_model
+
+TOKENIZER_CHECKPOINT = "pretrain"  # the vocabulary and BPE merges every stage shares
+
+
+@lru_cache(maxsize=2)
+def _tokenizers(checkpoint: str = TOKENIZER_CHECKPOINT) -> tuple[CharTokenizer, BPETokenizer]:
+    meta = load_meta(checkpoint)
+    char = CharTokenizer(meta["vocab"])
+    return char, BPETokenizer(char, [tuple(m) for m in meta["bpe_merges"]])
+
+
+def clear_caches() -> None:
+    """Forget loaded models, tokenizers and traces (after the weights on disk change)."""
+    for cached in (_tokenizers, _trace, numpy_model):
+        cached.cache_clear()
+
+
+def _require_text(text: str) -> None:
+    if not text:
+        raise ProbeError("the text is empty: type at least one character")
+
+
+def _fit_context(enc: Encoding, block_size: int) -> tuple[Encoding, str | None]:
+    """Keep the last block_size tokens, with a note saying so."""
+    n = len(enc.ids)
+    if n <= block_size:
+        return enc, None
+    cut = n - block_size
+    kept = [(p - cut, ch) for p, ch in zip(enc.unknown, enc.unknown_chars) if p >= cut]
+    enc = Encoding(enc.ids[cut:], enc.tokens[cut:], [p for p, _ in kept], [ch for _, ch in kept])
+    return enc, (f"the text has {n} tokens, more than the model's context of {block_size}; "
+                 f"only the last {block_size} are used")
+
+
+def _unknown(enc: Encoding) -> list[dict]:
+    return [{"position": p, "char": ch} for p, ch in zip(enc.unknown, enc.unknown_chars)]
+
+
+def tokenize(text: str, tokenizer: str = "char") -> dict:
+    """Tokens and ids of a text, and where characters outside the vocabulary became <unk>."""
+    _require_text(text)
+    char, bpe = _tokenizers()
+    tok = char if tokenizer == "char" else bpe
+    enc = tok.tokenize(text)
+    return {
+        "tokenizer": tokenizer,
+        "text": text,
+        "tokens": enc.tokens,
+        "ids": enc.ids,
+        "unknown": _unknown(enc),
+        "n_characters": len(text),
+        "n_tokens": len(enc.ids),
+        "characters_per_token": round(len(text) / len(enc.ids), 3),
+        "vocab_size": tok.vocab_size,
+    }
+
+
+def _encode_for_model(text: str, checkpoint: str):
+    _require_text(text)
+    model, tok, meta = numpy_model(checkpoint)
+    enc, note = _fit_context(tok.tokenize(text), model.cfg.block_size)
+    return model, tok, meta, enc, note
+
+
+def embedding(text: str, top_k: int = 5, checkpoint: str = "pretrain") -> dict:
+    """Each token's row of the embedding table and the tokens whose rows point the most the same way."""
+    model, tok, _, enc, note = _encode_for_model(text, checkpoint)
+    table = model.w["wte.weight"]
+    unit = table / np.linalg.norm(table, axis=1, keepdims=True)
+    cosine = unit[enc.ids] @ unit.T  # (n, vocab): cosine similarity of each token with every token
+    tokens = []
+    for i, (token_id, token) in enumerate(zip(enc.ids, enc.tokens)):
+        order = [j for j in np.argsort(-cosine[i]) if j != token_id][:top_k]
+        tokens.append({
+            "position": i, "token": token, "id": token_id,
+            "vector": table[token_id], "norm": float(np.linalg.norm(table[token_id])),
+            "nearest": [{"token": tok.itos[j], "id": int(j), "cosine": float(cosine[i, j])} for j in order],
+        })
+    return {"tokens": tokens, "d_model": int(table.shape[1]), "vocab_size": int(table.shape[0]),
+            "unknown": _unknown(enc), "note": note, "checkpoint": checkpoint}
+
+
+@lru_cache(maxsize=16)
+def _trace(checkpoint: str, ids: tuple[int, ...]) -> dict:
+    model, _, _ = numpy_model(checkpoint)
+    return model.forward(np.asarray(ids), trace=True)[1]
+
+
+def attention(text: str, layer: int = 0, head: int = 0, checkpoint: str = "pretrain") -> dict:
+    """Every number of one head's attention on a text: q, k, q·k, /√d_k, mask, softmax weights, Σ weights·v."""
+    model, _, meta, enc, note = _encode_for_model(text, checkpoint)
+    cfg = model.cfg
+    if not 0 <= layer < cfg.n_layer:
+        raise ProbeError(f"layer must be between 0 and {cfg.n_layer - 1} (the model has {cfg.n_layer} layers), not {layer}")
+    if not 0 <= head < cfg.n_head:
+        raise ProbeError(f"head must be between 0 and {cfg.n_head - 1} (each layer has {cfg.n_head} heads), not {head}")
+    att = _trace(checkpoint, tuple(enc.ids))["layers"][layer]
+    role = meta.get("head_roles", {}).get("heads", [[{}] * cfg.n_head] * cfg.n_layer)[layer][head]
+    return {
+        "tokens": enc.tokens,
+        "ids": enc.ids,
+        "layer": layer,
+        "head": head,
+        "n_layers": cfg.n_layer,
+        "n_heads": cfg.n_head,
+        "d_k": cfg.d_k,
+        "q": att["q"][head],
+        "k": att["k"][head],
+        "v": att["v"][head],
+        "scores": att["scores"][head],      # q·k for every pair, future keys included
+        "scaled": att["scaled"][head],      # scores / √d_k
+        "mask": att["mask"],                # True where the key is at or before the query
+        "weights": att["weights"][head],    # softmax over the allowed keys; masked entries exactly 0
+        "output": att["output"][head],      # weights @ v
+        "role": role.get("role", "unknown"),
+        "role_scores": role.get("scores", {}),
+        "unknown": _unknown(enc),
+        "note": note,
+        "checkpoint": checkpoint,
+    }
+
+
+def next_token(text: str, top_k: int = 10, temperature: float = 1.0, checkpoint: str = "pretrain") -> dict:
+    """π_θ(·|s): the distribution over the token after the text, its top_k tokens and their probabilities."""
+    model, tok, _, enc, note = _encode_for_model(text, checkpoint)
+    raw = _trace(checkpoint, tuple(enc.ids))["logits"][-1]
+    logits = raw / temperature
+    shifted = logits - logits.max()
+    probs = np.exp(shifted) / np.exp(shifted).sum()
+    order = np.argsort(-probs)[:top_k]
+    entropy = float(-(probs * np.log(np.where(probs > 0, probs, 1.0))).sum())
+    return {
+        "context": enc.tokens,
+        "temperature": temperature,
+        "top": [{"token": tok.itos[j], "id": int(j), "probability": float(probs[j]), "logit": float(raw[j])}
+                for j in order],
+        "top_mass": float(probs[order].sum()),
+        "entropy": entropy,
+        "vocab_size": int(len(probs)),
+        "unknown": _unknown(enc),
+        "note": note,
+        "checkpoint": checkpoint,
+    }

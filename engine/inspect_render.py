@@ -1,0 +1,97 @@
+"""Rich renderings of the model probes (tokenize, embedding, attention, next_token) for the command line."""
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+
+def show(token: str) -> str:
+    """A token as a learner can see it: spaces and newlines made visible."""
+    return token.replace(" ", "␣").replace("\n", "↵").replace("\t", "⇥")
+
+
+def _notes(result: dict) -> list[Text]:
+    out = []
+    if result.get("note"):
+        out.append(Text("note: " + result["note"], style="yellow"))
+    if result.get("unknown"):
+        chars = ", ".join(f"{u['char']!r} at {u['position']}" for u in result["unknown"])
+        out.append(Text(f"outside the vocabulary (shown as <unk>): {chars}", style="yellow"))
+    return out
+
+
+def _shade(x: float) -> str:
+    level = int(30 + 200 * max(0.0, min(1.0, x)))
+    return f"on rgb({level // 4},{level // 2},{level})"
+
+
+def render_tokenize(result: dict) -> Group:
+    table = Table(title=f"{result['tokenizer']} tokenizer: {result['n_characters']} characters → "
+                        f"{result['n_tokens']} tokens (vocabulary {result['vocab_size']})", show_header=False)
+    unknown = {u["position"] for u in result["unknown"]}
+    for start in range(0, result["n_tokens"], 16):
+        tokens = result["tokens"][start:start + 16]
+        table.add_row("token", *[Text(show(t), style="bold red" if start + i in unknown else "bold")
+                                 for i, t in enumerate(tokens)])
+        table.add_row("id", *[str(i) for i in result["ids"][start:start + 16]])
+    return Group(table, *_notes(result))
+
+
+def render_embedding(result: dict) -> Group:
+    table = Table(title=f"token embeddings (d_model = {result['d_model']}): first values and nearest tokens by cosine")
+    for col in ("token", "id", "‖e‖", "e[0:6]", "nearest (cosine)"):
+        table.add_column(col)
+    for t in result["tokens"]:
+        table.add_row(show(t["token"]), str(t["id"]), f"{t['norm']:.2f}",
+                      " ".join(f"{x:+.2f}" for x in t["vector"][:6]),
+                      "  ".join(f"{show(n['token'])} {n['cosine']:.2f}" for n in t["nearest"]))
+    return Group(table, *_notes(result))
+
+
+def render_attention(result: dict) -> Group:
+    tokens = [show(t) for t in result["tokens"]]
+    n = len(tokens)
+    title = (f"layer {result['layer']}, head {result['head']} ({result['role']}), d_k = {result['d_k']}: "
+             f"weights = softmax(mask(q·k / √{result['d_k']}))   rows: queries, columns: keys")
+    grid = Table(title=title, show_header=n <= 24, pad_edge=False, box=None)
+    grid.add_column("")
+    for t in tokens:
+        grid.add_column(t if n <= 24 else "", justify="right")
+    for i, row in enumerate(result["weights"]):
+        cells = []
+        for j, w in enumerate(row):
+            if not result["mask"][i][j]:
+                cells.append(Text(" ·" if n > 24 else "  ·", style="dim"))
+            else:
+                cells.append(Text(f"{w:.2f}"[1:] if n <= 24 and w < 1 else ("1.0" if n <= 24 else "██"),
+                                  style=_shade(w)))
+        grid.add_row(f"{i:>2} {tokens[i]}", *cells)
+    # every number for the last query: the row a next-token prediction reads
+    last = n - 1
+    detail = Table(title=f"the last query ({tokens[last]!s}) against every key")
+    for col in ("key", "q·k", "/√d_k", "allowed", "weight"):
+        detail.add_column(col, justify="right")
+    for j in range(n):
+        detail.add_row(f"{j} {tokens[j]}", f"{result['scores'][last][j]:+.3f}", f"{result['scaled'][last][j]:+.3f}",
+                       "yes" if result["mask"][last][j] else "no", f"{result['weights'][last][j]:.3f}")
+    return Group(grid, detail, *_notes(result))
+
+
+def render_next_token(result: dict) -> Group:
+    context = "".join(result["context"])
+    table = Table(title=f"π_θ(· | s) after {context[-40:]!r} (temperature {result['temperature']:g}, "
+                        f"entropy {result['entropy']:.2f} nats)")
+    for col, justify in (("rank", "right"), ("token", "left"), ("id", "right"), ("probability", "right"), ("", "left")):
+        table.add_column(col, justify=justify)
+    for rank, t in enumerate(result["top"], 1):
+        table.add_row(str(rank), show(t["token"]), str(t["id"]), f"{t['probability']:.4f}",
+                      Text("█" * max(1, round(40 * t["probability"])), style="cyan"))
+    return Group(table, Text(f"these {len(result['top'])} tokens hold {result['top_mass']:.1%} of the probability"),
+                 *_notes(result))
+
+
+RENDERERS: dict[str, Any] = {"tokenize": render_tokenize, "embedding": render_embedding,
+                             "attention": render_attention, "next_token": render_next_token}

@@ -1,0 +1,180 @@
+"""A small decoder-only transformer (GPT) in PyTorch, in the spirit of nanoGPT.
+
+    token ids ─► token embedding + sinusoidal positional encoding
+              ─► n_layer × [ x + attention(LayerNorm(x)),  x + MLP(LayerNorm(x)) ]   (pre-norm blocks)
+              ─► LayerNorm ─► language-model head ─► logits over the vocabulary
+
+`forward(idx, trace=True)` also returns every intermediate a learner may want
+to see: per layer and head q, k, v, the raw scores q·k, the scores scaled by
+1/√d_k, the causal mask, the softmax weights and the head's output.
+`engine.numpy_model` computes the same thing without torch; the tests check
+that both agree.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from engine.positional import positional_encoding
+
+
+@dataclass
+class GPTConfig:
+    vocab_size: int
+    block_size: int = 128  # the context: the most tokens the model sees at once
+    n_layer: int = 3
+    n_head: int = 4
+    d_model: int = 128
+    dropout: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class CausalSelfAttention(nn.Module):
+    """Multi-head attention in which each position sees itself and the positions before it."""
+
+    def __init__(self, cfg: GPTConfig):
+        super().__init__()
+        assert cfg.d_model % cfg.n_head == 0
+        self.n_head, self.d_k = cfg.n_head, cfg.d_model // cfg.n_head
+        self.qkv = nn.Linear(cfg.d_model, 3 * cfg.d_model)   # W_Q, W_K, W_V side by side
+        self.proj = nn.Linear(cfg.d_model, cfg.d_model)      # W_O: mixes the heads' outputs
+        self.dropout = cfg.dropout
+
+    def forward(self, x: torch.Tensor, trace: dict | None = None) -> torch.Tensor:
+        B, T, C = x.shape
+        q, k, v = self.qkv(x).split(C, dim=2)
+        # (B, T, C) → (B, n_head, T, d_k): each head works on its own d_k-wide slice
+        q, k, v = (t.view(B, T, self.n_head, self.d_k).transpose(1, 2) for t in (q, k, v))
+        if trace is None:
+            # Training path: PyTorch's fused kernel computes exactly the lines below.
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=True,
+                                               dropout_p=self.dropout if self.training else 0.0)
+        else:
+            scores = q @ k.transpose(-2, -1)                  # (B, h, T, T): q·k for every pair
+            scaled = scores / math.sqrt(self.d_k)             # keeps the softmax out of saturation
+            mask = torch.tril(torch.ones(T, T, dtype=torch.bool, device=x.device))  # True = may attend
+            weights = F.softmax(scaled.masked_fill(~mask, float("-inf")), dim=-1)
+            y = weights @ v                                   # weighted sum of the values
+            trace.update(q=q, k=k, v=v, scores=scores, scaled=scaled, mask=mask, weights=weights, output=y)
+        y = y.transpose(1, 2).contiguous().view(B, T, C)    # concatenate the heads
+        return self.proj(y)
+
+
+class MLP(nn.Module):
+    """The position-wise feed-forward network: widen 4×, GELU, narrow back."""
+
+    def __init__(self, cfg: GPTConfig):
+        super().__init__()
+        self.fc = nn.Linear(cfg.d_model, 4 * cfg.d_model)
+        self.proj = nn.Linear(4 * cfg.d_model, cfg.d_model)
+        self.dropout = nn.Dropout(cfg.dropout)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.dropout(self.proj(F.gelu(self.fc(x), approximate="tanh")))
+
+
+class Block(nn.Module):
+    def __init__(self, cfg: GPTConfig):
+        super().__init__()
+        self.ln1 = nn.LayerNorm(cfg.d_model)
+        self.attn = CausalSelfAttention(cfg)
+        self.ln2 = nn.LayerNorm(cfg.d_model)
+        self.mlp = MLP(cfg)
+
+    def forward(self, x: torch.Tensor, trace: dict | None = None) -> torch.Tensor:
+        x = x + self.attn(self.ln1(x), trace)
+        return x + self.mlp(self.ln2(x))
+
+
+class GPT(nn.Module):
+    def __init__(self, cfg: GPTConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.wte = nn.Embedding(cfg.vocab_size, cfg.d_model)  # token id → vector
+        # Fixed, not learned: a buffer, saved with the weights but never trained.
+        self.register_buffer("pe", torch.tensor(positional_encoding(cfg.block_size, cfg.d_model),
+                                                dtype=torch.float32), persistent=False)
+        self.drop = nn.Dropout(cfg.dropout)
+        self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.n_layer))
+        self.ln_f = nn.LayerNorm(cfg.d_model)
+        self.lm_head = nn.Linear(cfg.d_model, cfg.vocab_size, bias=False)
+        self.apply(self._init)
+
+    @staticmethod
+    def _init(m: nn.Module) -> None:
+        if isinstance(m, nn.Linear):
+            nn.init.normal_(m.weight, std=0.02)
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+        elif isinstance(m, nn.Embedding):
+            nn.init.normal_(m.weight, std=1.0)  # same scale as the positional code it is added to
+
+    def hidden(self, idx: torch.Tensor, trace: dict | None = None) -> torch.Tensor:
+        """The final hidden states (B, T, d_model): what the LM head, or a value/reward head, reads."""
+        B, T = idx.shape
+        if T > self.cfg.block_size:
+            raise ValueError(f"sequence of {T} tokens is longer than the context ({self.cfg.block_size})")
+        tok = self.wte(idx)
+        pos = self.pe[:T]
+        x = self.drop(tok + pos)
+        layers = []
+        for block in self.blocks:
+            layer = {} if trace is not None else None
+            x = block(x, layer)
+            if layer is not None:
+                layers.append(layer)
+        if trace is not None:
+            trace.update(token_embedding=tok, positional_encoding=pos, layers=layers)
+        return self.ln_f(x)
+
+    def forward(self, idx: torch.Tensor, trace: bool = False) -> tuple[torch.Tensor, dict | None]:
+        """Logits (B, T, vocab) for the next token after every position, and the trace if asked."""
+        record = {} if trace else None
+        logits = self.lm_head(self.hidden(idx, record))
+        if record is not None:
+            record["logits"] = logits
+        return logits, record
+
+    def loss(self, idx: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        """Mean cross-entropy of the next token: −log π_θ(target | context)."""
+        logits, _ = self(idx)
+        return F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1))
+
+    def num_params(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+    @torch.no_grad()
+    def generate(self, idx: torch.Tensor, max_new_tokens: int, temperature: float = 1.0,
+                 top_k: int | None = None, generator: torch.Generator | None = None,
+                 stop_id: int | None = None) -> torch.Tensor:
+        """Sample tokens one at a time from π_θ(·|context); the context is cut to the last block_size."""
+        for _ in range(max_new_tokens):
+            context = idx[:, -self.cfg.block_size:]
+            logits = self(context)[0][:, -1, :] / temperature
+            if top_k is not None:
+                kth = torch.topk(logits, min(top_k, logits.size(-1))).values[:, -1:]
+                logits = logits.masked_fill(logits < kth, float("-inf"))
+            probs = F.softmax(logits, dim=-1)
+            nxt = torch.multinomial(probs, 1, generator=generator)
+            idx = torch.cat([idx, nxt], dim=1)
+            if stop_id is not None and bool((nxt == stop_id).all()):
+                break
+        return idx
+
+    # --- weights as plain numpy arrays (what engine.weights saves and engine.numpy_model reads) ---
+
+    def numpy_state(self) -> dict[str, np.ndarray]:
+        return {k: v.detach().cpu().numpy().copy() for k, v in self.state_dict().items()}
+
+    @classmethod
+    def from_numpy_state(cls, cfg: GPTConfig, state: dict[str, np.ndarray]) -> "GPT":
+        model = cls(cfg)
+        model.load_state_dict({k: torch.from_numpy(np.asarray(v)) for k, v in state.items()})
+        return model

@@ -1,0 +1,245 @@
+"""Stage 3, the reward model: the judge of RLHF, learned from preference pairs.
+
+The reward model r_φ(prompt, answer) is the SFT transformer with its language-model
+head left unused and a scalar head on top: the final hidden state at the
+<eot> token after the answer, times a learned vector, plus a bias.
+
+It learns from pairs (prompt, chosen, rejected) in which a rater preferred
+`chosen`, with the pairwise (Bradley–Terry) loss of InstructGPT:
+
+    L(φ) = −Ê[ log σ(r_φ(prompt, chosen) − r_φ(prompt, rejected)) ]
+
+Only the difference of two scores is ever trained, so the scale's zero is
+arbitrary; after training the head is shifted and scaled so the scores of the
+training answers have mean 0 and standard deviation 1 (the pairwise accuracy
+and loss do not change; PPO gets rewards of a known size).
+
+The pairs are in engine/data/preferences.jsonl; their labels come from the
+rule in engine/rater.py, which stands in for human raters.
+"""
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from engine import rlhf_data
+from engine.model import GPT, GPTConfig
+from engine.sampling import Episodes, pad_right
+from engine.tokenizer import CharTokenizer
+
+
+@dataclass
+class RewardSettings:
+    steps: int = 300
+    batch_pairs: int = 16
+    lr: float = 3e-4
+    warmup: int = 20
+    min_lr_ratio: float = 0.1
+    weight_decay: float = 0.1
+    grad_clip: float = 1.0
+    eval_every: int = 100
+    threads: int = 2
+
+
+class RewardModel(nn.Module):
+    """The transformer body plus reward_head: hidden state at the last token → one number."""
+
+    def __init__(self, body: GPT):
+        super().__init__()
+        self.body = body
+        self.reward_head = nn.Linear(body.cfg.d_model, 1)
+        nn.init.normal_(self.reward_head.weight, std=0.02)
+        nn.init.zeros_(self.reward_head.bias)
+
+    @property
+    def cfg(self) -> GPTConfig:
+        return self.body.cfg
+
+    def forward(self, ids: torch.Tensor, last_index: torch.Tensor) -> torch.Tensor:
+        """[B] scores: the head applied to the hidden state at each row's last token."""
+        hidden = self.body.hidden(ids)
+        last = hidden[torch.arange(ids.size(0)), last_index]
+        return self.reward_head(last).squeeze(-1)
+
+    def numpy_state(self) -> dict[str, np.ndarray]:
+        state = self.body.numpy_state()
+        state["reward_head.weight"] = self.reward_head.weight.detach().numpy().copy()
+        state["reward_head.bias"] = self.reward_head.bias.detach().numpy().copy()
+        return state
+
+
+def pairwise_loss(chosen: torch.Tensor, rejected: torch.Tensor) -> torch.Tensor:
+    """−Ê[log σ(r_chosen − r_rejected)]."""
+    return -F.logsigmoid(chosen - rejected).mean()
+
+
+def load_reward_model(name: str = "reward", directory: Path | str | None = None
+                      ) -> tuple[RewardModel, CharTokenizer, dict]:
+    from engine.sft import lm_state
+    from engine.weights import load_checkpoint
+
+    state, meta = load_checkpoint(name, directory)
+    cfg = GPTConfig(**{**meta["config"], "dropout": 0.0})
+    rm = RewardModel(GPT.from_numpy_state(cfg, lm_state(state)))
+    with torch.no_grad():
+        rm.reward_head.weight.copy_(torch.from_numpy(np.asarray(state["reward_head.weight"])))
+        rm.reward_head.bias.copy_(torch.from_numpy(np.asarray(state["reward_head.bias"])))
+    return rm.eval(), CharTokenizer(meta["vocab"]), meta
+
+
+# --- scoring texts and sampled episodes ---
+
+def encode_answer(tok: CharTokenizer, prompt: str, response: str) -> list[int]:
+    """prompt + response + <eot>: the reward model reads the answer as finished text."""
+    return tok.encode(prompt + response) + [tok.eot_id]
+
+
+@torch.no_grad()
+def score_texts(rm: RewardModel, tok: CharTokenizer, prompts: list[str], answers: list[str],
+                batch: int = 64) -> np.ndarray:
+    """r_φ(prompt, answer) for each pair of texts (answers with their leading space)."""
+    out = []
+    for i in range(0, len(prompts), batch):
+        seqs = [encode_answer(tok, p, a) for p, a in zip(prompts[i:i + batch], answers[i:i + batch])]
+        ids, lens = pad_right(seqs, tok.eot_id)
+        out.append(rm(ids, lens - 1).numpy())
+    return np.concatenate(out).astype(np.float64)
+
+
+@torch.no_grad()
+def score_episodes(rm: RewardModel, episodes: Episodes, eot_id: int) -> torch.Tensor:
+    """[B] reward-model score of each sampled answer; an answer cut off by the length limit gets an <eot> appended."""
+    seqs = []
+    for i in range(episodes.ids.size(0)):
+        n = int(episodes.prompt_lens[i] + episodes.response_lens[i])
+        seq = episodes.ids[i, :n].tolist()
+        if not bool(episodes.finished[i]):
+            seq = seq[-(rm.cfg.block_size - 1):] + [eot_id]
+        seqs.append(seq)
+    ids, lens = pad_right(seqs, eot_id)
+    return rm(ids, lens - 1)
+
+
+# --- training ---
+
+def pair_batch(tok: CharTokenizer, pairs: list[dict]) -> tuple[torch.Tensor, torch.Tensor, int]:
+    """(ids [2B, T], last index [2B], B): the chosen answers first, then the rejected ones."""
+    seqs = [encode_answer(tok, p["prompt"], p["chosen"]) for p in pairs] + \
+           [encode_answer(tok, p["prompt"], p["rejected"]) for p in pairs]
+    ids, lens = pad_right(seqs, tok.eot_id)
+    return ids, lens - 1, len(pairs)
+
+
+def batch_loss(rm: RewardModel, batch) -> torch.Tensor:
+    ids, last, n = batch
+    scores = rm(ids, last)
+    return pairwise_loss(scores[:n], scores[n:])
+
+
+@torch.no_grad()
+def evaluate_pairs(rm: RewardModel, tok: CharTokenizer, pairs: list[dict], batch: int = 32) -> dict:
+    """Pairwise accuracy (r_chosen > r_rejected), mean loss, and the accuracy per kind of rejected answer."""
+    was_training = rm.training
+    rm.eval()
+    margins = []
+    for i in range(0, len(pairs), batch):
+        ids, last, n = pair_batch(tok, pairs[i:i + batch])
+        s = rm(ids, last)
+        margins.append((s[:n] - s[n:]).numpy())
+    rm.train(was_training)
+    margin = np.concatenate(margins)
+    by_kind: dict[str, list[bool]] = defaultdict(list)
+    for p, m in zip(pairs, margin):
+        key = p["rejected_kind"] if p["chosen_kind"] == "correct" else "between_two_bad_answers"
+        by_kind[key].append(bool(m > 0))
+    return {
+        "accuracy": float(np.mean(margin > 0)),
+        "loss": float(np.mean(np.logaddexp(0.0, -margin))),  # −log σ(m) = log(1 + e^(−m))
+        "mean_margin": float(np.mean(margin)),
+        "accuracy_by_rejected_kind": {k: round(float(np.mean(v)), 4) for k, v in sorted(by_kind.items()) if v},
+        "pairs": len(pairs),
+    }
+
+
+def normalise_head(rm: RewardModel, tok: CharTokenizer, pairs: list[dict]) -> dict:
+    """Shift and scale the head so the training answers' scores have mean 0 and std 1."""
+    prompts = [p["prompt"] for p in pairs] * 2
+    answers = [p["chosen"] for p in pairs] + [p["rejected"] for p in pairs]
+    raw = score_texts(rm, tok, prompts, answers)
+    mean, std = float(raw.mean()), float(raw.std())
+    with torch.no_grad():
+        rm.reward_head.weight /= std
+        rm.reward_head.bias.sub_(mean).div_(std)
+    return {"raw_mean": mean, "raw_std": std}
+
+
+def train_reward_model(out: Path | str, seed: int = 0, steps: int | None = None,
+                       settings: RewardSettings | None = None, progress: bool = True, source: str = "sft",
+                       source_dir: Path | str | None = None, log: Callable[[str], None] = print) -> dict:
+    """Train r_φ on the preference pairs, starting from the SFT weights; write out/reward.{safetensors,json}."""
+    from engine.progress import progress_bar
+    from engine.sft import _data_meta, load_gpt
+    from engine.train import train_lm
+    from engine.weights import save_checkpoint
+
+    s = settings or RewardSettings()
+    if steps is not None:
+        s.steps = steps
+    torch.set_num_threads(s.threads)
+    torch.manual_seed(seed)
+    started = time.perf_counter()
+
+    body, tok, source_meta = load_gpt(source, source_dir if source_dir is not None else out)
+    rm = RewardModel(body)
+    train_pairs, heldout_pairs = rlhf_data.load_preferences("train"), rlhf_data.load_preferences("heldout")
+    log(f"reward model: {len(train_pairs)} preference pairs ({len(heldout_pairs)} held out), "
+        f"starting from the {source} weights")
+    gen = torch.Generator().manual_seed(seed)
+
+    def get_batch():
+        idx = torch.randint(len(train_pairs), (s.batch_pairs,), generator=gen).tolist()
+        return pair_batch(tok, [train_pairs[i] for i in idx])
+
+    with progress_bar("reward", s.steps, enabled=progress) as bar:
+        history = train_lm(
+            rm, get_batch, s.steps, s.lr, warmup=s.warmup, min_lr_ratio=s.min_lr_ratio,
+            weight_decay=s.weight_decay, grad_clip=s.grad_clip, loss_fn=batch_loss,
+            eval_fn=lambda: evaluate_pairs(rm, tok, heldout_pairs)["loss"], eval_every=s.eval_every,
+            on_step=lambda step, loss: bar(step, f"loss {loss:.3f}"),
+            on_eval=lambda step, tr, va: log(f"reward step {step:>4}: train loss {tr:.4f}, held-out loss {va:.4f}"))
+    rm.eval()
+    normalisation = normalise_head(rm, tok, train_pairs)
+    train_eval = evaluate_pairs(rm, tok, train_pairs)
+    heldout_eval = evaluate_pairs(rm, tok, heldout_pairs)
+    seconds = time.perf_counter() - started
+    log(f"reward model done in {seconds:.0f} s: pairwise accuracy train {train_eval['accuracy']:.1%}, "
+        f"held out {heldout_eval['accuracy']:.1%}")
+
+    meta = {
+        "stage": "reward",
+        "config": rm.cfg.to_dict(),
+        "parameters": sum(p.numel() for p in rm.parameters()),
+        "vocab": tok.itos,
+        "head": "reward_head: score = reward_head.weight · h_last + reward_head.bias, h_last the final hidden "
+                "state at the <eot> after the answer",
+        "source": {"checkpoint": source, "weights_sha256": source_meta.get("weights_sha256")},
+        "data": _data_meta(),
+        "labels": "engine/rater.py: a documented rule standing in for human raters",
+        "training": {"seed": seed, "steps": s.steps, "settings": asdict(s), "seconds": round(seconds, 1),
+                     "torch": torch.__version__},
+        "normalisation": normalisation,
+        "metrics": {"train": train_eval, "heldout": heldout_eval,
+                    "history": {"step": history.steps, "train_loss": [round(x, 5) for x in history.train],
+                                "heldout_loss": [round(x, 5) for x in history.val]}},
+    }
+    weights_path, meta_path = save_checkpoint("reward", rm.numpy_state(), meta, out)
+    log(f"wrote {weights_path} and {meta_path}")
+    return meta

@@ -1,0 +1,48 @@
+"""`quizapp engine train --stage STAGE`: the training command.
+
+Each stage is one entry of STAGES, "module:function", imported only when it
+runs (so building the parser never imports torch). A stage function takes
+keyword arguments out, seed, steps (None = the stage's default) and
+progress, writes its checkpoint into `out` and returns the metadata.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+STAGES: dict[str, str] = {
+    "pretrain": "engine.train:pretrain",
+}
+
+DEFAULT_OUT = "engine-runs"
+
+
+def add_parser(sub) -> argparse.ArgumentParser:
+    p = sub.add_parser("train", help="train a model stage on CPU and write its weights and metadata",
+                       description="Train a stage of the engine's model and write STAGE.safetensors + STAGE.json "
+                                   "into --out. To refresh the bundled weights: --out engine/weights.")
+    p.add_argument("--stage", choices=list(STAGES), default="pretrain", help="which stage to train (default: pretrain)")
+    p.add_argument("--out", default=DEFAULT_OUT, metavar="DIR", help=f"output folder (default: ./{DEFAULT_OUT})")
+    p.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default: 0, the bundled weights' seed)")
+    p.add_argument("--steps", type=int, default=None, metavar="N", help="optimiser steps (default: the stage's own)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar (for logs)")
+    p.set_defaults(run=run)
+    return p
+
+
+def run(ns: argparse.Namespace) -> int:
+    from engine.registry import ProbeError
+
+    if ns.steps is not None and ns.steps < 1:
+        print("quizapp engine train: error: --steps must be at least 1", file=sys.stderr)
+        return 2
+    module, _, attr = STAGES[ns.stage].partition(":")
+    stage = getattr(importlib.import_module(module), attr)
+    try:
+        stage(out=Path(ns.out), seed=ns.seed, steps=ns.steps, progress=not ns.no_progress)
+    except (ProbeError, OSError) as exc:
+        print(f"quizapp engine train: error: {exc}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,93 @@
+"""Checkpoints on disk: NAME.safetensors (the weights) + NAME.json (config, vocabulary, how it was trained).
+
+No pickle anywhere: weights are safetensors, metadata is JSON, and the sha256
+of the weights file is recorded in the JSON and checked on every load. The
+bundled checkpoints live in engine/weights/; `quizapp engine train --out DIR`
+writes new ones anywhere.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from engine.registry import ProbeError
+
+WEIGHTS_DIR = Path(__file__).with_name("weights")
+
+# The training stage that writes each checkpoint, for the "run ... to create it" hint.
+STAGE_OF = {"pretrain": "pretrain", "sft": "sft", "reward": "reward", "rlhf": "ppo"}
+
+
+class WeightsError(ProbeError):
+    """A checkpoint is missing, corrupt or does not match its metadata."""
+
+
+def paths(name: str, directory: Path | str | None = None) -> tuple[Path, Path]:
+    d = Path(directory) if directory is not None else WEIGHTS_DIR
+    return d / f"{name}.safetensors", d / f"{name}.json"
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def save_checkpoint(name: str, state: dict[str, np.ndarray], meta: dict,
+                    directory: Path | str | None = None) -> tuple[Path, Path]:
+    """Write the weights, then the metadata with the weights' sha256 in it."""
+    from safetensors.numpy import save_file
+
+    weights_path, meta_path = paths(name, directory)
+    weights_path.parent.mkdir(parents=True, exist_ok=True)
+    save_file({k: np.ascontiguousarray(v, dtype=np.float32) for k, v in state.items()}, str(weights_path))
+    meta = {**meta, "checkpoint": name, "weights_file": weights_path.name, "weights_sha256": sha256_file(weights_path)}
+    meta_path.write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return weights_path, meta_path
+
+
+def load_meta(name: str, directory: Path | str | None = None) -> dict:
+    weights_path, meta_path = paths(name, directory)
+    if not meta_path.exists() and not weights_path.exists():
+        stage = STAGE_OF.get(name, name)
+        raise WeightsError(f"the {name} checkpoint is not bundled (run quizapp engine train --stage {stage})")
+    try:
+        return json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise WeightsError(f"the {name} checkpoint's metadata {meta_path} cannot be read ({exc}); "
+                           f"reinstall quizapp or retrain with quizapp engine train") from None
+
+
+def load_checkpoint(name: str, directory: Path | str | None = None) -> tuple[dict[str, np.ndarray], dict]:
+    """(weights as float32 arrays, metadata), after checking the weights file against its sha256."""
+    from safetensors.numpy import load_file
+
+    meta = load_meta(name, directory)
+    weights_path, _ = paths(name, directory)
+    hint = "reinstall quizapp or retrain with quizapp engine train"
+    if not weights_path.exists():
+        raise WeightsError(f"the {name} checkpoint's weights file {weights_path} is missing; {hint}")
+    if sha256_file(weights_path) != meta.get("weights_sha256"):
+        raise WeightsError(f"the {name} checkpoint's weights file {weights_path} is corrupt "
+                           f"(its sha256 does not match the one recorded in {name}.json); {hint}")
+    try:
+        state = load_file(str(weights_path))
+    except Exception as exc:  # a file that matches its checksum but still fails to parse
+        raise WeightsError(f"the {name} checkpoint's weights file {weights_path} cannot be read ({exc}); {hint}") from None
+    return state, meta
+
+
+@lru_cache(maxsize=8)
+def numpy_model(name: str, directory: str | None = None):
+    """(NumpyGPT, CharTokenizer, metadata) for a checkpoint, loaded once per process."""
+    from engine.numpy_model import Config, NumpyGPT
+    from engine.tokenizer import CharTokenizer
+
+    state, meta = load_checkpoint(name, directory)
+    return NumpyGPT(Config.from_dict(meta["config"]), state), CharTokenizer(meta["vocab"]), meta

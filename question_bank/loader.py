@@ -1,0 +1,539 @@
+"""Load packs (a YAML file or a folder) into models, reporting every problem with its place.
+
+The YAML is composed into nodes, not constructed into Python objects, and the
+walk below reads the nodes itself: that keeps each value's line and column
+for the messages, and no YAML tag can make the loader build anything.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from engine.registry import Probe, all_probes
+from question_bank.models import EMPTY, Choice, FrozenMap, LiveLink, Pack, Question, Topic, Translation
+from question_bank.problems import Problem
+from question_bank.source import BadSource, compose_file
+
+PACK_FILE = "pack.yaml"  # the header file of a folder pack
+YAML_SUFFIXES = (".yaml", ".yml")
+PACK_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")  # BCP-47 shapes such as de, pt-BR, zh-Hant
+MIN_CHOICES, MAX_CHOICES = 2, 8
+QUESTION_TYPES = ("single", "multiple")
+MAX_NESTING = 32  # for free-form values (x- keys, probe args): deeper is a mistake, and unbounded recursion is not safe
+
+ROOT_KEYS = frozenset({"format", "pack", "topics", "questions"})
+QUESTION_FILE_KEYS = frozenset({"questions"})
+PACK_KEYS = frozenset({"id", "title", "version", "language", "authors", "description"})
+TOPIC_KEYS = frozenset({"id", "title"})
+QUESTION_KEYS = frozenset({"id", "topic", "type", "difficulty", "tags", "prompt", "choices", "explanation",
+                           "live", "source", "translations"})
+CHOICE_KEYS = frozenset({"text", "correct", "why", "pin"})
+LIVE_KEYS = frozenset({"probe", "args"})
+TRANSLATION_KEYS = frozenset({"prompt", "choices", "explanation"})
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _INT, _BOOL, _FLOAT, _NULL = _TAG + "str", _TAG + "int", _TAG + "bool", _TAG + "float", _TAG + "null"
+_SCALAR_NAMES = {_STR: "text", _INT: "a whole number", _FLOAT: "a number", _BOOL: "true/false",
+                 _NULL: "nothing", _TAG + "timestamp": "a date", _TAG + "binary": "binary data"}
+# Only the constructors of plain scalars: they build strings, numbers, dates, never objects.
+_CONSTRUCTOR = SafeConstructor()
+_SCALAR_VALUES = {tag: SafeConstructor.yaml_constructors[tag] for tag in _SCALAR_NAMES}
+
+Fields = dict[str, tuple[Node, Node]]  # key text -> (key node, value node), as the YAML pairs hold them
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """A pack, or None when it has errors, and every problem found (warnings do not stop loading)."""
+
+    pack: Pack | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def load_pack(path: str | Path) -> LoadResult:
+    """Load one pack: a .yaml/.yml file, or a folder with pack.yaml and more question files."""
+    return _load(Path(path))[0]
+
+
+def load_packs(paths: Iterable[str | Path]) -> list[LoadResult]:
+    """Load several packs; a pack whose id an earlier pack already uses fails with an error."""
+    results: list[LoadResult] = []
+    owners: dict[str, str] = {}  # pack id -> path of the pack that has it
+    for path in paths:
+        result, id_problem_at = _load(Path(path))
+        pack = result.pack
+        if pack is not None and pack.id in owners:
+            where, line, col = id_problem_at
+            clash = Problem(where, line, col, "error",
+                            f"pack id '{pack.id}' is already used by the pack at {owners[pack.id]}")
+            result = replace(result, pack=None, problems=result.problems + (clash,))
+        elif pack is not None:
+            owners[pack.id] = pack.path
+        results.append(result)
+    return results
+
+
+def bundled_pack_paths() -> list[Path]:
+    """The packs shipped inside the question_bank package (files and folders in packs/)."""
+    # A normal install (wheel or source tree) unpacks the package, so its folder is a real path.
+    folder = Path(str(resources.files("question_bank") / "packs"))
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if (p.is_file() and p.suffix in YAML_SUFFIXES) or (p.is_dir() and (p / PACK_FILE).is_file()))
+
+
+def _load(path: Path) -> tuple[LoadResult, tuple[str, int, int]]:
+    """The result, and where the pack id is written (for the check across packs)."""
+    shown = str(path)
+    if path.is_dir():
+        header = path / PACK_FILE
+        files = [header] + sorted(p for p in path.iterdir() if p.suffix in YAML_SUFFIXES
+                                  and p.name != PACK_FILE and not p.name.startswith(".") and p.is_file())
+        if not header.is_file():
+            return _failed(shown, f"a pack folder needs a {PACK_FILE}"), (shown, 1, 1)
+    elif not path.exists():
+        return _failed(shown, "no such file or folder"), (shown, 1, 1)
+    elif path.suffix not in YAML_SUFFIXES:
+        return _failed(shown, f"a pack is a .yaml or .yml file, or a folder with a {PACK_FILE}"), (shown, 1, 1)
+    else:
+        files = [path]
+    walker = _PackWalker(all_probes())
+    for number, file in enumerate(files):
+        walker.path = str(file)
+        try:
+            root = compose_file(file, walker.path)
+        except BadSource as exc:
+            walker.problems.append(exc.problem)
+            continue
+        if number == 0:
+            walker.header_file(root)
+        else:
+            walker.question_file(root)
+    if walker.errors == 0 and not walker.questions:
+        walker.problems.append(Problem(str(files[0]), 1, 1, "warning", "the pack has no questions"))
+    problems = tuple(walker.sorted_problems(str(f) for f in files))
+    if any(p.severity == "error" for p in problems):
+        return LoadResult(None, problems), walker.pack_id_at
+    pack = Pack(path=shown, topics=tuple(walker.topics.values()), questions=tuple(walker.questions),
+                **walker.header)
+    return LoadResult(pack, problems), walker.pack_id_at
+
+
+def _failed(shown: str, message: str) -> LoadResult:
+    return LoadResult(None, (Problem(shown, 1, 1, "error", message),))
+
+
+def _say(where: str, message: str) -> str:
+    return f"{where}: {message}" if where else message
+
+
+def _found(node: Node) -> str:
+    """What a value is, in the words an author uses."""
+    if node.__class__ is MappingNode:
+        return "a mapping"
+    if node.__class__ is SequenceNode:
+        return "a list"
+    return _SCALAR_NAMES.get(node.tag, f"a value tagged {node.tag}")
+
+
+def _did_you_mean(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class _PackWalker:
+    """Reads the nodes of a pack's files into model fields, collecting problems as it goes.
+
+    Each reader returns None when its value is missing or wrong; the problem is
+    recorded then and there, so one pass finds every problem.
+    """
+
+    def __init__(self, probes: dict[str, Probe]) -> None:
+        self.probes = probes
+        self.path = ""  # the file being read, as problems show it
+        self.problems: list[Problem] = []
+        self.errors = 0
+        self.header: dict[str, Any] = {}  # Pack fields read from the `pack:` mapping
+        self.pack_id_at = ("", 1, 1)
+        self.topics: dict[str, Topic] = {}
+        self.questions: list[Question] = []
+        self.question_ids: dict[str, tuple[str, int]] = {}  # id -> (file, line) where first used
+
+    # --- reporting ---
+
+    def error(self, node: Node, message: str) -> None:
+        mark = node.start_mark
+        self.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, "error", message))
+        self.errors += 1
+
+    def warning(self, node: Node, message: str) -> None:
+        mark = node.start_mark
+        self.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, "warning", message))
+
+    def sorted_problems(self, files: Iterable[str]) -> list[Problem]:
+        order = {f: i for i, f in enumerate(files)}
+        return sorted(self.problems, key=lambda p: (order.get(p.path, -1), p.line, p.col))
+
+    # --- files ---
+
+    def header_file(self, root: Node | None) -> None:
+        fields = self.top_level(root, ROOT_KEYS, "'format: 1', 'pack', 'topics' and 'questions'")
+        if fields is None:
+            return
+        self.require(root, fields, ("format", "pack", "topics"), "")
+        if "format" in fields:
+            self.format(fields["format"][1])
+        if "pack" in fields:
+            self.pack(fields["pack"][1])
+        if "topics" in fields:
+            self.topic_list(fields["topics"])
+        if "questions" in fields:
+            self.question_list(fields["questions"])
+
+    def question_file(self, root: Node | None) -> None:
+        fields = self.top_level(root, QUESTION_FILE_KEYS, "'questions'")
+        if fields is None:
+            return
+        self.require(root, fields, ("questions",), "")
+        if "questions" in fields:
+            self.question_list(fields["questions"])
+
+    def top_level(self, root: Node | None, allowed: frozenset[str], expected: str) -> Fields | None:
+        if root is None:
+            self.problems.append(Problem(self.path, 1, 1, "error", f"the file is empty; expected {expected}"))
+            self.errors += 1
+            return None
+        if root.__class__ is not MappingNode:
+            self.error(root, f"the top level must be a mapping with {expected}, found {_found(root)}")
+            return None
+        fields = self.mapping(root, "")
+        self.keys(fields, allowed, "")
+        return fields
+
+    # --- generic readers ---
+
+    def mapping(self, node: Node, where: str, subject: str = "") -> Fields | None:
+        """The mapping's pairs by key text; duplicate and non-text keys are errors."""
+        if node.__class__ is not MappingNode:
+            self.wrong_type(node, where, subject, "a mapping")
+            return None
+        fields: Fields = {}
+        for pair in node.value:
+            key = pair[0]
+            if key.__class__ is not ScalarNode:
+                self.error(key, _say(where, f"a key must be text, found {_found(key)}"))
+            elif key.value in fields:
+                self.error(key, _say(where, f"key '{key.value}' appears twice"))
+            else:
+                fields[key.value] = pair
+        return fields
+
+    def keys(self, fields: Fields, allowed: frozenset[str], where: str) -> None:
+        """Unknown keys are errors (usually typos); `x-` keys are left for the caller."""
+        if fields.keys() <= allowed:
+            return
+        for name, (key, _) in fields.items():
+            if name not in allowed and not name.startswith("x-"):
+                self.error(key, _say(where, f"unknown key '{name}'{_did_you_mean(name, allowed)}"))
+
+    def require(self, node: Node, fields: Fields, names: Iterable[str], where: str) -> None:
+        for name in names:
+            if name not in fields:
+                self.error(node, _say(where, f"missing required field '{name}'"))
+
+    def wrong_type(self, node: Node, where: str, subject: str, expected: str) -> None:
+        """`subject` names the value, e.g. "'difficulty'" or "'tags' item 2"; empty for `where` itself."""
+        quote = expected == "text" and node.__class__ is ScalarNode and node.tag != _NULL
+        hint = " (put it in quotes)" if quote else ""
+        self.error(node, _say(where, f"{subject + ' ' if subject else ''}must be {expected}, found {_found(node)}{hint}"))
+
+    def text(self, fields: Fields, name: str, where: str, nonempty: bool = False) -> str | None:
+        pair = fields.get(name)
+        if pair is None:
+            return None
+        node = pair[1]
+        if node.tag != _STR or node.__class__ is not ScalarNode:
+            self.wrong_type(node, where, f"'{name}'", "text")
+            return None
+        if nonempty and not node.value:
+            self.error(node, _say(where, f"'{name}' is empty"))
+            return None
+        return node.value
+
+    def integer(self, fields: Fields, name: str, where: str) -> int | None:
+        pair = fields.get(name)
+        if pair is None:
+            return None
+        node = pair[1]
+        if node.tag != _INT or node.__class__ is not ScalarNode:
+            self.wrong_type(node, where, f"'{name}'", "a whole number")
+            return None
+        return _CONSTRUCTOR.construct_yaml_int(node)
+
+    def boolean(self, fields: Fields, name: str, where: str) -> bool | None:
+        pair = fields.get(name)
+        if pair is None:
+            return None
+        node = pair[1]
+        if node.tag != _BOOL or node.__class__ is not ScalarNode:
+            self.wrong_type(node, where, f"'{name}'", "true or false")
+            return None
+        return _CONSTRUCTOR.construct_yaml_bool(node)
+
+    def items(self, pair: tuple[Node, Node] | None, where: str, name: str) -> list[Node] | None:
+        if pair is None:
+            return None
+        node = pair[1]
+        if node.__class__ is not SequenceNode:
+            self.wrong_type(node, where, f"'{name}'", "a list")
+            return None
+        return node.value
+
+    def texts(self, fields: Fields, name: str, where: str) -> tuple[str, ...] | None:
+        items = self.items(fields.get(name), where, name)
+        if items is None:
+            return None
+        for number, item in enumerate(items, 1):
+            if item.tag != _STR or item.__class__ is not ScalarNode:
+                self.wrong_type(item, where, f"'{name}' item {number}", "text")
+                return None
+        return tuple(item.value for item in items)
+
+    def plain(self, node: Node, where: str, depth: int = 0) -> Any:
+        """A free-form value (x- keys, probe args) as immutable Python data."""
+        if node.__class__ is ScalarNode:
+            construct = _SCALAR_VALUES.get(node.tag)
+            if construct is None:
+                self.error(node, _say(where, f"unsupported YAML tag '{node.tag}'"))
+                return None
+            try:
+                return construct(_CONSTRUCTOR, node)
+            except (ConstructorError, ValueError):
+                self.error(node, _say(where, f"'{node.value}' is not valid as {_found(node)}"))
+                return None
+        if depth >= MAX_NESTING:
+            self.error(node, _say(where, f"values nest deeper than {MAX_NESTING} levels"))
+            return None
+        if node.__class__ is SequenceNode:
+            return tuple(self.plain(item, where, depth + 1) for item in node.value)
+        fields = self.mapping(node, where)
+        return FrozenMap((name, self.plain(value, where, depth + 1)) for name, (_, value) in fields.items())
+
+    def extras(self, fields: Fields, where: str) -> FrozenMap[str, Any]:
+        found = [(name, self.plain(value, where)) for name, (_, value) in fields.items() if name.startswith("x-")]
+        return FrozenMap(found) if found else EMPTY
+
+    # --- the header ---
+
+    def format(self, node: Node) -> None:
+        if node.tag != _INT or node.__class__ is not ScalarNode:
+            self.error(node, f"'format' must be the number 1, found {_found(node)}")
+        elif (version := _CONSTRUCTOR.construct_yaml_int(node)) != 1:
+            self.error(node, f"format {version} is not supported; this version of quizapp reads format 1")
+
+    def pack(self, node: Node) -> None:
+        fields = self.mapping(node, "", "'pack'")
+        if fields is None:
+            return
+        self.keys(fields, PACK_KEYS, "pack")
+        self.require(node, fields, ("id", "title"), "pack")
+        pack_id = self.text(fields, "id", "pack")
+        if pack_id is not None:
+            id_node = fields["id"][1]
+            self.pack_id_at = (self.path, id_node.start_mark.line + 1, id_node.start_mark.column + 1)
+            if not PACK_ID.fullmatch(pack_id):
+                self.error(id_node, f"pack: id '{pack_id}' must be lowercase letters, digits and '-', "
+                                    "starting with a letter or digit")
+        language = self.text(fields, "language", "pack")
+        if language is not None and not LANGUAGE_TAG.fullmatch(language):
+            self.error(fields["language"][1], f"pack: '{language}' is not a language tag like 'en' or 'pt-BR'")
+        header = {"id": pack_id, "title": self.text(fields, "title", "pack", nonempty=True),
+                  "version": self.text(fields, "version", "pack"), "language": language,
+                  "authors": self.texts(fields, "authors", "pack"),
+                  "description": self.text(fields, "description", "pack")}
+        self.header = {name: value for name, value in header.items() if value is not None}
+
+    def topic_list(self, pair: tuple[Node, Node]) -> None:
+        items = self.items(pair, "", "topics")
+        if items is None:
+            return
+        if not items:
+            self.error(pair[1], "'topics' needs at least one topic")
+        for number, node in enumerate(items, 1):
+            where = f"topic {number}"
+            fields = self.mapping(node, where)
+            if fields is None:
+                continue
+            self.keys(fields, TOPIC_KEYS, where)
+            self.require(node, fields, ("id", "title"), where)
+            topic_id = self.text(fields, "id", where, nonempty=True)
+            title = self.text(fields, "title", where, nonempty=True)
+            if topic_id is not None and topic_id in self.topics:
+                self.error(fields["id"][1], f"{where}: topic id '{topic_id}' is used twice")
+            elif topic_id is not None and title is not None:
+                self.topics[topic_id] = Topic(topic_id, title)
+
+    # --- questions ---
+
+    def question_list(self, pair: tuple[Node, Node]) -> None:
+        items = self.items(pair, "", "questions")
+        for number, node in enumerate(items or (), 1):
+            question = self.question(node, number)
+            if question is not None:
+                self.questions.append(question)
+
+    def question(self, node: Node, number: int) -> Question | None:
+        fields = self.mapping(node, f"question {number}")
+        if fields is None:
+            return None
+        errors_before = self.errors
+        qid = self.text(fields, "id", f"question {number}", nonempty=True)
+        where = f"question '{qid}'" if qid is not None else f"question {number}"
+        self.keys(fields, QUESTION_KEYS, where)
+        self.require(node, fields, ("id", "topic", "prompt", "choices"), where)
+        if qid is not None:
+            self.unique_question_id(qid, fields["id"][1], where)
+        topic = self.text(fields, "topic", where)
+        if topic is not None and topic not in self.topics:
+            self.error(fields["topic"][1], f"{where}: unknown topic '{topic}'{_did_you_mean(topic, self.topics)}")
+        qtype = self.text(fields, "type", where) if "type" in fields else "single"
+        if qtype is not None and qtype not in QUESTION_TYPES:
+            self.error(fields["type"][1], f"{where}: type must be 'single' or 'multiple', not '{qtype}'")
+            qtype = None
+        difficulty = self.integer(fields, "difficulty", where)
+        if difficulty is not None and not 1 <= difficulty <= 5:
+            self.error(fields["difficulty"][1], f"{where}: difficulty must be 1 to 5, found {difficulty}")
+        prompt = self.text(fields, "prompt", where, nonempty=True)
+        explanation = self.text(fields, "explanation", where)
+        if "explanation" not in fields:
+            self.warning(node, f"{where}: no explanation")
+        tags = self.texts(fields, "tags", where)
+        source = self.text(fields, "source", where)
+        choices = self.choices(fields.get("choices"), where, qtype)
+        live = self.live(fields.get("live"), where)
+        translations = self.translations(fields.get("translations"), where, len(choices) if choices is not None else None)
+        extras = self.extras(fields, where)
+        # A question with an error is never used: the pack as a whole fails to load.
+        if self.errors != errors_before:
+            return None
+        return Question(self.header["id"], qid, topic, qtype, prompt, choices, explanation,
+                        3 if difficulty is None else difficulty, tags or (), source, live, translations, extras)
+
+    def unique_question_id(self, qid: str, node: Node, where: str) -> None:
+        first = self.question_ids.get(qid)
+        if first is None:
+            self.question_ids[qid] = (self.path, node.start_mark.line + 1)
+            return
+        file, line = first
+        place = f"line {line}" if file == self.path else f"{Path(file).name} line {line}"
+        self.error(node, f"{where}: id already used by the question at {place}")
+
+    def choices(self, pair: tuple[Node, Node] | None, where: str,
+                qtype: str | None) -> tuple[Choice, ...] | None:
+        """The choices, or None when any is broken; `qtype` None skips the correct-count check."""
+        items = self.items(pair, where, "choices")
+        if items is None:
+            return None
+        choices_key = pair[0]
+        if not MIN_CHOICES <= len(items) <= MAX_CHOICES:
+            self.error(choices_key, f"{where}: needs {MIN_CHOICES} to {MAX_CHOICES} choices, found {len(items)}")
+        choices: list[Choice] = []
+        seen: dict[str, int] = {}  # text -> choice number
+        for number, node in enumerate(items, 1):
+            cwhere = f"{where}: choice {number}"
+            fields = self.mapping(node, cwhere)
+            if fields is None:
+                continue
+            self.keys(fields, CHOICE_KEYS, cwhere)
+            self.require(node, fields, ("text",), cwhere)
+            text = self.text(fields, "text", cwhere, nonempty=True)
+            if text is None:
+                continue
+            if text in seen:
+                self.error(fields["text"][1], f"{cwhere}: same text as choice {seen[text]}")
+            seen[text] = number
+            choices.append(Choice(text, correct=bool(self.boolean(fields, "correct", cwhere)),
+                                  why=self.text(fields, "why", cwhere), pin=bool(self.boolean(fields, "pin", cwhere))))
+        if len(choices) != len(items):  # counting correct ones means little while some choices are broken
+            return None
+        correct = sum(c.correct for c in choices)
+        if qtype == "single" and correct != 1:
+            self.error(choices_key, f"{where}: type 'single' needs exactly one correct choice, found {correct}")
+        elif qtype == "multiple" and correct < 1:
+            self.error(choices_key, f"{where}: type 'multiple' needs at least one correct choice, found 0")
+        return tuple(choices)
+
+    def live(self, pair: tuple[Node, Node] | None, where: str) -> tuple[LiveLink, ...]:
+        links: list[LiveLink] = []
+        for number, node in enumerate(self.items(pair, where, "live") or (), 1):
+            lwhere = f"{where}: live {number}"
+            fields = self.mapping(node, lwhere)
+            if fields is None:
+                continue
+            self.keys(fields, LIVE_KEYS, lwhere)
+            self.require(node, fields, ("probe",), lwhere)
+            name = self.text(fields, "probe", lwhere)
+            args_node = fields["args"][1] if "args" in fields else None
+            if args_node is not None and args_node.__class__ is not MappingNode:
+                self.wrong_type(args_node, lwhere, "'args'", "a mapping")
+                continue
+            args = self.plain(args_node, lwhere) if args_node is not None else EMPTY
+            if name is None:
+                continue
+            probe = self.probes.get(name)
+            if probe is None:
+                known = _did_you_mean(name, self.probes) or f" (known: {', '.join(sorted(self.probes))})"
+                self.error(node, f"{lwhere}: unknown probe '{name}'{known}")
+                continue
+            for message in probe.problems(args):
+                self.error(node, f"{lwhere}: {message}")
+            links.append(LiveLink(name, args))
+        return tuple(links)
+
+    def translations(self, pair: tuple[Node, Node] | None, where: str,
+                     choice_count: int | None) -> FrozenMap[str, Translation]:
+        """`choice_count` is None when the question's own choices are broken: nothing to compare."""
+        if pair is None:
+            return EMPTY
+        fields = self.mapping(pair[1], where, "'translations'")
+        found: dict[str, Translation] = {}
+        for lang, (key, node) in (fields or {}).items():
+            if lang.startswith("x-"):
+                continue
+            if not LANGUAGE_TAG.fullmatch(lang):
+                self.error(key, f"{where}: '{lang}' is not a language tag like 'de' or 'pt-BR'")
+            twhere = f"{where}: translation '{lang}'"
+            tfields = self.mapping(node, twhere)
+            if tfields is None:
+                continue
+            self.keys(tfields, TRANSLATION_KEYS, twhere)
+            self.require(node, tfields, ("prompt", "choices"), twhere)
+            prompt = self.text(tfields, "prompt", twhere, nonempty=True)
+            choices = self.texts(tfields, "choices", twhere)
+            if choices is not None and choice_count is not None and len(choices) != choice_count:
+                self.error(tfields["choices"][0],
+                           f"{twhere}: has {len(choices)} choices, the question has {choice_count}")
+            if prompt is not None and choices is not None:
+                found[lang] = Translation(prompt, choices, self.text(tfields, "explanation", twhere))
+        return FrozenMap(found) if found else EMPTY

@@ -1,0 +1,136 @@
+"""Immutable question objects, as the loader builds them from a pack.
+
+Everything is frozen and hashable (tuples, FrozenMap), so study code can keep
+questions in sets or use them as cache keys without copying.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, Iterable, Iterator, Literal, Mapping, TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class FrozenMap(Mapping[K, V]):
+    """A read-only dict that can be hashed (MappingProxyType cannot)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, items: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> None:
+        self._data: dict[K, V] = dict(items)
+
+    def __getitem__(self, key: K) -> V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._data.items()))
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._data!r})"
+
+
+EMPTY: FrozenMap[Any, Any] = FrozenMap()
+
+QuestionType = Literal["single", "multiple"]
+
+
+@dataclass(frozen=True)
+class Choice:
+    text: str
+    correct: bool = False
+    why: str | None = None  # feedback shown when the learner picked this choice
+    pin: bool = False  # keep in place when shuffling ("all of the above")
+
+
+@dataclass(frozen=True)
+class LiveLink:
+    """An engine probe that backs the explanation; args are checked against the registry."""
+
+    probe: str
+    args: Mapping[str, Any] = EMPTY
+
+
+@dataclass(frozen=True)
+class Translation:
+    prompt: str
+    choices: tuple[str, ...]  # same order and count as the question's choices
+    explanation: str | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    pack_id: str
+    id: str
+    topic: str
+    type: QuestionType
+    prompt: str
+    choices: tuple[Choice, ...]
+    explanation: str | None = None
+    difficulty: int = 3
+    tags: tuple[str, ...] = ()
+    source: str | None = None
+    live: tuple[LiveLink, ...] = ()
+    translations: Mapping[str, Translation] = EMPTY
+    extras: Mapping[str, Any] = EMPTY  # the question's `x-` keys, kept for tools and ignored here
+
+    @property
+    def key(self) -> str:
+        """The global key progress is stored under."""
+        return f"{self.pack_id}/{self.id}"
+
+    @property
+    def correct_indices(self) -> frozenset[int]:
+        return frozenset(i for i, choice in enumerate(self.choices) if choice.correct)
+
+    def localized(self, lang: str) -> Question:
+        """This question with prompt, choice texts and explanation in `lang`, when translated.
+
+        A translation without an explanation keeps the original one rather than
+        showing none; the per-choice `why` feedback is not translated by the format.
+        """
+        translation = self.translations.get(lang)
+        if translation is None:
+            return self
+        choices = tuple(replace(c, text=text) for c, text in zip(self.choices, translation.choices))
+        explanation = translation.explanation if translation.explanation is not None else self.explanation
+        return replace(self, prompt=translation.prompt, choices=choices, explanation=explanation)
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Pack:
+    id: str
+    title: str
+    version: str | None = None
+    language: str = "en"
+    authors: tuple[str, ...] = ()
+    description: str | None = None
+    topics: tuple[Topic, ...] = ()
+    questions: tuple[Question, ...] = ()
+    path: str = ""  # the file or folder it was loaded from
+
+    def topic(self, id: str) -> Topic | None:
+        return next((t for t in self.topics if t.id == id), None)
+
+    def questions_in(self, topic_ids: Iterable[str]) -> tuple[Question, ...]:
+        wanted = frozenset(topic_ids)
+        return tuple(q for q in self.questions if q.topic in wanted)
+
+    def count_by_topic(self) -> dict[str, int]:
+        """Questions per topic id, in topic order, topics without questions included."""
+        counts = dict.fromkeys((t.id for t in self.topics), 0)
+        for q in self.questions:
+            counts[q.topic] += 1
+        return counts

@@ -1,0 +1,20 @@
+"""A problem found in a pack, located the way compilers locate theirs."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int  # 1-based
+    col: int  # 1-based, in characters
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        # The form editors and terminals know how to jump to.
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"

@@ -1,0 +1,95 @@
+"""A JSON Schema of the pack format, for editors (`quizapp schema`).
+
+It mirrors the loader's checks that a schema can express; the loader still
+checks the rest (topic references, unique ids, correct-choice counts, probe args).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from engine.registry import all_probes
+from question_bank.loader import LANGUAGE_TAG, MAX_CHOICES, MIN_CHOICES, PACK_ID
+
+_X_KEYS = {"^x-": {"description": "Extension key: kept and ignored by quizapp."}}
+
+
+def _text(description: str, nonempty: bool = False) -> dict[str, Any]:
+    return {"type": "string", "description": description} | ({"minLength": 1} if nonempty else {})
+
+
+def _object(description: str, properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    return {"type": "object", "description": description, "properties": properties, "required": required,
+            "patternProperties": _X_KEYS, "additionalProperties": False}
+
+
+def json_schema() -> dict[str, Any]:
+    """The schema (draft 2020-12) of a single-file pack, a folder's pack.yaml, or a folder's question file."""
+    language = {"type": "string", "pattern": f"^{LANGUAGE_TAG.pattern}$", "description": "A BCP-47 language tag."}
+    defs = {
+        "pack": _object("Identity and metadata of the pack.", {
+            "id": {"type": "string", "pattern": f"^{PACK_ID.pattern}$",
+                   "description": "Unique among loaded packs; lowercase letters, digits and '-'."},
+            "title": _text("Display name.", nonempty=True),
+            "version": _text("Version shown in the pack picker, e.g. \"1.0.0\"."),
+            "language": language | {"description": "Language of the main text (default en)."},
+            "authors": {"type": "array", "items": {"type": "string"}, "description": "Author names."},
+            "description": _text("One or two sentences shown in the pack picker."),
+        }, ["id", "title"]),
+        "topic": _object("A group of questions for statistics and drills.", {
+            "id": _text("Referred to by questions' `topic`.", nonempty=True),
+            "title": _text("Display name.", nonempty=True),
+        }, ["id", "title"]),
+        "choice": _object("One answer option.", {
+            "text": _text("Markdown text of the choice; distinct within the question.", nonempty=True),
+            "correct": {"type": "boolean", "default": False, "description": "Whether this choice is correct."},
+            "why": _text("Feedback shown for this choice after answering."),
+            "pin": {"type": "boolean", "default": False,
+                    "description": "Keep this choice in place when shuffling (\"all of the above\")."},
+        }, ["text"]),
+        "live": _object("An engine computation backing the explanation.", {
+            "probe": {"enum": sorted(all_probes()), "description": "Name of an engine probe."},
+            "args": {"type": "object", "description": "Arguments of the probe (`quizapp engine PROBE --help`)."},
+        }, ["probe"]),
+        "translation": _object("The question in another language.", {
+            "prompt": _text("Translated prompt.", nonempty=True),
+            "choices": {"type": "array", "items": {"type": "string"},
+                        "description": "Translated choice texts, in the original order and count."},
+            "explanation": _text("Translated explanation."),
+        }, ["prompt", "choices"]),
+        "question": _object("One multiple-choice question.", {
+            "id": _text("Stable key for progress, unique in the pack; never reuse one.", nonempty=True),
+            "topic": _text("One of the pack's topic ids."),
+            "type": {"enum": ["single", "multiple"], "default": "single",
+                     "description": "single: exactly one correct choice; multiple: one or more."},
+            "difficulty": {"type": "integer", "minimum": 1, "maximum": 5, "default": 3,
+                           "description": "1 (recall) to 5 (transfer)."},
+            "tags": {"type": "array", "items": {"type": "string"}, "description": "Free-form tags."},
+            "prompt": _text("Markdown question text.", nonempty=True),
+            "choices": {"type": "array", "items": {"$ref": "#/$defs/choice"},
+                        "minItems": MIN_CHOICES, "maxItems": MAX_CHOICES, "description": "The answer options."},
+            "explanation": _text("Markdown shown after answering; the validator warns when missing."),
+            "live": {"type": "array", "items": {"$ref": "#/$defs/live"},
+                     "description": "Engine computations the learner can open as a lab."},
+            "source": _text("Where the question comes from."),
+            "translations": {"type": "object", "description": "Translations by language tag.",
+                             "propertyNames": {"anyOf": [{"pattern": "^x-"}, language]},
+                             "patternProperties": _X_KEYS,
+                             "additionalProperties": {"$ref": "#/$defs/translation"}},
+        }, ["id", "topic", "prompt", "choices"]),
+        "questions": {"type": "array", "items": {"$ref": "#/$defs/question"}, "description": "The questions."},
+    }
+    pack_file = _object("A single-file pack, or the pack.yaml of a folder pack.", {
+        "format": {"const": 1, "description": "Version of the pack format."},
+        "pack": {"$ref": "#/$defs/pack"},
+        "topics": {"type": "array", "items": {"$ref": "#/$defs/topic"}, "minItems": 1,
+                   "description": "The pack's topics."},
+        "questions": {"$ref": "#/$defs/questions"},
+    }, ["format", "pack", "topics"])
+    question_file = _object("A further question file in a folder pack.",
+                            {"questions": {"$ref": "#/$defs/questions"}}, ["questions"])
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "quizapp question pack, format 1",
+        "oneOf": [pack_file, question_file],
+        "$defs": defs,
+    }

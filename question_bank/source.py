@@ -1,0 +1,128 @@
+"""One pack file into YAML nodes, safely: size, encoding, syntax and alias limits.
+
+Packs are data from anyone, so a file is refused before it can cost much:
+too big before it is read, not UTF-8 before it is parsed, and aliases that
+expand too far before anything walks them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from question_bank.problems import Problem
+
+try:  # libyaml parses several times faster; the pure-Python loader is the fallback
+    from yaml import CSafeLoader as _Loader
+    _LIBYAML = True
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    _LIBYAML = False
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+"""Largest pack file read (8 MiB, about 15,000 questions); split bigger packs into a folder."""
+
+MAX_ALIAS_NODES = 10_000
+"""How many nodes YAML aliases may add beyond those written out; a 'billion laughs' file adds billions."""
+
+
+class BadSource(Exception):
+    """The file cannot be turned into nodes; `problem` says where and why."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def compose_file(path: Path, shown: str) -> Node | None:
+    """The file's root node (None for an empty file); BadSource when it cannot be read safely.
+
+    `shown` is the path as problems should print it.
+    """
+    def bad(line: int, col: int, message: str) -> BadSource:
+        return BadSource(Problem(shown, line, col, "error", message))
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise bad(1, 1, f"file is {size / 2**20:.1f} MiB, over the {MAX_FILE_BYTES // 2**20} MiB limit "
+                            "for one pack file; split it into a folder pack")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise bad(1, 1, f"cannot read the file: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(data[:exc.start].decode("utf-8"))
+        raise bad(line, col, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}: {exc.reason}); "
+                             "save the file as UTF-8") from None
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = (exc.problem or "").removeprefix("but ")
+        context = f" ({exc.context})" if exc.context else ""
+        raise bad(mark.line + 1 if mark else 1, mark.column + 1 if mark else 1,
+                  f"invalid YAML: {problem}{context}") from None
+    except yaml.reader.ReaderError as exc:
+        # libyaml counts the position in UTF-8 bytes, the Python reader in characters.
+        before = data[:exc.position].decode("utf-8", "replace") if _LIBYAML else text[:exc.position]
+        line, col = _line_col(before)
+        raise bad(line, col, f"invalid YAML: character #x{exc.character:04x} is not allowed ({exc.reason})") from None
+    except RecursionError:  # only the pure-Python composer recurses; libyaml caps nesting itself
+        raise bad(1, 1, "invalid YAML: nested too deeply") from None
+    # An alias needs an anchor, and an anchor needs '&': most packs skip the check.
+    if root is not None and "&" in text:
+        found = _alias_problem(root)
+        if found:
+            node, message = found
+            raise bad(node.start_mark.line + 1, node.start_mark.column + 1, message)
+    return root
+
+
+def _line_col(before: str) -> tuple[int, int]:
+    """1-based line and column of the character that follows `before`."""
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+
+
+def _children(node: Node) -> list[Node]:
+    if node.__class__ is MappingNode:
+        return [part for pair in node.value for part in pair]
+    return node.value
+
+
+def _alias_problem(root: Node) -> tuple[Node, str] | None:
+    """Aliases that refer to their own ancestor or expand beyond MAX_ALIAS_NODES, and where. that refer to their own ancestor or expand beyond MAX_ALIAS_NODES.
+
+    Expanded sizes are memoised per node, so this is one pass over the nodes
+    as written, however far a 'billion laughs' file would expand.
+    """
+    sizes: dict[int, int] = {}  # id(node) -> nodes it stands for, aliases expanded
+    open_: set[int] = set()  # containers whose children are still being sized
+    order: list[Node] = []  # containers, children before parents
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, sized_children = stack.pop()
+        key = id(node)
+        if sized_children:
+            open_.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            order.append(node)
+        elif key in open_:
+            return node, "a YAML alias refers to a node that contains it"
+        elif key in sizes:
+            continue
+        elif node.__class__ is ScalarNode:
+            sizes[key] = 1
+        else:
+            open_.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in _children(node))
+    extra = sizes[id(root)] - len(sizes)
+    if extra <= MAX_ALIAS_NODES:
+        return None
+    # Point at the smallest part that is too big on its own: usually the anchor that explodes.
+    culprit = next(n for n in order if sizes[id(n)] > MAX_ALIAS_NODES)
+    return culprit, (f"YAML aliases expand to {extra:,} nodes beyond those written, "
+                     f"over the limit of {MAX_ALIAS_NODES:,} (a 'billion laughs' file?)")

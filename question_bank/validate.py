@@ -1,0 +1,83 @@
+"""`quizapp validate`: check packs and print every problem the way compilers do."""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from question_bank.loader import PACK_FILE, YAML_SUFFIXES, load_packs
+
+# A standalone YAML file found while searching a folder is a pack when its top level starts one.
+_PACK_START = re.compile(r"^[\"']?(?:format|pack)[\"']?\s*:", re.MULTILINE)
+
+
+def validate_main(paths: list[str], strict: bool = False,
+                  out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Validate packs at `paths`: 0 when clean, 1 on errors (or warnings when strict), 2 on usage errors."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    if not paths:
+        print("quizapp validate: name at least one pack file or folder", file=err)
+        return 2
+    targets: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if not path.exists():
+            print(f"quizapp validate: no such file or folder: {given}", file=err)
+            return 2
+        found = pack_paths_at(path)
+        if not found:
+            print(f"quizapp validate: no packs found in {given}", file=err)
+            return 2
+        targets += [p for p in found if p not in targets]
+    results = load_packs(targets)
+    for result in results:
+        for problem in result.problems:
+            print(problem, file=out)
+    errors = sum(len(r.errors) for r in results)
+    warnings = sum(len(r.warnings) for r in results)
+    questions = sum(len(r.pack.questions) for r in results if r.pack is not None)
+    print(f"{_count(len(results), 'pack')}, {_count(questions, 'question')}: "
+          f"{_count(errors, 'error')}, {_count(warnings, 'warning')}", file=err)
+    return 1 if errors or (strict and warnings) else 0
+
+
+def pack_paths_at(path: Path) -> list[Path]:
+    """The path itself when it is a pack, else every pack found in the folder tree below it."""
+    if path.is_file() or (path / PACK_FILE).is_file():
+        return [path]
+    found: list[Path] = []
+    for entry in sorted(path.iterdir()):
+        if entry.name.startswith(".") or entry.name == "__pycache__":
+            continue
+        if entry.is_dir():
+            found += pack_paths_at(entry)
+        elif entry.suffix in YAML_SUFFIXES and _starts_a_pack(entry):
+            found.append(entry)
+    return found
+
+
+def _starts_a_pack(path: Path) -> bool:
+    try:
+        return bool(_PACK_START.search(path.read_text(encoding="utf-8", errors="replace")))
+    except OSError:
+        return True  # let the loader report why it cannot be read
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m question_bank.validate",
+                                     description="Check question packs and print every problem.")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="a pack file, a pack folder, or a folder of packs")
+    parser.add_argument("--strict", action="store_true", help="fail on warnings too")
+    args = parser.parse_args(argv)
+    return validate_main(args.paths, args.strict)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""The `quizapp` command: the TUI by default, plus validate, schema and engine."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quizapp import __version__
+from quizapp.locations import user_pack_dir
+
+
+@dataclass(frozen=True)
+class Options:
+    packs: tuple[Path, ...] = ()
+    topics: tuple[str, ...] = ()
+    count: int = 10
+    seed: int | None = None
+    lang: str | None = None
+    user_packs: Path | None = field(default_factory=user_pack_dir)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="quizapp",
+        description="Exam prep for LLM fundamentals: multiple-choice practice in the terminal, "
+                    "with labs that run a real small transformer and PPO.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "commands:\n"
+            "  quizapp validate [--strict] PATH...   check question packs, file:line:col messages\n"
+            "  quizapp schema                        print the JSON Schema of the pack format\n"
+            "  quizapp engine COMMAND ...            run engine probes and training (quizapp engine -h)\n"
+            "\n"
+            f"user pack folder (packs here load on every start):\n  {user_pack_dir()}\n"
+            "  (set QUIZAPP_HOME to move it)"
+        ),
+    )
+    parser.add_argument("--pack", action="append", default=[], metavar="PATH", type=Path,
+                        help="load a pack file or folder and select it (repeatable)")
+    parser.add_argument("--topic", action="append", default=[], metavar="ID",
+                        help="select only this topic at launch (repeatable)")
+    parser.add_argument("--count", type=_positive, default=10, metavar="N", help="questions per session (default 10)")
+    parser.add_argument("--seed", type=_seed, default=None, metavar="N",
+                        help="shuffle questions and choices reproducibly")
+    parser.add_argument("--lang", default=None, metavar="LANG",
+                        help="show questions in this translation where the pack has one (e.g. de)")
+    parser.add_argument("--version", action="version", version=f"quizapp {__version__}")
+    return parser
+
+
+def _validate(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="quizapp validate", description="Check question packs.")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="pack files or folders")
+    ns = parser.parse_args(argv)
+    from question_bank.validate import validate_main
+    return validate_main(ns.paths, strict=ns.strict)
+
+
+def _schema(argv: list[str]) -> int:
+    argparse.ArgumentParser(prog="quizapp schema", description="Print the JSON Schema of the pack format.").parse_args(argv)
+    from question_bank.schema import json_schema
+    json.dump(json_schema(), sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _engine(argv: list[str]) -> int:
+    from engine.cli import main as engine_main
+    return engine_main(argv, prog="quizapp engine")
+
+
+COMMANDS = {"validate": _validate, "schema": _schema, "engine": _engine}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        if argv and argv[0] in COMMANDS:
+            return COMMANDS[argv[0]](argv[1:])
+        ns = build_parser().parse_args(argv)
+    except SystemExit as exit_:  # argparse's usage errors exit with 2, --help with 0
+        return int(exit_.code or 0)
+    missing = [str(p) for p in ns.pack if not p.exists()]
+    if missing:
+        print(f"quizapp: error: no such pack file or folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    options = Options(packs=tuple(ns.pack), topics=tuple(ns.topic), count=ns.count, seed=ns.seed, lang=ns.lang)
+    from quizapp.catalog import load_catalog
+    catalog = load_catalog(list(options.packs), options.user_packs)
+    known = {t.id for p in catalog.packs for t in p.topics}
+    unknown = [t for t in options.topics if t not in known]
+    if unknown:
+        print(f"quizapp: error: no topic {', '.join(map(repr, unknown))} in the loaded packs "
+              f"(topics: {', '.join(sorted(known)) or 'none'})", file=sys.stderr)
+        return 2
+    from quizapp.app import QuizApp
+    QuizApp(catalog, options).run()
+    return 0

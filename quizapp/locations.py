@@ -1,0 +1,18 @@
+"""Every file path the app uses, in one place. QUIZAPP_HOME overrides the user data folder."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def home() -> Path:
+    override = os.environ.get("QUIZAPP_HOME")
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+    return Path(platformdirs.user_data_dir("quizapp", appauthor=False))
+
+
+def user_pack_dir() -> Path:
+    """Packs dropped here load on every start, next to the bundled ones."""
+    return home() / "packs"

@@ -1,0 +1,141 @@
+"""Home: the loaded packs and their topics; Enter starts a practice session with the selection."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, OptionList, SelectionList, Static
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+
+from question_bank.models import Pack
+from quizapp.catalog import Catalog
+from quizapp.cli import Options
+from quizapp.study.practice import PracticeSession
+
+
+class HomeScreen(Screen[None]):
+    CSS_PATH = "home.tcss"
+    BINDINGS = [
+        Binding("enter", "start", "Start practice", priority=True),
+        Binding("space", "toggle_topic", "Toggle topic", show=True),
+        Binding("a", "all_topics", "All topics"),
+    ]
+
+    def __init__(self, catalog: Catalog, options: Options) -> None:
+        super().__init__()
+        self.catalog = catalog
+        self.options = options
+        # Topic selection per pack, kept while the learner moves between packs.
+        self.selected: dict[str, set[str]] = {p.id: self._initial_topics(p) for p in catalog.packs}
+        first = catalog.requested[0] if catalog.requested else (catalog.packs[0].id if catalog.packs else None)
+        self.pack_id: str | None = first
+
+    def _initial_topics(self, pack: Pack) -> set[str]:
+        all_ids = {t.id for t in pack.topics}
+        chosen = all_ids & set(self.options.topics)
+        return chosen or all_ids
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="columns"):
+            with Vertical(id="packs-column"):
+                yield Label("Packs", classes="section-title")
+                yield OptionList(*[Option(self._pack_label(p), id=p.id) for p in self.catalog.packs], id="packs")
+                yield Static(self._broken_text(), id="broken")
+            with Vertical(id="topics-column"):
+                yield Label("Topics  (space toggles, a selects all)", classes="section-title")
+                yield SelectionList[str](id="topics")
+        with Horizontal(id="settings"):
+            yield Label("Questions:")
+            yield Input(str(self.options.count), id="count", type="integer", max_length=4)
+            yield Static("", id="plan")
+        yield Footer()
+
+    @staticmethod
+    def _pack_label(pack: Pack) -> str:
+        return f"{pack.title}  ({len(pack.questions)})"
+
+    def _broken_text(self) -> str:
+        if not self.catalog.broken:
+            return ""
+        lines = ["[b $error]Packs that could not be loaded:[/]"]
+        lines += [f"[$error]✗[/] {b.path}\n  {_escape(str(b.first_error))}" for b in self.catalog.broken]
+        return "\n".join(lines)
+
+    def on_mount(self) -> None:
+        packs = self.query_one("#packs", OptionList)
+        if self.pack_id is not None:
+            packs.highlighted = packs.get_option_index(self.pack_id)
+            self._show_topics()
+        else:
+            self.query_one("#plan", Static).update("No packs loaded. Give one with --pack PATH.")
+        self.query_one("#topics", SelectionList).focus()
+
+    @property
+    def pack(self) -> Pack | None:
+        return self.catalog.pack(self.pack_id) if self.pack_id else None
+
+    def _show_topics(self) -> None:
+        pack = self.pack
+        topics = self.query_one("#topics", SelectionList)
+        topics.clear_options()
+        if pack is None:
+            return
+        counts = pack.count_by_topic()
+        topics.add_options([Selection(f"{t.title}  ({counts.get(t.id, 0)})", t.id, t.id in self.selected[pack.id])
+                            for t in pack.topics])
+        self._update_plan()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list.id == "packs" and event.option.id != self.pack_id:
+            self.pack_id = event.option.id
+            self._show_topics()
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        if self.pack is not None:
+            self.selected[self.pack.id] = set(event.selection_list.selected)
+            self._update_plan()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._update_plan()
+
+    def _available(self) -> int:
+        pack = self.pack
+        return len(pack.questions_in(self.selected[pack.id])) if pack else 0
+
+    def _count(self) -> int:
+        try:
+            return max(1, int(self.query_one("#count", Input).value))
+        except ValueError:
+            return self.options.count
+
+    def _update_plan(self) -> None:
+        available = self._available()
+        n = min(self._count(), available)
+        topics = len(self.selected.get(self.pack_id or "", ()))
+        text = (f"{n} of {available} questions from {topics} topic{'s' * (topics != 1)}  ·  Enter starts"
+                if available else "Select at least one topic with questions.")
+        self.query_one("#plan", Static).update(text)
+
+    def action_toggle_topic(self) -> None:
+        topics = self.query_one("#topics", SelectionList)
+        if topics.highlighted is not None:
+            topics.toggle(topics.get_option_at_index(topics.highlighted))
+
+    def action_all_topics(self) -> None:
+        self.query_one("#topics", SelectionList).select_all()
+
+    def action_start(self) -> None:
+        pack = self.pack
+        if pack is None or not self._available():
+            self.notify("Select a pack and at least one topic that has questions.", severity="warning")
+            return
+        session = PracticeSession.start(pack.questions, self.selected[pack.id], self._count(), self.options.seed)
+        from quizapp.screens.question import QuestionScreen
+        self.app.push_screen(QuestionScreen(session, pack, self.options.lang))
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", r"\[")

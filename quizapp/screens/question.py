@@ -1,0 +1,150 @@
+"""One question at a time: prompt, choices A–H, then feedback with the whys and the explanation."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, Static
+
+from question_bank.models import Pack, Question
+from quizapp.screens.confirm import ConfirmScreen
+from quizapp.study.practice import LETTERS, Answer, Item, PracticeSession
+from quizapp.widgets.choice import ChoiceRow
+from quizapp.study.feedback import feedback_markdown
+
+PICK_KEYS = [Binding(k, f"pick({i})", "Pick", show=False) for i, k in enumerate("abcdefgh")]
+PICK_KEYS += [Binding(k, f"pick({i})", "Pick", show=False) for i, k in enumerate("12345678")]
+
+
+class QuestionScreen(Screen[None]):
+    CSS_PATH = "question.tcss"
+    BINDINGS = [
+        Binding("a", "pick(0)", "Pick", key_display="a–h/1–8", show=True),
+        *PICK_KEYS[1:],
+        Binding("enter", "submit", "Submit / next", priority=True),
+        Binding("t", "toggle_language", "Language"),
+        Binding("escape", "leave", "End session"),
+    ]
+
+    def __init__(self, session: PracticeSession, pack: Pack, lang: str | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.pack = pack
+        self.lang = lang
+        self.toggled: set[int] = set()
+        self.answer: Answer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="progress")
+        with VerticalScroll(id="body"):
+            yield Markdown(id="prompt")
+            yield Static(id="hint")
+            yield Vertical(id="choices")
+            yield Markdown(id="feedback")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        await self.show_item()
+
+    @property
+    def item(self) -> Item:
+        return self.answer.item if self.answer else self.session.current
+
+    def question(self) -> Question:
+        return self.item.question.localized(self.lang) if self.lang else self.item.question
+
+    async def show_item(self) -> None:
+        item, question = self.item, self.question()
+        topic = self.pack.topic(item.question.topic)
+        number = self.session.position + (0 if self.answer else 1)
+        lang = (self.lang or self.pack.language or "").upper()
+        self.query_one("#progress", Static).update(
+            f" Question {number} of {len(self.session.items)}  ·  {topic.title if topic else item.question.topic}"
+            f"  ·  {self.pack.title}  ·  {lang}  ·  score {sum(a.correct for a in self.session.answers)}")
+        self.query_one("#prompt", Markdown).update(question.prompt)
+        multiple = item.question.type == "multiple"
+        n = len(item.order)
+        self.query_one("#hint", Static).update(
+            f"Select all that apply: toggle {LETTERS[0].lower()}–{LETTERS[n - 1].lower()}, then Enter to submit."
+            if multiple else f"Choose one: {LETTERS[0].lower()}–{LETTERS[n - 1].lower()} or 1–{n}, or click.")
+        box = self.query_one("#choices", Vertical)
+        await box.remove_children()
+        texts = [question.choices[i].text for i in item.order]
+        await box.mount_all(ChoiceRow(pos, LETTERS[pos], text, multiple) for pos, text in enumerate(texts))
+        feedback = self.query_one("#feedback", Markdown)
+        feedback.display = False
+        if self.answer:
+            self.show_feedback()
+        self.query_one("#body", VerticalScroll).scroll_home(animate=False)
+
+    def rows(self) -> list[ChoiceRow]:
+        return list(self.query(ChoiceRow))
+
+    def action_pick(self, position: int) -> None:
+        if self.answer is not None or position >= len(self.item.order):
+            return
+        if self.item.question.type == "multiple":
+            self.toggled ^= {position}
+            row = self.rows()[position]
+            row.set_class(position in self.toggled, "-toggled")
+            row.set_text(row.text)
+        else:
+            self.give_answer({position})
+
+    def on_choice_row_picked(self, event: ChoiceRow.Picked) -> None:
+        self.action_pick(event.position)
+
+    async def action_submit(self) -> None:
+        if self.answer is not None:
+            await self.next_question()
+        elif self.item.question.type == "multiple":
+            if not self.toggled:
+                self.notify("Toggle at least one choice first (keys a–h).", severity="warning")
+                return
+            self.give_answer(self.toggled)
+
+    def give_answer(self, picked: set[int]) -> None:
+        self.answer = self.session.answer(frozenset(picked))
+        self.show_feedback()
+
+    def show_feedback(self) -> None:
+        answer = self.answer
+        assert answer is not None
+        for row in self.rows():
+            correct = row.position in answer.item.correct_positions
+            row.set_class(correct, "-correct")
+            row.set_class(row.position in answer.picked and not correct, "-wrong")
+            marker = "✓" if correct else ("✗ your answer" if row.position in answer.picked else "")
+            row.set_text(row.text, marker)
+        feedback = self.query_one("#feedback", Markdown)
+        feedback.update(feedback_markdown(answer, self.question()))
+        feedback.display = True
+        hint = "Enter: next question" if not self.session.finished else "Enter: see the summary"
+        self.query_one("#hint", Static).update(hint)
+        self.call_after_refresh(lambda: feedback.scroll_visible(top=False, animate=False))
+
+    async def next_question(self) -> None:
+        self.answer = None
+        self.toggled = set()
+        if self.session.finished:
+            from quizapp.screens.summary import SummaryScreen
+            self.app.switch_screen(SummaryScreen(self.session, self.pack, self.lang))
+        else:
+            await self.show_item()
+
+    async def action_toggle_language(self) -> None:
+        available = sorted(self.item.question.translations)
+        if not available:
+            self.notify("This question has no translation.", severity="information")
+            return
+        wanted = self.app.options.lang if self.app.options.lang in available else available[0]
+        self.lang = None if self.lang else wanted
+        await self.show_item()
+
+    def action_leave(self) -> None:
+        if not self.session.under_way:
+            self.app.pop_screen()
+            return
+        self.app.push_screen(ConfirmScreen("End this session and return to the packs? Your answers will not be kept."),
+                             lambda yes: self.app.pop_screen() if yes else None)

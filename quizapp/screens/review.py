@@ -1,0 +1,41 @@
+"""A past answer reopened: the question, the learner's choice, the correct one, whys and explanation."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, Static
+
+from question_bank.models import Pack
+from quizapp.study.feedback import feedback_markdown
+from quizapp.study.practice import LETTERS, Answer
+
+
+class ReviewScreen(Screen[None]):
+    CSS_PATH = "question.tcss"
+    BINDINGS = [Binding("escape,enter", "back", "Back", priority=True)]
+
+    def __init__(self, answer: Answer, pack: Pack, lang: str | None = None) -> None:
+        super().__init__()
+        self.answer = answer
+        self.pack = pack
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        question = self.answer.item.question
+        shown = question.localized(self.lang) if self.lang else question
+        topic = self.pack.topic(question.topic)
+        yield Static(f" Review  ·  {topic.title if topic else question.topic}  ·  {self.pack.title}", id="progress")
+        with VerticalScroll(id="body"):
+            yield Markdown(shown.prompt, id="prompt")
+            choices = "\n".join(
+                f"- **{LETTERS[pos]}** {' '.join(shown.choices[i].text.split())}"
+                f"{' ✓' if question.choices[i].correct else ''}{' ✗ your answer' if pos in self.answer.picked and not question.choices[i].correct else ''}"
+                for pos, i in enumerate(self.answer.item.order))
+            yield Markdown(choices, id="review-choices")
+            yield Markdown(feedback_markdown(self.answer, shown), id="feedback")
+        yield Footer()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

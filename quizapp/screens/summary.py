@@ -1,0 +1,72 @@
+"""The end of a session: score, per-topic results, and the missed questions to reopen."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from question_bank.models import Pack
+from quizapp.study.practice import PracticeSession
+
+
+class SummaryScreen(Screen[None]):
+    CSS_PATH = "summary.tcss"
+    BINDINGS = [
+        Binding("enter", "open_missed", "Review missed", priority=True),
+        Binding("escape,h", "home", "Back to packs"),
+    ]
+
+    def __init__(self, session: PracticeSession, pack: Pack, lang: str | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.pack = pack
+        self.lang = lang
+        self.summary = session.summary()
+
+    def compose(self) -> ComposeResult:
+        s = self.summary
+        verdict = "Well done!" if s.percent >= 80 else "Keep practising." if s.percent >= 50 else "Worth another round."
+        yield Static(f" Session complete: [b]{s.right} of {s.total}[/b] right ({s.percent:.0f} %). {verdict}", id="score")
+        with Horizontal(id="columns"):
+            with Vertical(id="topics-column"):
+                yield Label("By topic", classes="section-title")
+                yield DataTable(id="by-topic", cursor_type="none", zebra_stripes=True)
+            with Vertical(id="missed-column"):
+                yield Label(f"Missed questions ({len(s.missed)})  ·  Enter reopens", classes="section-title")
+                yield OptionList(*[Option(self._missed_label(i, a), id=str(i)) for i, a in enumerate(s.missed)],
+                                 id="missed")
+        yield Footer()
+
+    def _missed_label(self, index: int, answer) -> str:
+        prompt = " ".join(answer.item.question.prompt.split())
+        return f"{index + 1}. {prompt[:70]}{'…' if len(prompt) > 70 else ''}"
+
+    def on_mount(self) -> None:
+        table = self.query_one("#by-topic", DataTable)
+        table.add_columns("Topic", "Right", "%")
+        for r in self.summary.by_topic:
+            topic = self.pack.topic(r.topic)
+            table.add_row(topic.title if topic else r.topic, f"{r.right}/{r.total}", f"{r.percent:.0f}")
+        missed = self.query_one("#missed", OptionList)
+        if self.summary.missed:
+            missed.highlighted = 0
+            missed.focus()
+        else:
+            missed.add_option(Option("Nothing missed: every answer was right.", disabled=True))
+
+    def action_open_missed(self) -> None:
+        missed = self.query_one("#missed", OptionList)
+        if not self.summary.missed or missed.highlighted is None:
+            self.action_home()
+            return
+        from quizapp.screens.review import ReviewScreen
+        self.app.push_screen(ReviewScreen(self.summary.missed[missed.highlighted], self.pack, self.lang))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_open_missed()
+
+    def action_home(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,1 @@
+"""Study logic: drawing, shuffling, checking and scoring. Plain Python, no textual."""

@@ -1,0 +1,37 @@
+"""What the learner reads after answering, as Markdown: verdict, the whys, the explanation."""
+from __future__ import annotations
+
+from question_bank.models import Question
+from quizapp.study.practice import LETTERS, Answer
+
+
+def letters(positions) -> str:
+    return ", ".join(LETTERS[p] for p in sorted(positions))
+
+
+def feedback_markdown(answer: Answer, shown: Question | None = None) -> str:
+    """`shown` is the question as displayed (maybe translated); the whys come from the pack's own text."""
+    item = answer.item
+    shown = shown or item.question
+    correct = item.correct_positions
+    plural = len(correct) > 1
+    if answer.correct:
+        lines = [f"**✓ Right.** The answer is **{letters(correct)}**."]
+    else:
+        lines = [f"**✗ Not quite.** You chose **{letters(answer.picked)}**; the correct answer{'s are' if plural else ' is'} "
+                 f"**{letters(correct)}**."]
+    lines.append("")
+    for pos in sorted(answer.picked | correct):
+        choice = item.question.choices[item.order[pos]]
+        text = shown.choices[item.order[pos]].text
+        role = "correct" if pos in correct else "your answer"
+        why = f": {choice.why.strip()}" if choice.why else ""
+        lines.append(f"- **{LETTERS[pos]}** ({role}) *{_one_line(text)}*{why}")
+    if shown.explanation:
+        lines += ["", "**Explanation.** " + shown.explanation.strip()]
+    return "\n".join(lines)
+
+
+def _one_line(text: str, limit: int = 90) -> str:
+    flat = " ".join(text.split()).replace("*", r"\*")
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

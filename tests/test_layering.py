@@ -1,0 +1,53 @@
+"""The three packages stay in their lanes: engine and question_bank never import textual,
+and the app reaches its first screen without importing torch (a subprocess each, so
+nothing else in the test run has imported them already)."""
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+
+def loaded_modules(code: str) -> set[str]:
+    script = textwrap.dedent(code) + "\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))\n"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def heavy(modules: set[str], name: str) -> bool:
+    return any(m == name or m.startswith(name + ".") for m in modules)
+
+
+@pytest.mark.parametrize("code", [
+    "import engine, engine.registry, engine.cli; engine.registry.all_probes()",
+    "from engine.registry import run_probe; run_probe('softmax', {'scores': [1, 2]})",
+    "import question_bank, question_bank.loader, question_bank.validate, question_bank.schema",
+    "from question_bank.loader import load_pack, bundled_pack_paths; [load_pack(p) for p in bundled_pack_paths()]",
+])
+def test_core_packages_never_import_textual_or_torch(code):
+    modules = loaded_modules(code)
+    assert not heavy(modules, "textual"), "engine/question_bank imported textual"
+    assert not heavy(modules, "torch"), "listing probes or loading packs imported torch"
+
+
+def test_app_reaches_first_question_without_torch():
+    modules = loaded_modules("""
+        import asyncio
+        from quizapp.app import QuizApp
+        from quizapp.catalog import load_catalog
+        from quizapp.cli import Options
+
+        async def main():
+            app = QuizApp(load_catalog([], None), Options(user_packs=None, seed=1))
+            async with app.run_test(size=(100, 32)) as pilot:
+                await pilot.pause()
+                assert type(app.screen).__name__ == "HomeScreen", app.screen
+                await pilot.press("enter")
+                await pilot.pause()
+                assert type(app.screen).__name__ == "QuestionScreen", app.screen
+        asyncio.run(main())
+    """)
+    assert heavy(modules, "textual")
+    assert not heavy(modules, "torch"), "the first screen imported torch"

@@ -1,0 +1,125 @@
+"""The practice session through the real app, driven by Pilot as a learner would."""
+from pathlib import Path
+
+import pytest
+
+from question_bank.loader import load_pack
+from quizapp.app import QuizApp
+from quizapp.catalog import Catalog, BrokenPack, load_catalog
+from quizapp.cli import Options
+from quizapp.screens.home import HomeScreen
+from quizapp.screens.question import QuestionScreen
+from quizapp.screens.summary import SummaryScreen
+from quizapp.widgets.choice import ChoiceRow
+
+MINI = Path(__file__).parent / "fixtures" / "mini.yaml"
+
+
+def mini_app(**options) -> QuizApp:
+    pack = load_pack(MINI).pack
+    return QuizApp(Catalog((pack,), (), ("mini",)), Options(user_packs=None, **options))
+
+
+def correct_key(screen: QuestionScreen) -> str:
+    return "abcdefgh"[min(screen.session.current.correct_positions)]
+
+
+def wrong_key(screen: QuestionScreen) -> str:
+    item = screen.session.current
+    return "abcdefgh"[min(set(range(len(item.order))) - item.correct_positions)]
+
+
+async def test_enter_on_home_starts_practice_with_selection():
+    app = mini_app(seed=3, count=10)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        assert len(app.screen.session.items) == 3  # count 10, only 3 in the pack
+
+
+async def test_answer_right_and_wrong_then_summary_and_review():
+    app = mini_app(seed=7, topics=())
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuestionScreen)
+        answered = []
+        while isinstance(app.screen, QuestionScreen):
+            screen = app.screen
+            item = screen.session.current
+            right = len(answered) != 1  # the second answer is wrong
+            if item.question.type == "multiple":
+                keys = ["abcdefgh"[p] for p in sorted(item.correct_positions)] if right else [wrong_key(screen)]
+                await pilot.press(*keys, "enter")
+            else:
+                await pilot.press(correct_key(screen) if right else wrong_key(screen))
+            await pilot.pause()
+            feedback = screen.query_one("#feedback")
+            assert feedback.display
+            text = feedback.source
+            assert ("Right" in text) == right and ("Not quite" in text) == (not right)
+            rows = screen.query(ChoiceRow)
+            assert {r.position for r in rows if r.has_class("-correct")} == set(item.correct_positions)
+            answered.append((item.question.id, right))
+            await pilot.press("enter")
+            await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        summary = app.screen.summary
+        assert (summary.right, summary.total) == (2, 3)
+        assert [a.item.question.id for a in summary.missed] == [answered[1][0]]
+        await pilot.press("enter")  # reopen the missed question
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ReviewScreen"
+        assert app.screen.answer.item.question.id == answered[1][0]
+
+
+async def test_escape_mid_session_asks_before_leaving():
+    app = mini_app(seed=1)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(correct_key(app.screen) if app.screen.session.current.question.type == "single" else "a")
+        if app.screen.session.position == 0:  # a multiple question: submit
+            await pilot.press("enter")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_language_key_shows_the_translation():
+    app = mini_app(seed=2, topics=("attention",))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.session.current.question.id == "dot-product"
+        await pilot.press("t")
+        await pilot.pause()
+        texts = [r.text for r in screen.query(ChoiceRow)]
+        assert "Den Attention-Score." in texts
+
+
+async def test_broken_pack_is_named_on_home_screen(tmp_path):
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("format: 1\npack: {id: broken, title: B}\ntopics: []\nquestions: 7\n")
+    catalog = load_catalog([MINI, bad], None)
+    assert [b.path for b in catalog.broken] == [str(bad)]
+    app = QuizApp(catalog, Options(user_packs=None))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        shown = str(app.screen.query_one("#broken").render())
+        assert "broken.yaml" in shown
