@@ -176,8 +176,10 @@ class Rollout:
 
 
 @torch.no_grad()
-def collect_rollout(policy: PolicyWithValue, ref: GPT, rm: RewardModel, tok: CharTokenizer, prompts: list[str],
-                    s: PPOSettings, beta: float, gen: torch.Generator) -> Rollout:
+def collect_rollout(policy: PolicyWithValue, ref: GPT, score_fn: Callable[[Episodes], torch.Tensor],
+                    tok: CharTokenizer, prompts: list[str], s: PPOSettings, beta: float,
+                    gen: torch.Generator) -> Rollout:
+    """Sample answers from π_θold and compute everything the update needs; score_fn is the judge."""
     policy.eval()
     episodes = sample(policy.lm, [tok.encode(p) for p in prompts], s.max_new_tokens, tok.eot_id, gen,
                       temperature=s.temperature)
@@ -189,7 +191,7 @@ def collect_rollout(policy: PolicyWithValue, ref: GPT, rm: RewardModel, tok: Cha
     values = values * mask
     kl = (logp_old - logp_ref) * mask
     kl_exact = exact_kl(logits, logits_ref) * mask
-    scores = score_episodes(rm, episodes, tok.eot_id)
+    scores = score_fn(episodes)
 
     rows = torch.arange(len(prompts))
     rewards = -beta * kl
@@ -317,12 +319,17 @@ def iteration_log(it: int, rollout: Rollout, stats: UpdateStats, kl_old_new: flo
     }
 
 
-def ppo_iteration(policy: PolicyWithValue, ref: GPT, rm: RewardModel, tok: CharTokenizer, optimizer,
-                  prompts: list[str], s: PPOSettings, controller, gen: torch.Generator, it: int = 0
-                  ) -> tuple[dict, Rollout, UpdateStats]:
+def reward_model_judge(rm: RewardModel, eot_id: int) -> Callable[[Episodes], torch.Tensor]:
+    """score_fn for collect_rollout: the learned reward model's score of each answer."""
+    return lambda episodes: score_episodes(rm, episodes, eot_id)
+
+
+def ppo_iteration(policy: PolicyWithValue, ref: GPT, score_fn: Callable[[Episodes], torch.Tensor],
+                  tok: CharTokenizer, optimizer, prompts: list[str], s: PPOSettings, controller,
+                  gen: torch.Generator, it: int = 0) -> tuple[dict, Rollout, UpdateStats]:
     """Rollout → rewards → GAE → epochs of minibatches → statistics and the next β."""
     started = time.perf_counter()
-    rollout = collect_rollout(policy, ref, rm, tok, prompts, s, controller.beta, gen)
+    rollout = collect_rollout(policy, ref, score_fn, tok, prompts, s, controller.beta, gen)
     with torch.no_grad():
         logits_old, _ = policy(rollout.episodes.inputs)  # π_θold(·|s_t) in full, for the exact KL afterwards
     if s.epochs > 0 and (rollout.mask.sum() > 0):
@@ -390,30 +397,32 @@ def make_optimizer(policy: PolicyWithValue, lr: float) -> torch.optim.Optimizer:
     return torch.optim.Adam(policy.parameters(), lr=lr, eps=1e-5)  # CleanRL's choice of eps
 
 
-def train_ppo(out: Path | str, seed: int = 0, iterations: int | None = None, settings: PPOSettings | None = None,
+def train_ppo(out: Path | str, seed: int = 0, steps: int | None = None, settings: PPOSettings | None = None,
               progress: bool = True, source_dir: Path | str | None = None,
               log: Callable[[str], None] = print) -> dict:
-    """PPO from the SFT checkpoint against the reward checkpoint; write out/rlhf.{safetensors,json}."""
+    """PPO from the SFT checkpoint against the reward checkpoint; write out/rlhf.{safetensors,json}.
+
+    steps: PPO iterations (rollout + update), default PPOSettings.iterations.
+    """
     from engine.progress import progress_bar
     from engine.reward_model import load_reward_model
-    from engine.sft import _data_meta, load_gpt
+    from engine.sft import _data_meta, load_gpt, source_for
     from engine.weights import save_checkpoint
 
     s = settings or PPOSettings()
-    if iterations is not None:
-        s.iterations = iterations
+    if steps is not None:
+        s.iterations = steps
     torch.set_num_threads(s.threads)
     torch.manual_seed(seed)
     started = time.perf_counter()
-    src = source_dir if source_dir is not None else out
-
-    sft_lm, tok, sft_meta = load_gpt("sft", src)
+    sft_lm, tok, sft_meta = load_gpt("sft", source_for("sft", out, source_dir, log))
     ref = copy.deepcopy(sft_lm).eval()          # π_ref: frozen
     for p in ref.parameters():
         p.requires_grad_(False)
-    rm, _, rm_meta = load_reward_model("reward", src)
+    rm, _, rm_meta = load_reward_model("reward", source_for("reward", out, source_dir, log))
     for p in rm.parameters():
         p.requires_grad_(False)
+    judge = reward_model_judge(rm, tok.eot_id)
     policy = PolicyWithValue(sft_lm)
     optimizer = make_optimizer(policy, s.lr)
     controller = make_controller(s)
@@ -430,7 +439,7 @@ def train_ppo(out: Path | str, seed: int = 0, iterations: int | None = None, set
     with progress_bar("ppo", s.iterations, enabled=progress) as bar:
         for it in range(s.iterations):
             pick = torch.randint(len(train_prompts), (s.episodes_per_iteration,), generator=gen).tolist()
-            entry, _, _ = ppo_iteration(policy, ref, rm, tok, optimizer, [train_prompts[i] for i in pick], s,
+            entry, _, _ = ppo_iteration(policy, ref, judge, tok, optimizer, [train_prompts[i] for i in pick], s,
                                         controller, gen, it)
             history.append(entry)
             if abs(entry["first_minibatch_ratio_error"]) > 1e-4:

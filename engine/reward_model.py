@@ -186,7 +186,7 @@ def train_reward_model(out: Path | str, seed: int = 0, steps: int | None = None,
                        source_dir: Path | str | None = None, log: Callable[[str], None] = print) -> dict:
     """Train r_φ on the preference pairs, starting from the SFT weights; write out/reward.{safetensors,json}."""
     from engine.progress import progress_bar
-    from engine.sft import _data_meta, load_gpt
+    from engine.sft import _data_meta, load_gpt, source_for
     from engine.train import train_lm
     from engine.weights import save_checkpoint
 
@@ -197,7 +197,7 @@ def train_reward_model(out: Path | str, seed: int = 0, steps: int | None = None,
     torch.manual_seed(seed)
     started = time.perf_counter()
 
-    body, tok, source_meta = load_gpt(source, source_dir if source_dir is not None else out)
+    body, tok, source_meta = load_gpt(source, source_for(source, out, source_dir, log))
     rm = RewardModel(body)
     train_pairs, heldout_pairs = rlhf_data.load_preferences("train"), rlhf_data.load_preferences("heldout")
     log(f"reward model: {len(train_pairs)} preference pairs ({len(heldout_pairs)} held out), "

@@ -60,6 +60,20 @@ def load_gpt(name: str, directory: Path | str | None = None) -> tuple[GPT, CharT
     return model.eval(), CharTokenizer(meta["vocab"]), meta
 
 
+def source_for(name: str, out: Path | str, source_dir: Path | str | None, log: Callable[[str], None]) -> Path | None:
+    """Where a stage reads the checkpoint it starts from: source_dir if given, else `out` when the
+    previous stage wrote it there, else the bundled weights (None)."""
+    from engine.weights import paths
+
+    if source_dir is not None:
+        return Path(source_dir)
+    if paths(name, out)[0].exists():
+        log(f"reading {name} from {out}")
+        return Path(out)
+    log(f"reading the bundled {name} checkpoint (no {name} in {out})")
+    return None
+
+
 # --- data ---
 
 def encode_example(tok: CharTokenizer, prompt: str, response: str) -> tuple[list[int], int]:
@@ -147,7 +161,7 @@ def train_sft(out: Path | str, seed: int = 0, steps: int | None = None, settings
     started = time.perf_counter()
     from engine.train import train_lm
 
-    model, tok, source_meta = load_gpt(source, source_dir if source_dir is not None else out)
+    model, tok, source_meta = load_gpt(source, source_for(source, out, source_dir, log))
     train_demos, heldout_demos = rlhf_data.load_demos("train"), rlhf_data.load_demos("heldout")
     train_ex = [encode_example(tok, d["prompt"], d["response"]) for d in train_demos]
     heldout_ex = [encode_example(tok, d["prompt"], d["response"]) for d in heldout_demos]

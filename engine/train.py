@@ -19,7 +19,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from engine.data.make_corpus import CORPUS
+from engine.data.make_corpus import CORPUS, UNSEEN
 from engine.model import GPT, GPTConfig
 from engine.tokenizer import BPETokenizer, CharTokenizer
 
@@ -100,6 +100,18 @@ def evaluate(model: GPT, data: np.ndarray, block_size: int, batch: int = 64) -> 
                                  reduction="sum").item()
     model.train(was_training)
     return total / y.size
+
+
+@torch.no_grad()
+def sentences_loss(model: GPT, tok: CharTokenizer, sentences: list[str]) -> float:
+    """Mean next-token cross-entropy over sentences, each read on its own from its first character."""
+    total, count = 0.0, 0
+    for sentence in sentences:
+        ids = torch.tensor([tok.encode(sentence)])
+        logits, _ = model(ids[:, :-1])
+        total += F.cross_entropy(logits[0], ids[0, 1:], reduction="sum").item()
+        count += ids.size(1) - 1
+    return total / count
 
 
 def unigram_loss(train: np.ndarray, val: np.ndarray, vocab_size: int) -> float:
@@ -214,9 +226,10 @@ def pretrain(out: Path | str, seed: int = 0, steps: int | None = None, settings:
     model.eval()
     train_loss = evaluate(model, train_ids, s.block_size)
     val_loss = history.val[-1]
+    unseen = sentences_loss(model, tok, UNSEEN)
     seconds = time.perf_counter() - started
-    log(f"done in {seconds:.0f} s: train loss {train_loss:.4f}, val loss {val_loss:.4f} "
-        f"(unigram baseline {baseline:.4f})")
+    log(f"done in {seconds:.0f} s: train loss {train_loss:.4f}, val loss {val_loss:.4f}, "
+        f"unseen sentences {unseen:.4f} (unigram baseline {baseline:.4f})")
 
     state = model.numpy_state()
     roles = head_roles.label_heads(NumpyGPT(Config.from_dict(cfg.to_dict()), state), val_ids.tolist(),
@@ -233,6 +246,7 @@ def pretrain(out: Path | str, seed: int = 0, steps: int | None = None, settings:
         "training": {"seed": seed, "steps": s.steps, "settings": vars(s), "seconds": round(seconds, 1),
                      "torch": torch.__version__},
         "losses": {"train": round(train_loss, 5), "val": round(val_loss, 5), "unigram_val": round(baseline, 5),
+                   "unseen_sentences": round(unseen, 5),
                    "unit": "nats per token (mean cross-entropy)",
                    "history": {"step": history.steps, "train": [round(x, 5) for x in history.train],
                                "val": [round(x, 5) for x in history.val]}},

@@ -388,6 +388,23 @@ QA: list[tuple[str, str]] = [
     ("What is the unigram baseline?", "The unigram baseline is the loss of a model that predicts each token from its frequency alone."),
 ]
 
+# Sentences in the style a learner types, kept OUT of the corpus: the loss on them
+# shows how well the model does on course prose it has never seen.
+UNSEEN: list[str] = [
+    "The attention head looks at the previous token and copies its value.",
+    "A tokenizer maps each character of my sentence to an integer id.",
+    "Why do we divide the dot product by the square root of the key dimension?",
+    "The reward model prefers short and polite answers.",
+    "During pre-training the network reads a lot of text and guesses the next character.",
+    "Positional information is added so that the order of words matters.",
+    "The policy samples a token, and the critic estimates how good the state is.",
+    "Clipping the probability ratio keeps the new policy near the old one.",
+    "Embeddings place related tokens close together in vector space.",
+    "Softmax converts the scores of all keys into weights between zero and one.",
+    "Multi-head attention lets the model attend to several positions at once.",
+    "The KL penalty stops the fine-tuned model from forgetting how to write.",
+]
+
 CONNECTORS = ["In other words, ", "For example, ", "Note that ", "Also, ", "In short, ", "Remember: ",
               "In this app, ", "As a result, ", "In practice, ", "Put simply, "]
 

@@ -5,7 +5,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, OptionList, SelectionList, Static
+from rich.text import Text
+from textual.widgets import Footer, Header, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
@@ -21,6 +22,8 @@ class HomeScreen(Screen[None]):
         Binding("enter", "start", "Start practice", priority=True),
         Binding("space", "toggle_topic", "Toggle topic", show=True),
         Binding("a", "all_topics", "All topics"),
+        Binding("plus,equals_sign,right", "count(1)", "More", key_display="+"),
+        Binding("minus,left", "count(-1)", "Fewer", key_display="-"),
     ]
 
     def __init__(self, catalog: Catalog, options: Options) -> None:
@@ -31,6 +34,7 @@ class HomeScreen(Screen[None]):
         self.selected: dict[str, set[str]] = {p.id: self._initial_topics(p) for p in catalog.packs}
         first = catalog.requested[0] if catalog.requested else (catalog.packs[0].id if catalog.packs else None)
         self.pack_id: str | None = first
+        self.count = options.count
 
     def _initial_topics(self, pack: Pack) -> set[str]:
         all_ids = {t.id for t in pack.topics}
@@ -43,14 +47,12 @@ class HomeScreen(Screen[None]):
             with Vertical(id="packs-column"):
                 yield Label("Packs", classes="section-title")
                 yield OptionList(*[Option(self._pack_label(p), id=p.id) for p in self.catalog.packs], id="packs")
+                yield Static(id="pack-info")
                 yield Static(self._broken_text(), id="broken")
             with Vertical(id="topics-column"):
                 yield Label("Topics  (space toggles, a selects all)", classes="section-title")
                 yield SelectionList[str](id="topics")
-        with Horizontal(id="settings"):
-            yield Label("Questions:")
-            yield Input(str(self.options.count), id="count", type="integer", max_length=4)
-            yield Static("", id="plan")
+        yield Static(id="plan")
         yield Footer()
 
     @staticmethod
@@ -69,9 +71,22 @@ class HomeScreen(Screen[None]):
         if self.pack_id is not None:
             packs.highlighted = packs.get_option_index(self.pack_id)
             self._show_topics()
+            self._show_pack_info()
         else:
             self.query_one("#plan", Static).update("No packs loaded. Give one with --pack PATH.")
         self.query_one("#topics", SelectionList).focus()
+
+    def _show_pack_info(self) -> None:
+        pack = self.pack
+        if pack is None:
+            return
+        languages = sorted({lang for q in pack.questions for lang in q.translations})
+        lines = [pack.description or ""]
+        meta = [f"v{pack.version}" if pack.version else "", pack.language.upper(),
+                ("translations: " + ", ".join(languages)) if languages else "",
+                ", ".join(pack.authors)]
+        lines.append("  ·  ".join(m for m in meta if m))
+        self.query_one("#pack-info", Static).update(Text("\n".join(l for l in lines if l), style="italic"))
 
     @property
     def pack(self) -> Pack | None:
@@ -92,31 +107,27 @@ class HomeScreen(Screen[None]):
         if event.option_list.id == "packs" and event.option.id != self.pack_id:
             self.pack_id = event.option.id
             self._show_topics()
+            self._show_pack_info()
 
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
         if self.pack is not None:
             self.selected[self.pack.id] = set(event.selection_list.selected)
             self._update_plan()
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self._update_plan()
-
     def _available(self) -> int:
         pack = self.pack
         return len(pack.questions_in(self.selected[pack.id])) if pack else 0
 
-    def _count(self) -> int:
-        try:
-            return max(1, int(self.query_one("#count", Input).value))
-        except ValueError:
-            return self.options.count
+    def action_count(self, step: int) -> None:
+        self.count = max(1, min(self.count + step, max(self._available(), 1)))
+        self._update_plan()
 
     def _update_plan(self) -> None:
         available = self._available()
-        n = min(self._count(), available)
+        n = min(self.count, available)
         topics = len(self.selected.get(self.pack_id or "", ()))
-        text = (f"{n} of {available} questions from {topics} topic{'s' * (topics != 1)}  ·  Enter starts"
-                if available else "Select at least one topic with questions.")
+        text = (f"[b]{n}[/b] of {available} questions (+/− to change) from {topics} topic{'s' * (topics != 1)}"
+                f"  ·  [b]Enter[/b] starts practice" if available else "Select at least one topic with questions.")
         self.query_one("#plan", Static).update(text)
 
     def action_toggle_topic(self) -> None:
@@ -132,7 +143,7 @@ class HomeScreen(Screen[None]):
         if pack is None or not self._available():
             self.notify("Select a pack and at least one topic that has questions.", severity="warning")
             return
-        session = PracticeSession.start(pack.questions, self.selected[pack.id], self._count(), self.options.seed)
+        session = PracticeSession.start(pack.questions, self.selected[pack.id], self.count, self.options.seed)
         from quizapp.screens.question import QuestionScreen
         self.app.push_screen(QuestionScreen(session, pack, self.options.lang))
 

@@ -1,6 +1,7 @@
 """One question at a time: prompt, choices A–H, then feedback with the whys and the explanation."""
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -11,7 +12,7 @@ from question_bank.models import Pack, Question
 from quizapp.screens.confirm import ConfirmScreen
 from quizapp.study.practice import LETTERS, Answer, Item, PracticeSession
 from quizapp.widgets.choice import ChoiceRow
-from quizapp.study.feedback import feedback_markdown
+from quizapp.study.feedback import verdict
 
 PICK_KEYS = [Binding(k, f"pick({i})", "Pick", show=False) for i, k in enumerate("abcdefgh")]
 PICK_KEYS += [Binding(k, f"pick({i})", "Pick", show=False) for i, k in enumerate("12345678")]
@@ -46,6 +47,7 @@ class QuestionScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         await self.show_item()
+        self.query_one("#body").focus()  # ↑/↓/PgUp/PgDn scroll a long question or explanation
 
     @property
     def item(self) -> Item:
@@ -59,9 +61,11 @@ class QuestionScreen(Screen[None]):
         topic = self.pack.topic(item.question.topic)
         number = self.session.position + (0 if self.answer else 1)
         lang = (self.lang or self.pack.language or "").upper()
-        self.query_one("#progress", Static).update(
-            f" Question {number} of {len(self.session.items)}  ·  {topic.title if topic else item.question.topic}"
-            f"  ·  {self.pack.title}  ·  {lang}  ·  score {sum(a.correct for a in self.session.answers)}")
+        right = sum(a.correct for a in self.session.answers)
+        self.query_one("#progress", Static).update(Text(
+            f" Question {number}/{len(self.session.items)}  ·  {right} right  ·  "
+            f"{topic.title if topic else item.question.topic}  ·  {lang}  ·  {self.pack.title}", no_wrap=True,
+            overflow="ellipsis"))
         self.query_one("#prompt", Markdown).update(question.prompt)
         multiple = item.question.type == "multiple"
         n = len(item.order)
@@ -72,6 +76,7 @@ class QuestionScreen(Screen[None]):
         await box.remove_children()
         texts = [question.choices[i].text for i in item.order]
         await box.mount_all(ChoiceRow(pos, LETTERS[pos], text, multiple) for pos, text in enumerate(texts))
+        self.query_one("#hint", Static).set_classes("")
         feedback = self.query_one("#feedback", Markdown)
         feedback.display = False
         if self.answer:
@@ -86,9 +91,7 @@ class QuestionScreen(Screen[None]):
             return
         if self.item.question.type == "multiple":
             self.toggled ^= {position}
-            row = self.rows()[position]
-            row.set_class(position in self.toggled, "-toggled")
-            row.set_text(row.text)
+            self.rows()[position].toggle(position in self.toggled)
         else:
             self.give_answer({position})
 
@@ -111,18 +114,20 @@ class QuestionScreen(Screen[None]):
     def show_feedback(self) -> None:
         answer = self.answer
         assert answer is not None
+        item = answer.item
         for row in self.rows():
-            correct = row.position in answer.item.correct_positions
-            row.set_class(correct, "-correct")
-            row.set_class(row.position in answer.picked and not correct, "-wrong")
-            marker = "✓" if correct else ("✗ your answer" if row.position in answer.picked else "")
-            row.set_text(row.text, marker)
+            choice = item.question.choices[item.order[row.position]]
+            row.show_verdict(row.position in item.correct_positions, row.position in answer.picked, choice.why)
+        hint = self.query_one("#hint", Static)
+        hint.update(Text.assemble(verdict(answer), "   ",
+                                  ("Enter: see the summary" if self.session.finished else "Enter: next question", "dim")))
+        hint.set_class(answer.correct, "-right")
+        hint.set_class(not answer.correct, "-wrong")
+        explanation = self.question().explanation
         feedback = self.query_one("#feedback", Markdown)
-        feedback.update(feedback_markdown(answer, self.question()))
-        feedback.display = True
-        hint = "Enter: next question" if not self.session.finished else "Enter: see the summary"
-        self.query_one("#hint", Static).update(hint)
-        self.call_after_refresh(lambda: feedback.scroll_visible(top=False, animate=False))
+        feedback.update(f"**Explanation.** {explanation.strip()}" if explanation else "")
+        feedback.display = bool(explanation)
+        self.call_after_refresh(lambda: self.query_one("#body").scroll_to_widget(feedback, top=False, animate=False))
 
     async def next_question(self) -> None:
         self.answer = None

@@ -5,7 +5,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, OptionList, Static
+from rich.table import Table
+from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from question_bank.models import Pack
@@ -33,7 +34,7 @@ class SummaryScreen(Screen[None]):
         with Horizontal(id="columns"):
             with Vertical(id="topics-column"):
                 yield Label("By topic", classes="section-title")
-                yield DataTable(id="by-topic", cursor_type="none", zebra_stripes=True)
+                yield Static(self._topic_table(), id="by-topic")
             with Vertical(id="missed-column"):
                 yield Label(f"Missed questions ({len(s.missed)})  ·  Enter reopens", classes="section-title")
                 yield OptionList(*[Option(self._missed_label(i, a), id=str(i)) for i, a in enumerate(s.missed)],
@@ -44,12 +45,18 @@ class SummaryScreen(Screen[None]):
         prompt = " ".join(answer.item.question.prompt.split())
         return f"{index + 1}. {prompt[:70]}{'…' if len(prompt) > 70 else ''}"
 
-    def on_mount(self) -> None:
-        table = self.query_one("#by-topic", DataTable)
-        table.add_columns("Topic", "Right", "%")
+    def _topic_table(self) -> Table:
+        table = Table(expand=True, box=None, pad_edge=False)
+        table.add_column("Topic", ratio=1)
+        table.add_column("Right", justify="right", no_wrap=True)
+        table.add_column("%", justify="right", no_wrap=True)
         for r in self.summary.by_topic:
             topic = self.pack.topic(r.topic)
-            table.add_row(topic.title if topic else r.topic, f"{r.right}/{r.total}", f"{r.percent:.0f}")
+            style = "green" if r.percent >= 80 else "yellow" if r.percent >= 50 else "red"
+            table.add_row(topic.title if topic else r.topic, f"{r.right}/{r.total}", f"[{style}]{r.percent:.0f}[/]")
+        return table
+
+    def on_mount(self) -> None:
         missed = self.query_one("#missed", OptionList)
         if self.summary.missed:
             missed.highlighted = 0

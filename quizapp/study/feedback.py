@@ -9,6 +9,15 @@ def letters(positions) -> str:
     return ", ".join(LETTERS[p] for p in sorted(positions))
 
 
+def verdict(answer: Answer) -> str:
+    """One line: right or wrong, and the correct letters."""
+    correct = answer.item.correct_positions
+    if answer.correct:
+        return f"✓ Right: {letters(correct)}."
+    noun = "answers are" if len(correct) > 1 else "answer is"
+    return f"✗ Not quite: you chose {letters(answer.picked)}, the correct {noun} {letters(correct)}."
+
+
 def feedback_markdown(answer: Answer, shown: Question | None = None) -> str:
     """`shown` is the question as displayed (maybe translated); the whys come from the pack's own text."""
     item = answer.item

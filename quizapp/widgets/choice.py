@@ -1,4 +1,4 @@
-"""One answer option: a letter and its text; clicking it picks it."""
+"""One answer option: a letter and its text; clicking it picks it. After the answer it shows its verdict and why."""
 from __future__ import annotations
 
 from rich.text import Text
@@ -29,15 +29,32 @@ class ChoiceRow(Static):
         super().__init__()
         self.position = position
         self.letter = letter
-        self.multiple = multiple
-        self.set_text(text)
-
-    def set_text(self, text: str, marker: str = "") -> None:
         self.text = text
+        self.multiple = multiple
+        self.marker = ""
+        self.why = ""
+        self.refresh_label()
+
+    def toggle(self, on: bool) -> None:
+        self.set_class(on, "-toggled")
+        self.refresh_label()
+
+    def show_verdict(self, correct: bool, picked: bool, why: str | None) -> None:
+        """Mark the row after the answer; the why shows for the picked and the correct choices."""
+        self.set_class(correct, "-correct")
+        self.set_class(picked and not correct, "-wrong")
+        self.marker = "✓ correct" if correct else ("✗ your answer" if picked else "")
+        self.why = (why or "").strip() if (correct or picked) else ""
+        self.refresh_label()
+
+    def refresh_label(self) -> None:
+        # Text, not markup: choice texts may contain brackets such as [1−ε, 1+ε].
         box = ("[x] " if self.has_class("-toggled") else "[ ] ") if self.multiple else ""
-        label = Text.assemble((f"{self.letter}  ", "bold"), box, text)
-        if marker:
-            label.append(f"  {marker}", style="bold")
+        label = Text.assemble((f"{self.letter}  ", "bold"), box, self.text)
+        if self.marker:
+            label.append(f"  {self.marker}", style="bold")
+        if self.why:
+            label.append(f"\n{self.why}", style="italic")
         self.update(label)
 
     def on_click(self) -> None:

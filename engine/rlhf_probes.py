@@ -1,0 +1,235 @@
+"""Probes on the bundled RLHF models: KL between checkpoints, one live PPO update, the three stages side by side.
+
+`kl` and `compare_stages` run on the numpy model (no torch); `ppo_step` runs a
+real update with gradients, so it imports torch when it runs.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import numpy as np
+
+from engine import kl as klm
+from engine.ppo import log_softmax
+from engine.registry import ProbeError
+
+STAGES = ("pretrain", "sft", "rlhf")
+MAX_NEW_TOKENS = 64
+
+
+def as_prompt(text: str) -> str:
+    """A bare question becomes "Question: … Answer:", the format the models were tuned on."""
+    from engine.rlhf_data import prompt_text
+
+    text = text.strip()
+    if not text:
+        raise ProbeError("prompt must not be empty")
+    return text if text.endswith("Answer:") else prompt_text(text)
+
+
+def _numpy(name: str):
+    from engine.weights import numpy_model
+    return numpy_model(name)
+
+
+def _context_ids(tok, text: str, block_size: int) -> list[int]:
+    if not text:
+        raise ProbeError("text must not be empty")
+    return tok.encode(text)[-block_size:]
+
+
+# --- kl ---
+
+def kl_probe(text: str, checkpoint_a: str = "sft", checkpoint_b: str = "rlhf", samples: int = 1000,
+             seed: int = 0) -> dict:
+    """KL[π_a(·|s) ‖ π_b(·|s)] exactly over the vocabulary, and from `samples` tokens x ~ π_a."""
+    model_a, tok, _ = _numpy(checkpoint_a)
+    model_b, _, _ = _numpy(checkpoint_b)
+    ids = _context_ids(tok, text, model_a.cfg.block_size)
+    logp_a = log_softmax(model_a(ids)[0][-1])
+    logp_b = log_softmax(model_b(ids)[0][-1])
+    exact = float(klm.exact_kl(logp_a, logp_b))
+    est = klm.estimate_kl(logp_a, logp_b, samples, np.random.default_rng(seed))
+    expected = klm.expected_estimators(logp_a, logp_b)
+    p_a = np.exp(logp_a)
+    top = np.argsort(-p_a)[:10]
+    return {
+        "text": text,
+        "checkpoint_a": checkpoint_a,
+        "checkpoint_b": checkpoint_b,
+        "exact_kl": exact,                                       # Σ_x π_a(x) log(π_a(x)/π_b(x))
+        "exact_kl_reverse": float(klm.exact_kl(logp_b, logp_a)),  # KL[b ‖ a]: not the same number
+        "samples": samples,
+        "seed": seed,
+        "estimates": {name: {"mean": est[name], "std": est[f"{name}_std"],
+                             "stderr": est[f"{name}_std"] / math.sqrt(samples),
+                             "error": est[name] - exact, "expected": expected[name],
+                             "bias": expected[name] - exact}
+                      for name in ("k1", "k2", "k3")},
+        "top_tokens": [{"token": tok.itos[i], "p_a": float(p_a[i]), "p_b": float(np.exp(logp_b[i])),
+                        "log_rho": float(logp_b[i] - logp_a[i]),
+                        "kl_contribution": float(p_a[i] * (logp_a[i] - logp_b[i]))} for i in top],
+    }
+
+
+# --- compare_stages ---
+
+def _sample_numpy(model, tok, prompt_ids: list[int], rng: np.random.Generator,
+                  max_new_tokens: int = MAX_NEW_TOKENS) -> tuple[list[int], bool]:
+    ids = list(prompt_ids)
+    out: list[int] = []
+    room = min(max_new_tokens, model.cfg.block_size - len(ids))
+    for _ in range(room):
+        logits = model(ids)[0][-1]
+        p = np.exp(log_softmax(logits))
+        nxt = int(rng.choice(len(p), p=p / p.sum()))
+        ids.append(nxt)
+        out.append(nxt)
+        if nxt == tok.eot_id:
+            return out, True
+    return out, False
+
+
+def reward_score_numpy(rm, tok, prompt: str, answer_ids: list[int], finished: bool) -> float:
+    """r_φ(prompt, answer) with the numpy model: the reward head on the hidden state at the <eot>."""
+    ids = tok.encode(prompt) + [i for i in answer_ids if i != tok.eot_id] + [tok.eot_id]
+    ids = ids[-rm.cfg.block_size:]
+    h = rm.hidden(ids)[-1]
+    return float(h @ rm.w["reward_head.weight"][0] + rm.w["reward_head.bias"][0])
+
+
+def compare_stages(prompt: str, seed: int = 0, samples: int = 3) -> dict:
+    """The same prompt answered by the pretrained, SFT and RLHF models, each answer scored by the reward model."""
+    from engine.rater import rater_components, rater_score
+    from engine.rlhf_data import course_lexicon, references
+
+    text = as_prompt(prompt)
+    rm, tok, _ = _numpy("reward")
+    reference = references().get(text)
+    lexicon = course_lexicon()
+    prompt_ids = _context_ids(tok, text, rm.cfg.block_size - 8)
+    stages = []
+    for name in STAGES:
+        model, _, meta = _numpy(name)
+        rng = np.random.default_rng(seed)
+        answers = []
+        for _ in range(samples):
+            out, finished = _sample_numpy(model, tok, prompt_ids, rng)
+            answer = tok.decode([i for i in out if i != tok.eot_id])
+            answers.append({
+                "answer": answer,
+                "finished": finished,
+                "reward_score": reward_score_numpy(rm, tok, text, out, finished),
+                "rater_score": rater_score(answer, reference, lexicon),
+                "rater": rater_components(answer, reference, lexicon),
+            })
+        stages.append({"checkpoint": name, "stage": meta.get("stage", name), "answers": answers,
+                       "mean_reward_score": float(np.mean([a["reward_score"] for a in answers])),
+                       "mean_rater_score": float(np.mean([a["rater_score"] for a in answers]))})
+    return {"prompt": text, "seed": seed, "reference_answer": reference, "stages": stages,
+            "note": "reward_score: the learned reward model (mean 0, std 1 on its training answers); "
+                    "rater_score: the rule that labelled the preference pairs (0 to 5; on_topic only for course "
+                    "questions)"}
+
+
+# --- ppo_step ---
+
+@lru_cache(maxsize=1)
+def _ppo_models():
+    from engine.ppo_trainer import load_policy
+    from engine.reward_model import load_reward_model
+    from engine.sft import load_gpt
+
+    policy, tok, meta = load_policy("rlhf")
+    ref, _, _ = load_gpt("sft")
+    rm, _, _ = load_reward_model("reward")
+    for p in list(ref.parameters()) + list(rm.parameters()):
+        p.requires_grad_(False)
+    return policy, ref, rm, tok, meta
+
+
+def ppo_step(prompt: str, seed: int = 0, answers: int = 8) -> dict:
+    """One real PPO update of the bundled RLHF policy on `answers` fresh samples; nothing is saved."""
+    import copy
+
+    import torch
+
+    from engine.kl import FixedKLController, adaptive_beta
+    from engine.ppo_trainer import (PPOSettings, make_optimizer, normalized_advantages, ppo_iteration,
+                                     reward_model_judge)
+
+    base, ref, rm, tok, meta = _ppo_models()
+    settings = PPOSettings(**{k: v for k, v in meta["training"]["settings"].items()
+                              if k in PPOSettings.__dataclass_fields__})
+    settings.episodes_per_iteration = answers
+    settings.minibatch_size = max(1, answers // 2)
+    beta = float(meta["training"].get("final_beta", settings.beta))
+    text = as_prompt(prompt)
+    if len(tok.encode(text)) > base.cfg.block_size - 16:
+        raise ProbeError(f"prompt is too long: at most {base.cfg.block_size - 16} characters")
+
+    torch.manual_seed(seed)
+    gen = torch.Generator().manual_seed(seed)
+    policy = copy.deepcopy(base)              # the update must not touch the bundled weights
+    optimizer = make_optimizer(policy, settings.lr)
+    controller = FixedKLController(beta)
+    log, rollout, stats = ppo_iteration(policy, ref, reward_model_judge(rm, tok.eot_id), tok, optimizer,
+                                        [text] * answers, settings, controller, gen)
+    with torch.no_grad():
+        from engine.sampling import token_log_probs
+        logits_new, _ = policy(rollout.episodes.inputs)
+        logp_new = token_log_probs(logits_new, rollout.episodes.targets)
+    adv_norm = normalized_advantages(rollout, settings.normalize_advantages)
+    eps = settings.clip_epsilon
+    episodes = []
+    for i in range(answers):
+        positions = rollout.mask[i].nonzero().flatten().tolist()
+        tokens = []
+        for j in positions:
+            a_id = int(rollout.episodes.targets[i, j])
+            old, new = float(rollout.logp_old[i, j]), float(logp_new[i, j])
+            ratio = math.exp(new - old)
+            a_hat = float(adv_norm[i, j])
+            clipped_ratio = min(max(ratio, 1 - eps), 1 + eps)
+            tokens.append({
+                "token": tok.itos[a_id],
+                "pi_old": math.exp(old),                 # π_θold(a_t|s_t)
+                "pi_new": math.exp(new),                 # π_θ(a_t|s_t) after the update
+                "ratio": ratio,
+                "advantage": float(rollout.advantages[i, j]),   # Â_t from GAE
+                "advantage_normalized": a_hat,                   # what L^CLIP used
+                "reward": float(rollout.rewards[i, j]),
+                "kl": float(rollout.kl[i, j]),            # log π_θold − log π_ref (k1)
+                "kl_penalty": -beta * float(rollout.kl[i, j]),
+                "value": float(rollout.values[i, j]),
+                "return": float(rollout.returns[i, j]),
+                "clipped": bool(ratio * a_hat > clipped_ratio * a_hat),  # the clip bound: no gradient
+                "outside_band": abs(ratio - 1) > eps,
+            })
+        p, n = int(rollout.episodes.prompt_lens[i]), int(rollout.episodes.response_lens[i])
+        answer_ids = rollout.episodes.ids[i, p:p + n].tolist()
+        episodes.append({
+            "answer": tok.decode([t for t in answer_ids if t != tok.eot_id]),
+            "finished": bool(rollout.episodes.finished[i]),
+            "reward_score": float(rollout.scores[i]),
+            "kl_to_ref": float(rollout.kl_per_answer[i]),
+            "tokens": tokens,
+        })
+    return {
+        "prompt": text,
+        "seed": seed,
+        "epsilon": eps,
+        "beta": beta,
+        "beta_next_adaptive": adaptive_beta(beta, log["kl_to_ref"], settings.kl_target),
+        "kl_target": settings.kl_target,
+        "trust_region_delta": settings.trust_region_delta,
+        "gamma": settings.gamma,
+        "lam": settings.lam,
+        "epochs": settings.epochs,
+        "minibatch_size": settings.minibatch_size,
+        "gradient_steps": len(stats.pg_loss),
+        "ratio_is_one_before_update": bool(stats.first_minibatch_ratio_error < 1e-4),
+        "stats": log,
+        "episodes": episodes,
+    }
