@@ -533,7 +533,7 @@ class _PackWalker:
             choices = self.texts(tfields, "choices", twhere)
             if choices is not None and choice_count is not None and len(choices) != choice_count:
                 self.error(tfields["choices"][0],
-                           f"{twhere}: has {len(choices)} choices, the question has {choice_count}")
+                           f"{twhere}: 'choices' must list {choice_count} texts, one per choice, found {len(choices)}")
             if prompt is not None and choices is not None:
                 found[lang] = Translation(prompt, choices, self.text(tfields, "explanation", twhere))
         return FrozenMap(found) if found else EMPTY

@@ -46,8 +46,8 @@ def compose_file(path: Path, shown: str) -> Node | None:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise bad(1, 1, f"file is {size / 2**20:.1f} MiB, over the {MAX_FILE_BYTES // 2**20} MiB limit "
-                            "for one pack file; split it into a folder pack")
+            raise bad(1, 1, f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,} for one pack file; "
+                            "split it into a folder pack")
         data = path.read_bytes()
     except OSError as exc:
         raise bad(1, 1, f"cannot read the file: {exc.strerror or exc}") from None

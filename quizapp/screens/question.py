@@ -6,12 +6,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Footer, Static
 
 from question_bank.models import Pack, Question
 from quizapp.screens.confirm import ConfirmScreen
 from quizapp.study.practice import LETTERS, Answer, Item, PracticeSession
 from quizapp.widgets.choice import ChoiceRow
+from quizapp.widgets.markdown_text import MarkdownText
 from quizapp.study.feedback import verdict
 
 PICK_KEYS = [Binding(k, f"pick({i})", "Pick", show=False) for i, k in enumerate("abcdefgh")]
@@ -39,10 +40,10 @@ class QuestionScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="progress")
         with VerticalScroll(id="body"):
-            yield Markdown(id="prompt")
+            yield MarkdownText(id="prompt")
             yield Static(id="hint")
             yield Vertical(id="choices")
-            yield Markdown(id="feedback")
+            yield MarkdownText(id="feedback")
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -66,7 +67,7 @@ class QuestionScreen(Screen[None]):
             f" Question {number}/{len(self.session.items)}  ·  {right} right  ·  "
             f"{topic.title if topic else item.question.topic}  ·  {lang}  ·  {self.pack.title}", no_wrap=True,
             overflow="ellipsis"))
-        self.query_one("#prompt", Markdown).update(question.prompt)
+        self.query_one("#prompt", MarkdownText).set_markdown(question.prompt)
         multiple = item.question.type == "multiple"
         n = len(item.order)
         self.query_one("#hint", Static).update(
@@ -77,7 +78,7 @@ class QuestionScreen(Screen[None]):
         texts = [question.choices[i].text for i in item.order]
         await box.mount_all(ChoiceRow(pos, LETTERS[pos], text, multiple) for pos, text in enumerate(texts))
         self.query_one("#hint", Static).set_classes("")
-        feedback = self.query_one("#feedback", Markdown)
+        feedback = self.query_one("#feedback", MarkdownText)
         feedback.display = False
         if self.answer:
             self.show_feedback()
@@ -124,8 +125,8 @@ class QuestionScreen(Screen[None]):
         hint.set_class(answer.correct, "-right")
         hint.set_class(not answer.correct, "-wrong")
         explanation = self.question().explanation
-        feedback = self.query_one("#feedback", Markdown)
-        feedback.update(f"**Explanation.** {explanation.strip()}" if explanation else "")
+        feedback = self.query_one("#feedback", MarkdownText)
+        feedback.set_markdown(f"**Explanation.** {explanation.strip()}" if explanation else "")
         feedback.display = bool(explanation)
         self.call_after_refresh(lambda: self.query_one("#body").scroll_to_widget(feedback, top=False, animate=False))
 

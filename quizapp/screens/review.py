@@ -5,11 +5,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Footer, Static
 
 from question_bank.models import Pack
 from quizapp.study.feedback import feedback_markdown
 from quizapp.study.practice import LETTERS, Answer
+from quizapp.widgets.markdown_text import MarkdownText
 
 
 class ReviewScreen(Screen[None]):
@@ -28,13 +29,13 @@ class ReviewScreen(Screen[None]):
         topic = self.pack.topic(question.topic)
         yield Static(f" Review  ·  {topic.title if topic else question.topic}  ·  {self.pack.title}", id="progress")
         with VerticalScroll(id="body"):
-            yield Markdown(shown.prompt, id="prompt")
+            yield MarkdownText(shown.prompt, id="prompt")
             choices = "\n".join(
                 f"- **{LETTERS[pos]}** {' '.join(shown.choices[i].text.split())}"
                 f"{' ✓' if question.choices[i].correct else ''}{' ✗ your answer' if pos in self.answer.picked and not question.choices[i].correct else ''}"
                 for pos, i in enumerate(self.answer.item.order))
-            yield Markdown(choices, id="review-choices")
-            yield Markdown(feedback_markdown(self.answer, shown), id="feedback")
+            yield MarkdownText(choices, id="review-choices")
+            yield MarkdownText(feedback_markdown(self.answer, shown), id="feedback")
         yield Footer()
 
     def action_back(self) -> None:
