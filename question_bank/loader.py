@@ -124,14 +124,14 @@ def _load(path: Path) -> tuple[LoadResult, tuple[str, int, int]]:
         try:
             root = compose_file(file, walker.path)
         except BadSource as exc:
-            walker.problems.append(exc.problem)
+            walker.report(exc.problem)
             continue
         if number == 0:
             walker.header_file(root)
         else:
             walker.question_file(root)
     if walker.errors == 0 and not walker.questions:
-        walker.problems.append(Problem(str(files[0]), 1, 1, "warning", "the pack has no questions"))
+        walker.report(Problem(str(files[0]), 1, 1, "warning", "the pack has no questions"))
     problems = tuple(walker.sorted_problems(str(f) for f in files))
     if any(p.severity == "error" for p in problems):
         return LoadResult(None, problems), walker.pack_id_at
@@ -182,14 +182,17 @@ class _PackWalker:
 
     # --- reporting ---
 
+    def report(self, problem: Problem) -> None:
+        self.problems.append(problem)
+        self.errors += problem.severity == "error"
+
     def error(self, node: Node, message: str) -> None:
         mark = node.start_mark
-        self.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, "error", message))
-        self.errors += 1
+        self.report(Problem(self.path, mark.line + 1, mark.column + 1, "error", message))
 
     def warning(self, node: Node, message: str) -> None:
         mark = node.start_mark
-        self.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, "warning", message))
+        self.report(Problem(self.path, mark.line + 1, mark.column + 1, "warning", message))
 
     def sorted_problems(self, files: Iterable[str]) -> list[Problem]:
         order = {f: i for i, f in enumerate(files)}
@@ -221,8 +224,7 @@ class _PackWalker:
 
     def top_level(self, root: Node | None, allowed: frozenset[str], expected: str) -> Fields | None:
         if root is None:
-            self.problems.append(Problem(self.path, 1, 1, "error", f"the file is empty; expected {expected}"))
-            self.errors += 1
+            self.report(Problem(self.path, 1, 1, "error", f"the file is empty; expected {expected}"))
             return None
         if root.__class__ is not MappingNode:
             self.error(root, f"the top level must be a mapping with {expected}, found {_found(root)}")
@@ -266,7 +268,8 @@ class _PackWalker:
         """`subject` names the value, e.g. "'difficulty'" or "'tags' item 2"; empty for `where` itself."""
         quote = expected == "text" and node.__class__ is ScalarNode and node.tag != _NULL
         hint = " (put it in quotes)" if quote else ""
-        self.error(node, _say(where, f"{subject + ' ' if subject else ''}must be {expected}, found {_found(node)}{hint}"))
+        subject = f"{subject} must" if subject else "must"
+        self.error(node, _say(where, f"{subject} be {expected}, found {_found(node)}{hint}"))
 
     def text(self, fields: Fields, name: str, where: str, nonempty: bool = False) -> str | None:
         pair = fields.get(name)
@@ -314,11 +317,11 @@ class _PackWalker:
         items = self.items(fields.get(name), where, name)
         if items is None:
             return None
-        for number, item in enumerate(items, 1):
-            if item.tag != _STR or item.__class__ is not ScalarNode:
-                self.wrong_type(item, where, f"'{name}' item {number}", "text")
-                return None
-        return tuple(item.value for item in items)
+        wrong = [(number, item) for number, item in enumerate(items, 1)
+                 if item.tag != _STR or item.__class__ is not ScalarNode]
+        for number, item in wrong:
+            self.wrong_type(item, where, f"'{name}' item {number}", "text")
+        return None if wrong else tuple(item.value for item in items)
 
     def plain(self, node: Node, where: str, depth: int = 0) -> Any:
         """A free-form value (x- keys, probe args) as immutable Python data."""
@@ -432,12 +435,13 @@ class _PackWalker:
         source = self.text(fields, "source", where)
         choices = self.choices(fields.get("choices"), where, qtype)
         live = self.live(fields.get("live"), where)
-        translations = self.translations(fields.get("translations"), where, len(choices) if choices is not None else None)
+        translations = self.translations(fields.get("translations"), where,
+                                         None if choices is None else len(choices))
         extras = self.extras(fields, where)
         # A question with an error is never used: the pack as a whole fails to load.
         if self.errors != errors_before:
             return None
-        return Question(self.header["id"], qid, topic, qtype, prompt, choices, explanation,
+        return Question(self.header.get("id", ""), qid, topic, qtype, prompt, choices, explanation,
                         3 if difficulty is None else difficulty, tags or (), source, live, translations, extras)
 
     def unique_question_id(self, qid: str, node: Node, where: str) -> None:
@@ -460,22 +464,26 @@ class _PackWalker:
             self.error(choices_key, f"{where}: needs {MIN_CHOICES} to {MAX_CHOICES} choices, found {len(items)}")
         choices: list[Choice] = []
         seen: dict[str, int] = {}  # text -> choice number
+        broken = False  # counting correct choices means little while some are broken
         for number, node in enumerate(items, 1):
             cwhere = f"{where}: choice {number}"
             fields = self.mapping(node, cwhere)
             if fields is None:
+                broken = True
                 continue
             self.keys(fields, CHOICE_KEYS, cwhere)
             self.require(node, fields, ("text",), cwhere)
             text = self.text(fields, "text", cwhere, nonempty=True)
-            if text is None:
+            correct = self.boolean(fields, "correct", cwhere)
+            if text is None or (correct is None and "correct" in fields):
+                broken = True
                 continue
             if text in seen:
                 self.error(fields["text"][1], f"{cwhere}: same text as choice {seen[text]}")
             seen[text] = number
-            choices.append(Choice(text, correct=bool(self.boolean(fields, "correct", cwhere)),
-                                  why=self.text(fields, "why", cwhere), pin=bool(self.boolean(fields, "pin", cwhere))))
-        if len(choices) != len(items):  # counting correct ones means little while some choices are broken
+            choices.append(Choice(text, bool(correct), self.text(fields, "why", cwhere),
+                                  bool(self.boolean(fields, "pin", cwhere))))
+        if broken:
             return None
         correct = sum(c.correct for c in choices)
         if qtype == "single" and correct != 1:
@@ -532,8 +540,8 @@ class _PackWalker:
             prompt = self.text(tfields, "prompt", twhere, nonempty=True)
             choices = self.texts(tfields, "choices", twhere)
             if choices is not None and choice_count is not None and len(choices) != choice_count:
-                self.error(tfields["choices"][0],
-                           f"{twhere}: 'choices' must list {choice_count} texts, one per choice, found {len(choices)}")
+                self.error(tfields["choices"][0], f"{twhere}: 'choices' must list {choice_count} texts, "
+                                                  f"one per choice, found {len(choices)}")
             if prompt is not None and choices is not None:
                 found[lang] = Translation(prompt, choices, self.text(tfields, "explanation", twhere))
         return FrozenMap(found) if found else EMPTY

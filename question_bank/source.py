@@ -21,7 +21,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     _LIBYAML = False
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
-"""Largest pack file read (8 MiB, about 15,000 questions); split bigger packs into a folder."""
+"""Largest pack file read (8 MiB: some 12,000 questions with feedback); split bigger packs into a folder."""
 
 MAX_ALIAS_NODES = 10_000
 """How many nodes YAML aliases may add beyond those written out; a 'billion laughs' file adds billions."""
@@ -93,7 +93,7 @@ def _children(node: Node) -> list[Node]:
 
 
 def _alias_problem(root: Node) -> tuple[Node, str] | None:
-    """Aliases that refer to their own ancestor or expand beyond MAX_ALIAS_NODES, and where. that refer to their own ancestor or expand beyond MAX_ALIAS_NODES.
+    """Where and how aliases refer to their own ancestor or expand beyond MAX_ALIAS_NODES, if they do.
 
     Expanded sizes are memoised per node, so this is one pass over the nodes
     as written, however far a 'billion laughs' file would expand.
@@ -122,7 +122,7 @@ def _alias_problem(root: Node) -> tuple[Node, str] | None:
     extra = sizes[id(root)] - len(sizes)
     if extra <= MAX_ALIAS_NODES:
         return None
-    # Point at the smallest part that is too big on its own: usually the anchor that explodes.
+    # Point at the first part (children before parents) too big on its own: usually the anchor that explodes.
     culprit = next(n for n in order if sizes[id(n)] > MAX_ALIAS_NODES)
     return culprit, (f"YAML aliases expand to {extra:,} nodes beyond those written, "
                      f"over the limit of {MAX_ALIAS_NODES:,} (a 'billion laughs' file?)")

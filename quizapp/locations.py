@@ -16,3 +16,8 @@ def home() -> Path:
 def user_pack_dir() -> Path:
     """Packs dropped here load on every start, next to the bundled ones."""
     return home() / "packs"
+
+
+def database_path() -> Path:
+    """The progress database: sessions, answers, FSRS cards and review logs."""
+    return home() / "progress.sqlite3"

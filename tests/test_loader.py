@@ -203,8 +203,8 @@ def test_unknown_keys_are_reported_at_the_key(tmp_path):
     """)
     assert found(path) == [
         "9:5: warning: question 'q1': no explanation",
-        "17:9: error: question 'q1': choice 2: unknown key 'corect' (did you mean 'correct'?)",
-        "18:5: error: question 'q1': unknown key 'explnation' (did you mean 'explanation'?)",
+        "16:9: error: question 'q1': choice 2: unknown key 'corect' (did you mean 'correct'?)",
+        "17:5: error: question 'q1': unknown key 'explnation' (did you mean 'explanation'?)",
     ]
 
 
@@ -265,7 +265,7 @@ def test_duplicate_question_id_across_folder_files(tmp_path):
 
 
 def test_single_needs_exactly_one_correct_choice(tmp_path):
-    path = write(tmp_path, GOOD_QUESTION.replace("- text: b", "- text: b\n        correct: true"))
+    path = write(tmp_path, GOOD_QUESTION.replace("- text: b", "- text: b\n            correct: true"))
     assert found(path) == ["12:5: error: question 'q1': type 'single' needs exactly one correct choice, found 2"]
 
 
@@ -315,7 +315,7 @@ def test_too_many_choices(tmp_path):
 
 
 def test_difficulty_range(tmp_path):
-    path = write(tmp_path, GOOD_QUESTION.replace("topic: t1", "topic: t1\n    difficulty: 6"))
+    path = write(tmp_path, GOOD_QUESTION.replace("topic: t1", "topic: t1\n        difficulty: 6"))
     assert found(path) == ["11:17: error: question 'q1': difficulty must be 1 to 5, found 6"]
 
 
@@ -357,7 +357,7 @@ def test_alias_bomb_is_rejected_fast(tmp_path):
 
 
 def test_recursive_alias_is_rejected(tmp_path):
-    path = write(tmp_path, GOOD_QUESTION.replace("explanation: E", "x-loop: &loop [*loop]\n    explanation: E"))
+    path = write(tmp_path, GOOD_QUESTION.replace("explanation: E", "x-loop: &loop [*loop]\n        explanation: E"))
     assert found(path) == ["16:13: error: a YAML alias refers to a node that contains it"]
 
 
@@ -407,7 +407,7 @@ def test_translation_needs_one_text_per_choice(tmp_path):
 
 
 def test_missing_explanation_is_a_warning(tmp_path):
-    path = write(tmp_path, GOOD_QUESTION.replace("    explanation: E\n", ""))
+    path = write(tmp_path, GOOD_QUESTION.replace("        explanation: E\n", ""))
     result = load_pack(path)
     assert result.ok and result.pack is not None
     assert [str(p) for p in result.problems] == [f"{path}:9:5: warning: question 'q1': no explanation"]
@@ -453,8 +453,8 @@ def test_question_files_hold_only_questions(tmp_path):
     write(folder, GOOD_QUESTION, "pack.yaml")
     extra = write(folder, "topics: []\n", "more.yaml", header="")
     assert [str(p) for p in load_pack(folder).problems] == [
+        f"{extra}:1:1: error: unknown key 'topics'",
         f"{extra}:1:1: error: missing required field 'questions'",
-        f"{extra}:1:1: error: unknown key 'topics' (did you mean 'questions'?)",
     ]
 
 
@@ -488,7 +488,7 @@ def test_validate_exit_codes_and_summary(tmp_path, capsys):
 
 
 def test_strict_turns_a_warning_into_failure(tmp_path, capsys):
-    path = write(tmp_path, GOOD_QUESTION.replace("    explanation: E\n", ""))
+    path = write(tmp_path, GOOD_QUESTION.replace("        explanation: E\n", ""))
     assert validate_main([str(path)], strict=False) == 0
     assert capsys.readouterr().out == f"{path}:9:5: warning: question 'q1': no explanation\n"
     assert validate_main([str(path)], strict=True) == 1

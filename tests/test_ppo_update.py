@@ -19,6 +19,15 @@ from engine.sampling import sample, token_log_probs  # noqa: E402
 from engine.tokenizer import CharTokenizer  # noqa: E402
 
 
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    # Tiny tensors: a second thread only adds waiting, and the machine is shared.
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def test_torch_losses_match_numpy():
     rng = np.random.default_rng(0)
     ratio, adv = np.exp(rng.normal(0, 0.3, 64)), rng.normal(0, 1, 64)

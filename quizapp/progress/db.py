@@ -1,0 +1,472 @@
+"""The progress store: one SQLite file, safe against kills and against a second process.
+
+- WAL journal, a busy timeout, and short write transactions (`BEGIN IMMEDIATE`), so two
+  quizapp processes on the same file queue their writes instead of losing them.
+- Every answer is its own committed transaction: a process killed right after an answer
+  keeps it (synchronous=FULL also keeps it through a power cut).
+- `PRAGMA user_version` + `schema.MIGRATIONS` version the schema.
+- A file that is not a readable SQLite database is moved aside
+  (`progress.sqlite3.corrupt-YYYYmmdd-HHMMSS`) and a fresh one is started; the store
+  carries `recovered_from` and a one-sentence `message` for the UI.
+
+One `Store` (one connection) per process; it may be shared between threads.
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from quizapp.progress.records import (MODES, AnswerRecord, CardRecord, ItemRecord, ReviewRecord,
+                                      SessionRecord)
+from quizapp.progress.schema import CURRENT_VERSION, NewerSchemaError, migrate
+
+BUSY_TIMEOUT_MS = 15_000
+_CORRUPT_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+
+
+class StoreError(Exception):
+    """The database cannot be used; str(error) is one sentence for the learner."""
+
+
+class _Unreadable(Exception):
+    """The file exists but is not a readable SQLite database (corrupt, garbage, no permission)."""
+
+
+def this_process() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def process_alive(owner: str | None) -> bool:
+    """Whether `owner` ("host:pid") is another process, still running on this machine.
+
+    Only checked on POSIX; elsewhere (and for other hosts) a session is never considered
+    in use by someone else, so it is always offered for resuming.
+    """
+    if not owner or os.name != "posix":
+        return False
+    host, _, pid_text = owner.rpartition(":")
+    try:
+        pid = int(pid_text)
+    except ValueError:
+        return False
+    if host != socket.gethostname() or pid == os.getpid() or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, belongs to someone else
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _code(error: sqlite3.Error) -> int:
+    return (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open, configure, check and migrate; raises _Unreadable for a bad file."""
+    existed = path.exists()
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                               check_same_thread=False)
+    except sqlite3.Error as error:
+        if existed and _code(error) in _CORRUPT_CODES | {sqlite3.SQLITE_CANTOPEN}:
+            raise _Unreadable(str(error)) from error
+        raise
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+        if rows != [("ok",)]:
+            raise _Unreadable("integrity check failed: " + "; ".join(str(r[0]) for r in rows[:3]))
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        migrate(conn)
+    except _Unreadable:
+        conn.close()
+        raise
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        code = _code(error)
+        if code in _CORRUPT_CODES or (existed and code == sqlite3.SQLITE_CANTOPEN):
+            raise _Unreadable(str(error)) from error
+        raise
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _move_aside(path: Path, when: float) -> Path:
+    stamp = datetime.fromtimestamp(when).strftime("%Y%m%d-%H%M%S")
+    backup = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while backup.exists():
+        backup = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+        n += 1
+    os.replace(path, backup)
+    for suffix in ("-wal", "-shm", "-journal"):  # a stale journal must not meet the fresh file
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            os.replace(side, backup.with_name(backup.name + suffix))
+    return backup
+
+
+def open_store(path: str | os.PathLike[str] | None = None) -> Store:
+    """The progress store at `path` (default: locations.database_path()).
+
+    Raises StoreError (one sentence) when no usable database can be had, e.g. the folder
+    is not writable or the file comes from a newer quizapp.
+    """
+    if path is None:
+        from quizapp.locations import database_path
+        path = database_path()
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(f"cannot create the folder for the progress database {path.parent}: "
+                         f"{error.strerror or error}") from None
+    try:
+        try:
+            return Store(_connect(path), path)
+        except _Unreadable as problem:
+            reason = str(problem)
+        try:
+            backup = _move_aside(path, time.time())
+        except OSError as error:
+            raise StoreError(f"the progress database {path} cannot be read ({reason}) and cannot be moved "
+                             f"aside ({error.strerror or error})") from None
+        try:
+            conn = _connect(path)
+        except _Unreadable as problem:
+            raise StoreError(f"cannot start a fresh progress database at {path}: {problem}") from None
+        message = (f"Your progress database could not be read ({reason}), so it was kept as {backup.name} "
+                   f"and a fresh one was started.")
+        return Store(conn, path, recovered_from=backup, message=message)
+    except NewerSchemaError as error:
+        raise StoreError(f"the progress database {path} was written by a newer quizapp ({error}); "
+                         f"please update quizapp") from None
+    except sqlite3.Error as error:
+        raise StoreError(f"cannot use the progress database {path}: {error}") from None
+
+
+class Store:
+    def __init__(self, conn: sqlite3.Connection, path: Path, recovered_from: Path | None = None,
+                 message: str | None = None) -> None:
+        self._conn = conn
+        self.path = path
+        self.recovered_from = recovered_from  # where a corrupt file was kept, when one was found
+        self.message = message                # one sentence for the UI when recovered_from is set
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._active: set[int] = set()       # sessions this process is running right now
+
+    # -- plumbing -----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            return self._conn.execute("PRAGMA user_version").fetchone()[0]
+
+    @contextmanager
+    def writing(self) -> Iterator[Store]:
+        """One write transaction (BEGIN IMMEDIATE); nested uses join the outer one.
+
+        Read-modify-write sequences (FSRS reviews) run inside it so another process
+        cannot slip in between the read and the write.
+        """
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self
+                finally:
+                    self._depth -= 1
+                return
+            self._conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield self
+            except BaseException:
+                self._depth = 0
+                self._conn.execute("ROLLBACK")
+                raise
+            self._depth = 0
+            self._conn.execute("COMMIT")
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """A consistent snapshot for several SELECTs (a plain BEGIN takes no write lock)."""
+        with self._lock:
+            if self._depth:
+                yield self._conn
+                return
+            self._conn.execute("BEGIN")
+            try:
+                yield self._conn
+            finally:
+                self._conn.execute("COMMIT")
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        return self._conn.execute(sql, params)
+
+    # -- sessions -----------------------------------------------------------------------------
+
+    def start_session(self, mode: str, pack_id: str | None,
+                      items: Iterable[tuple[str, Sequence[int]]],
+                      settings: Mapping[str, Any] | None = None, *, started_at: float | None = None,
+                      remaining_seconds: float | None = None) -> int:
+        """Record a new open session with its items (question key, choice order) and return its id."""
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r} (expected one of {', '.join(MODES)})")
+        started_at = time.time() if started_at is None else started_at
+        rows = [(key, _json([int(i) for i in order])) for key, order in items]
+        with self.writing():
+            cursor = self._execute(
+                "INSERT INTO sessions (mode, pack_id, settings, started_at, status, owner, remaining_seconds,"
+                " state_saved_at) VALUES (?, ?, ?, ?, 'open', ?, ?, ?)",
+                (mode, pack_id, _json(dict(settings or {})), started_at, this_process(), remaining_seconds,
+                 started_at))
+            session_id = int(cursor.lastrowid)
+            self._conn.executemany(
+                "INSERT INTO session_items (session_id, position, question_key, choice_order) VALUES (?, ?, ?, ?)",
+                [(session_id, pos, key, order) for pos, (key, order) in enumerate(rows)])
+        self._active.add(session_id)
+        return session_id
+
+    def record_answer(self, session_id: int, position: int, question_key: str, picked: Iterable[int],
+                      picked_choices: Iterable[int], correct: bool, seconds: float,
+                      answered_at: float | None = None) -> int:
+        """Commit one answer now. A later answer at the same position replaces it (the old row is
+        kept, marked superseded), which is how an exam answer changes before submission."""
+        answered_at = time.time() if answered_at is None else answered_at
+        with self.writing():
+            self._execute("UPDATE answers SET superseded = 1 WHERE session_id = ? AND position = ? AND superseded = 0",
+                          (session_id, position))
+            cursor = self._execute(
+                "INSERT INTO answers (session_id, position, question_key, picked, picked_choices, correct, seconds,"
+                " answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (session_id, position, question_key, _json(sorted(int(p) for p in picked)),
+                 _json(sorted(int(c) for c in picked_choices)), int(bool(correct)), float(seconds), answered_at))
+            return int(cursor.lastrowid)
+
+    def clear_answer(self, session_id: int, position: int) -> None:
+        """The learner took an (exam) answer back: the position is open again; history is kept."""
+        with self.writing():
+            self._execute("UPDATE answers SET superseded = 1 WHERE session_id = ? AND position = ? AND superseded = 0",
+                          (session_id, position))
+
+    def save_exam_state(self, session_id: int, remaining_seconds: float | None, flags: Iterable[int],
+                        current_position: int, saved_at: float | None = None) -> None:
+        saved_at = time.time() if saved_at is None else saved_at
+        with self.writing():
+            self._execute("UPDATE sessions SET remaining_seconds = ?, flags = ?, current_position = ?,"
+                          " state_saved_at = ? WHERE id = ?",
+                          (remaining_seconds, _json(sorted(int(f) for f in flags)), int(current_position),
+                           saved_at, session_id))
+
+    def finish_session(self, session_id: int, summary: Mapping[str, Any] | None = None,
+                       finished_at: float | None = None) -> None:
+        finished_at = time.time() if finished_at is None else finished_at
+        with self.writing():
+            self._execute("UPDATE sessions SET status = 'finished', finished_at = ?, summary = ? WHERE id = ?",
+                          (finished_at, _json(dict(summary or {})), session_id))
+        self._active.discard(session_id)
+
+    def abandon_session(self, session_id: int) -> None:
+        """Never offer this session for resuming again; its answers still count in the statistics."""
+        with self.writing():
+            self._execute("UPDATE sessions SET status = 'abandoned', finished_at = ? WHERE id = ? AND status = 'open'",
+                          (time.time(), session_id))
+        self._active.discard(session_id)
+
+    def release_session(self, session_id: int) -> None:
+        """This process stops running the session but leaves it open (it will be offered for resuming)."""
+        self._active.discard(session_id)
+
+    def claim_session(self, session_id: int) -> bool:
+        """Take over an open session for this process; False if it is finished or another live
+        process is running it (so two processes never resume the same session)."""
+        with self.writing():
+            row = self._execute("SELECT status, owner FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            if row is None or row[0] != "open":
+                return False
+            if process_alive(row[1]) or (row[1] == this_process() and session_id in self._active):
+                return False
+            self._execute("UPDATE sessions SET owner = ? WHERE id = ?", (this_process(), session_id))
+        self._active.add(session_id)
+        return True
+
+    def session(self, session_id: int) -> SessionRecord | None:
+        with self._reading():
+            row = self._execute(f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            return None if row is None else self._session_record(row)
+
+    def unfinished_sessions(self) -> list[SessionRecord]:
+        """Open sessions nobody is running: killed or closed mid-way. Newest first."""
+        with self._reading():
+            rows = self._execute(f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE status = 'open'"
+                                 " ORDER BY id DESC").fetchall()
+            records = [self._session_record(row) for row in rows]
+        return [r for r in records if r.id not in self._active and not process_alive(r.owner)]
+
+    def sessions(self, status: str | None = None, limit: int | None = None) -> list[SessionRecord]:
+        """Sessions, newest first (without items and answers loaded: use session(id) for those)."""
+        sql = f"SELECT {_SESSION_COLUMNS} FROM sessions"
+        params: list[Any] = []
+        if status is not None:
+            sql += " WHERE status = ?"
+            params.append(status)
+        sql += " ORDER BY id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        with self._reading():
+            return [self._session_record(row, details=False) for row in self._execute(sql, params).fetchall()]
+
+    def _session_record(self, row: Sequence[Any], details: bool = True) -> SessionRecord:
+        (sid, mode, pack_id, settings, status, started_at, finished_at, summary, owner, remaining, flags,
+         current, saved_at) = row
+        items: tuple[ItemRecord, ...] = ()
+        answers: dict[int, AnswerRecord] = {}
+        if details:
+            items = tuple(ItemRecord(pos, key, tuple(json.loads(order))) for pos, key, order in self._execute(
+                "SELECT position, question_key, choice_order FROM session_items WHERE session_id = ?"
+                " ORDER BY position", (sid,)))
+            answers = {a.position: a for a in self._answers("WHERE session_id = ? AND superseded = 0", (sid,))}
+        return SessionRecord(
+            id=sid, mode=mode, pack_id=pack_id, settings=json.loads(settings), status=status,
+            started_at=started_at, finished_at=finished_at, items=items, answers=answers,
+            remaining_seconds=remaining, flags=frozenset(json.loads(flags or "[]")), current_position=current,
+            state_saved_at=saved_at, summary=json.loads(summary) if summary else None, owner=owner)
+
+    # -- answers ------------------------------------------------------------------------------
+
+    def answers(self, question_keys: Iterable[str] | None = None, *,
+                include_superseded: bool = False) -> list[AnswerRecord]:
+        """Answers that count (the latest per session position), oldest first.
+        With question_keys, only those questions'."""
+        where = "WHERE 1=1" if include_superseded else "WHERE superseded = 0"
+        params: list[Any] = []
+        if question_keys is not None:
+            keys = list(question_keys)
+            if not keys:
+                return []
+            where += " AND question_key IN (SELECT value FROM json_each(?))"
+            params.append(_json(keys))
+        with self._reading():
+            return self._answers(where, params)
+
+    def _answers(self, where: str, params: Sequence[Any]) -> list[AnswerRecord]:
+        rows = self._execute(
+            "SELECT id, session_id, position, question_key, picked, picked_choices, correct, seconds, answered_at"
+            f" FROM answers {where} ORDER BY answered_at, id", params).fetchall()
+        return [AnswerRecord(id=r[0], session_id=r[1], position=r[2], question_key=r[3],
+                             picked=frozenset(json.loads(r[4])), picked_choices=tuple(json.loads(r[5])),
+                             correct=bool(r[6]), seconds=r[7], answered_at=r[8]) for r in rows]
+
+    def session_modes(self) -> dict[int, str]:
+        with self._lock:
+            return dict(self._execute("SELECT id, mode FROM sessions").fetchall())
+
+    # -- FSRS cards and review logs -----------------------------------------------------------
+
+    def card(self, question_key: str) -> CardRecord | None:
+        with self._lock:
+            row = self._execute("SELECT question_key, card, due, state, updated_at FROM cards WHERE question_key = ?",
+                                (question_key,)).fetchone()
+        return None if row is None else CardRecord(row[0], json.loads(row[1]), row[2], row[3], row[4])
+
+    def cards(self, question_keys: Iterable[str] | None = None) -> dict[str, CardRecord]:
+        sql = "SELECT question_key, card, due, state, updated_at FROM cards"
+        params: list[Any] = []
+        if question_keys is not None:
+            sql += " WHERE question_key IN (SELECT value FROM json_each(?))"
+            params.append(_json(list(question_keys)))
+        with self._lock:
+            rows = self._execute(sql, params).fetchall()
+        return {r[0]: CardRecord(r[0], json.loads(r[1]), r[2], r[3], r[4]) for r in rows}
+
+    def due_keys(self, question_keys: Iterable[str], at: float) -> list[str]:
+        """Keys among `question_keys` whose card is due at `at`, most overdue first."""
+        with self._lock:
+            rows = self._execute(
+                "SELECT question_key FROM cards WHERE due <= ? AND question_key IN (SELECT value FROM json_each(?))"
+                " ORDER BY due, question_key", (at, _json(list(question_keys)))).fetchall()
+        return [r[0] for r in rows]
+
+    def save_review(self, question_key: str, card: Mapping[str, Any], due: float, state: int, *, rating: int,
+                    suggested: int, reviewed_at: float, duration_ms: int | None = None,
+                    session_id: int | None = None, card_before: Mapping[str, Any] | None = None,
+                    replaces: int | None = None) -> int:
+        """Store the card after a review and log the review; `replaces` rewrites an earlier log
+        entry instead (an override of the rating). Returns the log id."""
+        with self.writing():
+            self._execute("INSERT INTO cards (question_key, card, due, state, updated_at) VALUES (?, ?, ?, ?, ?)"
+                          " ON CONFLICT(question_key) DO UPDATE SET card = excluded.card, due = excluded.due,"
+                          " state = excluded.state, updated_at = excluded.updated_at",
+                          (question_key, _json(dict(card)), due, int(state), reviewed_at))
+            before = None if card_before is None else _json(dict(card_before))
+            if replaces is not None:
+                self._execute("UPDATE review_logs SET rating = ? WHERE id = ?", (int(rating), replaces))
+                return replaces
+            cursor = self._execute(
+                "INSERT INTO review_logs (question_key, session_id, rating, suggested, reviewed_at, duration_ms,"
+                " card_before) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (question_key, session_id, int(rating), int(suggested), reviewed_at, duration_ms, before))
+            return int(cursor.lastrowid)
+
+    def review_logs(self, question_key: str | None = None) -> list[ReviewRecord]:
+        sql = ("SELECT id, question_key, session_id, rating, suggested, reviewed_at, duration_ms, card_before"
+               " FROM review_logs")
+        params: list[Any] = []
+        if question_key is not None:
+            sql += " WHERE question_key = ?"
+            params.append(question_key)
+        with self._lock:
+            rows = self._execute(sql + " ORDER BY id", params).fetchall()
+        return [ReviewRecord(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]) if r[7] else None)
+                for r in rows]
+
+    def last_review(self, question_key: str) -> ReviewRecord | None:
+        with self._lock:
+            row = self._execute(
+                "SELECT id, question_key, session_id, rating, suggested, reviewed_at, duration_ms, card_before"
+                " FROM review_logs WHERE question_key = ? ORDER BY id DESC LIMIT 1", (question_key,)).fetchone()
+        if row is None:
+            return None
+        return ReviewRecord(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
+                            json.loads(row[7]) if row[7] else None)
+
+
+_SESSION_COLUMNS = ("id, mode, pack_id, settings, status, started_at, finished_at, summary, owner,"
+                    " remaining_seconds, flags, current_position, state_saved_at")
+
+__all__ = ["CURRENT_VERSION", "Store", "StoreError", "open_store", "process_alive", "this_process"]

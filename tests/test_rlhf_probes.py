@@ -1,0 +1,99 @@
+"""The kl, compare_stages and ppo_step probes on the bundled checkpoints."""
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from engine.registry import ProbeError, run_probe
+from engine.weights import paths
+
+pytestmark = pytest.mark.skipif(not all(paths(n)[0].exists() for n in ("pretrain", "sft", "reward", "rlhf")),
+                                reason="the RLHF checkpoints are not bundled yet")
+CLI = [sys.executable, "-c", "import sys; from engine.cli import main; sys.exit(main(sys.argv[1:]))"]
+PROMPT = "What is the ratio in PPO?"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    torch = pytest.importorskip("torch")
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def test_kl_probe_exact_and_estimates():
+    from engine.ppo import log_softmax
+    from engine.weights import numpy_model
+
+    text = "Question: What is the ratio in PPO? Answer:"
+    out = run_probe("kl", {"text": text, "checkpoint_a": "sft", "checkpoint_b": "rlhf", "samples": 4000})
+    a, tok, _ = numpy_model("sft")
+    b, _, _ = numpy_model("rlhf")
+    pa = np.exp(log_softmax(a(tok.encode(text))[0][-1]))
+    pb = np.exp(log_softmax(b(tok.encode(text))[0][-1]))
+    assert out["exact_kl"] == pytest.approx(float(np.sum(pa * np.log(pa / pb))), rel=1e-6)
+    for name in ("k1", "k3"):
+        est = out["estimates"][name]
+        assert est["expected"] == pytest.approx(out["exact_kl"], rel=1e-6, abs=1e-9)  # unbiased
+        assert abs(est["mean"] - out["exact_kl"]) <= 5 * est["stderr"] + 1e-9
+    same = run_probe("kl", {"text": text, "checkpoint_a": "sft", "checkpoint_b": "sft"})
+    assert same["exact_kl"] == pytest.approx(0.0, abs=1e-12)
+    assert same["estimates"]["k3"]["mean"] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_compare_stages_is_deterministic_and_scored():
+    out = run_probe("compare_stages", {"prompt": PROMPT, "seed": 3})
+    assert [s["checkpoint"] for s in out["stages"]] == ["pretrain", "sft", "rlhf"]
+    assert out["prompt"] == "Question: What is the ratio in PPO? Answer:"
+    assert out["reference_answer"]
+    for stage in out["stages"]:
+        for answer in stage["answers"]:
+            assert math.isfinite(answer["reward_score"])
+    assert run_probe("compare_stages", {"prompt": PROMPT, "seed": 3}) == out
+    with pytest.raises(ProbeError):
+        run_probe("compare_stages", {"prompt": "   "})
+
+
+def test_ppo_step_one_real_update():
+    from engine.rlhf_probes import _ppo_models
+
+    policy = _ppo_models()[0]
+    before = {k: v.clone() for k, v in policy.state_dict().items()}
+    out = run_probe("ppo_step", {"prompt": PROMPT, "seed": 1})
+    assert out["ratio_is_one_before_update"]
+    assert out["gradient_steps"] > 1
+    stats = out["stats"]
+    for key in ("reward_score", "kl_to_ref", "beta", "clipfrac_outside", "clipfrac_bound", "approx_kl",
+                "ratio_min", "ratio_mean", "ratio_max", "value_loss", "entropy"):
+        assert key in stats
+    moved = False
+    for ep in out["episodes"]:
+        assert ep["tokens"]
+        for t in ep["tokens"]:
+            assert t["ratio"] == pytest.approx(t["pi_new"] / t["pi_old"], rel=1e-6)
+            clip_r = min(max(t["ratio"], 1 - out["epsilon"]), 1 + out["epsilon"])
+            assert t["clipped"] == (t["ratio"] * t["advantage_normalized"] > clip_r * t["advantage_normalized"])
+            assert t["kl_penalty"] == pytest.approx(-out["beta"] * t["kl"])
+            moved |= abs(t["ratio"] - 1) > 1e-3
+        # the rewards of an answer add up to its score minus β times its KL
+        assert sum(t["reward"] for t in ep["tokens"]) == pytest.approx(
+            ep["reward_score"] - out["beta"] * ep["kl_to_ref"], abs=1e-4)
+    assert moved
+    # nothing was saved: the bundled policy is untouched
+    after = policy.state_dict()
+    assert all(np.array_equal(v.numpy(), after[k].numpy()) for k, v in before.items())
+    # the same seed gives the same numbers
+    assert run_probe("ppo_step", {"prompt": PROMPT, "seed": 1}) == out
+
+
+def test_kl_cli_json():
+    out = subprocess.run([*CLI, "kl", "--text", "Question: What is SFT? Answer:", "--samples", "200", "--json"],
+                         capture_output=True, text=True, check=True)
+    data = json.loads(out.stdout)
+    assert data["exact_kl"] >= 0 and set(data["estimates"]) == {"k1", "k2", "k3"}
