@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 
 from engine.registry import ProbeError, all_probes
@@ -46,9 +47,23 @@ def _add_train(sub) -> None:
     add_parser(sub)
 
 
+NEGATIVE = re.compile(r"^-\.?\d")
+
+
+def _join_negative_values(argv: list[str]) -> list[str]:
+    """`--advantage -1` and `--scores -1,2`: argparse would take the value for an option."""
+    out: list[str] = []
+    for token in argv:
+        if out and out[-1].startswith("--") and "=" not in out[-1] and NEGATIVE.match(token):
+            out[-1] = f"{out[-1]}={token}"
+        else:
+            out.append(token)
+    return out
+
+
 def main(argv: list[str] | None = None, prog: str = "quizapp engine") -> int:
     parser = build_parser(prog)
-    ns = parser.parse_args(argv)
+    ns = parser.parse_args(_join_negative_values(sys.argv[1:] if argv is None else argv))
     if ns.command == "list":
         for probe in all_probes().values():
             args = " ".join(f"{_flag(a.name)} {a.kind.upper()}" if a.required else f"[{_flag(a.name)} {a.kind.upper()}]"

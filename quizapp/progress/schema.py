@@ -48,7 +48,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 2: resumable exams (time left, flags, where the learner was), which process owns a
     #    session, answers that a later change replaced, and FSRS cards with their review log.
     (
-        "ALTER TABLE sessions ADD COLUMN owner TEXT",             -- host:pid of the process running it
+        "ALTER TABLE sessions ADD COLUMN owner TEXT",  # host:pid of the process running it
         "ALTER TABLE sessions ADD COLUMN remaining_seconds REAL",
         "ALTER TABLE sessions ADD COLUMN flags TEXT NOT NULL DEFAULT '[]'",
         "ALTER TABLE sessions ADD COLUMN current_position INTEGER NOT NULL DEFAULT 0",
