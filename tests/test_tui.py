@@ -123,3 +123,38 @@ async def test_broken_pack_is_named_on_home_screen(tmp_path):
         await pilot.pause()
         shown = str(app.screen.query_one("#broken").render())
         assert "broken.yaml" in shown
+
+
+async def test_clicking_a_choice_answers_it():
+    app = mini_app(seed=5, topics=("attention",))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        position = min(screen.session.current.correct_positions)
+        row = next(r for r in screen.query(ChoiceRow) if r.position == position)
+        await pilot.click(row)
+        await pilot.pause()
+        assert screen.session.answers and screen.session.answers[0].correct
+        assert "Right" in str(screen.query_one("#hint").render())
+
+
+async def test_multiple_question_toggles_then_submits_with_enter():
+    app = mini_app(seed=5)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        while screen.session.current.question.type != "multiple":
+            await pilot.press(correct_key(screen), "enter")
+            await pilot.pause()
+        correct = sorted(screen.session.current.correct_positions)
+        await pilot.press("abcdefgh"[correct[0]])
+        assert not screen.session.answers or screen.session.answers[-1].item.question.type != "multiple"
+        await pilot.press("abcdefgh"[correct[0]])            # toggled off again
+        await pilot.press(*["abcdefgh"[p] for p in correct])  # toggled on, all of them
+        rows = list(screen.query(ChoiceRow))
+        assert {r.position for r in rows if r.has_class("-toggled")} == set(correct)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.session.answers[-1].correct

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from question_bank.models import Choice, Question
+from quizapp.study.clock import Clock, SystemClock
 from quizapp.study.draw import draw_questions, shuffle_choices
 
 LETTERS = "ABCDEFGH"
@@ -35,6 +37,7 @@ class Answer:
     item: Item
     picked: frozenset[int]  # display positions
     correct: bool
+    seconds: float = 0.0  # time from showing the question to the answer
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,19 @@ class Summary:
 class PracticeSession:
     items: list[Item]
     answers: list[Answer] = field(default_factory=list)
+    # Called with (index, answer) right after each answer; quizapp.study.persist stores it there.
+    on_answer: Callable[[int, Answer], None] | None = field(default=None, compare=False, repr=False)
+    clock: Clock = field(default_factory=SystemClock, compare=False, repr=False)
+    _shown_at: float = field(default=0.0, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._shown_at = self.clock.now()
+
+    def show(self) -> Item:
+        """The screen calls this when it puts the current question up: its answer time starts now.
+        (Without it, the time runs from the previous answer.)"""
+        self._shown_at = self.clock.now()
+        return self.current
 
     @classmethod
     def start(cls, questions, topics=None, count=None, seed: int | None = None) -> "PracticeSession":
@@ -97,8 +113,12 @@ class PracticeSession:
             raise ValueError("no such choice")
         if item.question.type == "single" and len(picked) != 1:
             raise ValueError("a single-choice question takes exactly one answer")
-        result = Answer(item, picked, item.is_correct(picked))
+        now = self.clock.now()
+        result = Answer(item, picked, item.is_correct(picked), seconds=now - self._shown_at)
+        self._shown_at = now
         self.answers.append(result)
+        if self.on_answer is not None:
+            self.on_answer(len(self.answers) - 1, result)
         return result
 
     def summary(self) -> Summary:
