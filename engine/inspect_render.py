@@ -1,8 +1,6 @@
 """Rich renderings of the model probes (tokenize, embedding, attention, next_token) for the command line."""
 from __future__ import annotations
 
-from typing import Any
-
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -42,24 +40,24 @@ def render_tokenize(result: dict) -> Group:
 
 def render_embedding(result: dict) -> Group:
     table = Table(title=f"token embeddings (d_model = {result['d_model']}): first values and nearest tokens by cosine")
-    for col in ("token", "id", "‖e‖", "e[0:6]", "nearest (cosine)"):
+    for col in ("token", "id", "‖e‖", "e[0:4]", "nearest (cosine)"):
         table.add_column(col)
     for t in result["tokens"]:
-        table.add_row(show(t["token"]), str(t["id"]), f"{t['norm']:.2f}",
-                      " ".join(f"{x:+.2f}" for x in t["vector"][:6]),
-                      "  ".join(f"{show(n['token'])} {n['cosine']:.2f}" for n in t["nearest"]))
+        table.add_row(Text(show(t["token"])), str(t["id"]), f"{t['norm']:.2f}",
+                      " ".join(f"{x:+.2f}" for x in t["vector"][:4]),
+                      Text("  ".join(f"{show(n['token'])} {n['cosine']:.2f}" for n in t["nearest"])))
     return Group(table, *_notes(result))
 
 
 def render_attention(result: dict) -> Group:
     tokens = [show(t) for t in result["tokens"]]
     n = len(tokens)
-    title = (f"layer {result['layer']}, head {result['head']} ({result['role']}), d_k = {result['d_k']}: "
-             f"weights = softmax(mask(q·k / √{result['d_k']}))   rows: queries, columns: keys")
+    title = Text(f"layer {result['layer']}, head {result['head']} ({result['role']}), d_k = {result['d_k']}: "
+                 f"weights = softmax(mask(q·k / √{result['d_k']}))   rows: queries, columns: keys")
     grid = Table(title=title, show_header=n <= 24, pad_edge=False, box=None)
     grid.add_column("")
     for t in tokens:
-        grid.add_column(t if n <= 24 else "", justify="right")
+        grid.add_column(Text(t) if n <= 24 else "", justify="right")
     for i, row in enumerate(result["weights"]):
         cells = []
         for j, w in enumerate(row):
@@ -68,30 +66,33 @@ def render_attention(result: dict) -> Group:
             else:
                 cells.append(Text(f"{w:.2f}"[1:] if n <= 24 and w < 1 else ("1.0" if n <= 24 else "██"),
                                   style=_shade(w)))
-        grid.add_row(f"{i:>2} {tokens[i]}", *cells)
+        grid.add_row(Text(f"{i:>2} {tokens[i]}"), *cells)
     # every number for the last query: the row a next-token prediction reads
     last = n - 1
-    detail = Table(title=f"the last query ({tokens[last]!s}) against every key")
+    detail = Table(title=Text(f"the last query ({tokens[last]}) against every key"))
     for col in ("key", "q·k", "/√d_k", "allowed", "weight"):
         detail.add_column(col, justify="right")
     for j in range(n):
-        detail.add_row(f"{j} {tokens[j]}", f"{result['scores'][last][j]:+.3f}", f"{result['scaled'][last][j]:+.3f}",
+        detail.add_row(Text(f"{j} {tokens[j]}"), f"{result['scores'][last][j]:+.3f}", f"{result['scaled'][last][j]:+.3f}",
                        "yes" if result["mask"][last][j] else "no", f"{result['weights'][last][j]:.3f}")
     return Group(grid, detail, *_notes(result))
 
 
 def render_next_token(result: dict) -> Group:
     context = "".join(result["context"])
-    table = Table(title=f"π_θ(· | s) after {context[-40:]!r} (temperature {result['temperature']:g}, "
-                        f"entropy {result['entropy']:.2f} nats)")
+    table = Table(title=Text(f"π_θ(· | s) after {context[-40:]!r} (temperature {result['temperature']:g}, "
+                             f"entropy {result['entropy']:.2f} nats)"))
     for col, justify in (("rank", "right"), ("token", "left"), ("id", "right"), ("probability", "right"), ("", "left")):
         table.add_column(col, justify=justify)
     for rank, t in enumerate(result["top"], 1):
-        table.add_row(str(rank), show(t["token"]), str(t["id"]), f"{t['probability']:.4f}",
+        table.add_row(str(rank), Text(show(t["token"])), str(t["id"]), f"{t['probability']:.4f}",
                       Text("█" * max(1, round(40 * t["probability"])), style="cyan"))
     return Group(table, Text(f"these {len(result['top'])} tokens hold {result['top_mass']:.1%} of the probability"),
                  *_notes(result))
 
 
-RENDERERS: dict[str, Any] = {"tokenize": render_tokenize, "embedding": render_embedding,
-                             "attention": render_attention, "next_token": render_next_token}
+def render_positional_encoding(result: dict) -> Group:
+    from engine.render import matrix_table
+    return Group(Text(result["formula"]), Text(result["note"], style="dim"),
+                 matrix_table(f"PE: {result['length']} positions × d_model {result['d_model']}", result["encoding"]),
+                 matrix_table("PE·PEᵀ: dot product between positions", result["similarity"]))

@@ -39,5 +39,6 @@ def positional_encoding_probe(length: int = 16, d_model: int = 16) -> dict:
         "formula": "PE[pos, 2i] = sin(pos / 10000^(2i/d_model)), PE[pos, 2i+1] = cos(pos / 10000^(2i/d_model))",
         "encoding": pe,
         "similarity": similarity,
-        "note": "similarity[p][q] = PE[p]·PE[q] depends only on the distance |p − q| and falls as it grows",
+        "note": "similarity[p][q] = PE[p]·PE[q] = Σ_i cos((p − q)·ω_i): it depends only on the distance p − q "
+                "and is largest, d_model/2, at distance 0",
     }

@@ -43,6 +43,7 @@ register(Probe(
     name="positional_encoding",
     summary="The sinusoidal positional encoding matrix and the dot-product similarity between positions.",
     function="engine.positional:positional_encoding_probe",
+    renderer="engine.inspect_render:render_positional_encoding",
     args=(
         Arg("length", "int", "number of positions", default=16, min=1, max=512),
         Arg("d_model", "int", "width of each encoding (even)", default=16, min=2, max=512),

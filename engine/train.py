@@ -107,7 +107,7 @@ def sentences_loss(model: GPT, tok: CharTokenizer, sentences: list[str]) -> floa
     """Mean next-token cross-entropy over sentences, each read on its own from its first character."""
     total, count = 0.0, 0
     for sentence in sentences:
-        ids = torch.tensor([tok.encode(sentence)])
+        ids = torch.tensor([tok.encode(sentence)[: model.cfg.block_size + 1]])
         logits, _ = model(ids[:, :-1])
         total += F.cross_entropy(logits[0], ids[0, 1:], reduction="sum").item()
         count += ids.size(1) - 1

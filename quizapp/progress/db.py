@@ -284,13 +284,15 @@ class Store:
                           (session_id, position))
 
     def save_exam_state(self, session_id: int, remaining_seconds: float | None, flags: Iterable[int],
-                        current_position: int, saved_at: float | None = None) -> None:
+                        current_position: int, used_seconds: float | None = None,
+                        saved_at: float | None = None) -> None:
+        """Where an exam stands: time left (None: untimed), flagged positions, the position shown."""
         saved_at = time.time() if saved_at is None else saved_at
         with self.writing():
-            self._execute("UPDATE sessions SET remaining_seconds = ?, flags = ?, current_position = ?,"
-                          " state_saved_at = ? WHERE id = ?",
-                          (remaining_seconds, _json(sorted(int(f) for f in flags)), int(current_position),
-                           saved_at, session_id))
+            self._execute("UPDATE sessions SET remaining_seconds = ?, used_seconds = ?, flags = ?,"
+                          " current_position = ?, state_saved_at = ? WHERE id = ?",
+                          (remaining_seconds, used_seconds, _json(sorted(int(f) for f in flags)),
+                           int(current_position), saved_at, session_id))
 
     def finish_session(self, session_id: int, summary: Mapping[str, Any] | None = None,
                        finished_at: float | None = None) -> None:
@@ -352,7 +354,7 @@ class Store:
             return [self._session_record(row, details=False) for row in self._execute(sql, params).fetchall()]
 
     def _session_record(self, row: Sequence[Any], details: bool = True) -> SessionRecord:
-        (sid, mode, pack_id, settings, status, started_at, finished_at, summary, owner, remaining, flags,
+        (sid, mode, pack_id, settings, status, started_at, finished_at, summary, owner, remaining, used, flags,
          current, saved_at) = row
         items: tuple[ItemRecord, ...] = ()
         answers: dict[int, AnswerRecord] = {}
@@ -364,7 +366,7 @@ class Store:
         return SessionRecord(
             id=sid, mode=mode, pack_id=pack_id, settings=json.loads(settings), status=status,
             started_at=started_at, finished_at=finished_at, items=items, answers=answers,
-            remaining_seconds=remaining, flags=frozenset(json.loads(flags or "[]")), current_position=current,
+            remaining_seconds=remaining, used_seconds=used, flags=frozenset(json.loads(flags or "[]")), current_position=current,
             state_saved_at=saved_at, summary=json.loads(summary) if summary else None, owner=owner)
 
     # -- answers ------------------------------------------------------------------------------
@@ -391,6 +393,19 @@ class Store:
         return [AnswerRecord(id=r[0], session_id=r[1], position=r[2], question_key=r[3],
                              picked=frozenset(json.loads(r[4])), picked_choices=tuple(json.loads(r[5])),
                              correct=bool(r[6]), seconds=r[7], answered_at=r[8]) for r in rows]
+
+    def answer_seconds(self, question_key: str | None = None, *, correct: bool = True,
+                       limit: int = 50) -> list[float]:
+        """Seconds taken by the latest `limit` counting answers (of one question, or of all),
+        right ones by default: the learner's usual pace."""
+        sql = "SELECT seconds FROM answers WHERE superseded = 0 AND correct = ?"
+        params: list[Any] = [int(correct)]
+        if question_key is not None:
+            sql += " AND question_key = ?"
+            params.append(question_key)
+        with self._lock:
+            rows = self._execute(sql + " ORDER BY answered_at DESC, id DESC LIMIT ?", [*params, limit]).fetchall()
+        return [r[0] for r in rows]
 
     def session_modes(self) -> dict[int, str]:
         with self._lock:
@@ -467,6 +482,6 @@ class Store:
 
 
 _SESSION_COLUMNS = ("id, mode, pack_id, settings, status, started_at, finished_at, summary, owner,"
-                    " remaining_seconds, flags, current_position, state_saved_at")
+                    " remaining_seconds, used_seconds, flags, current_position, state_saved_at")
 
 __all__ = ["CURRENT_VERSION", "Store", "StoreError", "open_store", "process_alive", "this_process"]

@@ -42,7 +42,8 @@ class SessionRecord:
     finished_at: float | None
     items: tuple[ItemRecord, ...]
     answers: Mapping[int, AnswerRecord]  # the current answer per position
-    remaining_seconds: float | None = None
+    remaining_seconds: float | None = None  # exams: time left when last saved (None: untimed)
+    used_seconds: float | None = None       # exams: time spent when last saved
     flags: frozenset[int] = frozenset()
     current_position: int = 0
     state_saved_at: float | None = None

@@ -49,7 +49,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     #    session, answers that a later change replaced, and FSRS cards with their review log.
     (
         "ALTER TABLE sessions ADD COLUMN owner TEXT",  # host:pid of the process running it
-        "ALTER TABLE sessions ADD COLUMN remaining_seconds REAL",
+        "ALTER TABLE sessions ADD COLUMN remaining_seconds REAL",  # exam time left (NULL: untimed)
+        "ALTER TABLE sessions ADD COLUMN used_seconds REAL",       # exam time spent so far
         "ALTER TABLE sessions ADD COLUMN flags TEXT NOT NULL DEFAULT '[]'",
         "ALTER TABLE sessions ADD COLUMN current_position INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE sessions ADD COLUMN state_saved_at REAL",

@@ -368,7 +368,7 @@ class ExamSession:
         self._entered = now
         used = self._used_before + (now - self._run_start)
         if self.time_limit is not None:
-            used = min(used, self.time_limit)
+            used = min(used, float(self.time_limit))
         items = tuple(ExamItemResult(i, item, self.picks[i], bool(self.picks[i]) and item.is_correct(self.picks[i]),
                                      i in self.flags, self.item_seconds[i]) for i, item in enumerate(self.items))
         right = sum(r.correct for r in items)

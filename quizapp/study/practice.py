@@ -37,7 +37,7 @@ class Answer:
     item: Item
     picked: frozenset[int]  # display positions
     correct: bool
-    seconds: float = 0.0  # time from showing the question to the answer
+    seconds: float = field(default=0.0, compare=False)  # from showing the question to the answer
 
 
 @dataclass(frozen=True)
@@ -83,10 +83,11 @@ class PracticeSession:
         return self.current
 
     @classmethod
-    def start(cls, questions, topics=None, count=None, seed: int | None = None) -> "PracticeSession":
+    def start(cls, questions, topics=None, count=None, seed: int | None = None,
+              clock: Clock | None = None) -> "PracticeSession":
         rng = random.Random(seed)
         drawn = draw_questions(questions, topics, count, rng)
-        return cls([Item(q, shuffle_choices(q, rng)) for q in drawn])
+        return cls([Item(q, shuffle_choices(q, rng)) for q in drawn], clock=clock or SystemClock())
 
     @property
     def position(self) -> int:
@@ -114,7 +115,7 @@ class PracticeSession:
         if item.question.type == "single" and len(picked) != 1:
             raise ValueError("a single-choice question takes exactly one answer")
         now = self.clock.now()
-        result = Answer(item, picked, item.is_correct(picked), seconds=now - self._shown_at)
+        result = Answer(item, picked, item.is_correct(picked), seconds=max(0.0, now - self._shown_at))
         self._shown_at = now
         self.answers.append(result)
         if self.on_answer is not None:

@@ -1,0 +1,278 @@
+"""Quality checks of the bundled course pack `llm-foundations` and the `format-tour` pack.
+
+The packs are loaded with question_bank.loader.load_pack, so they are checked
+exactly as the app sees them. Syllabus coverage is declared in
+tests/data/syllabus_coverage.yaml.
+
+test_live_block_runs runs every `live:` block through the engine; it needs the
+trained checkpoints (pretrain/sft/rlhf) and fails until they are bundled.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from question_bank.loader import load_pack
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKS = ROOT / "question_bank" / "packs"
+COURSE = PACKS / "llm-foundations"
+TOUR = PACKS / "format-tour"
+COVERAGE = Path(__file__).resolve().parent / "data" / "syllabus_coverage.yaml"
+
+LETTERS = "ABCDEFGH"
+ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "vs.", "cf.", "z. B.", "d. h.", "bzw.", "usw.", "ca.")
+
+
+def _load(path: Path):
+    result = load_pack(path)
+    assert result.pack is not None, "\n".join(map(str, result.problems))
+    return result
+
+
+@pytest.fixture(scope="module")
+def course():
+    return _load(COURSE).pack
+
+
+@pytest.fixture(scope="module")
+def tour():
+    return _load(TOUR).pack
+
+
+@pytest.fixture(scope="module")
+def coverage():
+    return yaml.safe_load(COVERAGE.read_text(encoding="utf-8"))["items"]
+
+
+def sentences(text: str) -> list[str]:
+    """Split prose into sentences; decimal points and common abbreviations do not end one."""
+    flat = " ".join(text.split())
+    for abbr in ABBREVIATIONS:
+        flat = flat.replace(abbr, abbr.replace(".", ""))
+    return [s for s in re.split(r"(?<=[.!?])\s+", flat) if s.strip()]
+
+
+def single(pack):
+    return [q for q in pack.questions if q.type == "single"]
+
+
+# --- loading ---------------------------------------------------------------
+
+@pytest.mark.parametrize("path", [COURSE, TOUR], ids=lambda p: p.name)
+def test_pack_loads_without_errors_or_warnings(path):
+    result = load_pack(path)
+    assert result.pack is not None
+    assert not result.problems, "\n".join(map(str, result.problems))
+
+
+@pytest.mark.parametrize("path", [COURSE, TOUR], ids=lambda p: p.name)
+def test_pack_folder_holds_only_pack_yaml(path):
+    files = sorted(p.name for p in path.iterdir())
+    assert "pack.yaml" in files
+    assert all(name.endswith((".yaml", ".yml")) for name in files), files
+    for name in files:
+        assert isinstance(yaml.safe_load((path / name).read_text(encoding="utf-8")), dict), name
+
+
+def test_course_header(course):
+    assert course.id == "llm-foundations"
+    assert course.title == "LLM Foundations"
+    assert course.language == "en"
+    assert len(course.questions) >= 90
+    used = {q.topic for q in course.questions}
+    assert used == {t.id for t in course.topics}, "every topic should hold questions"
+
+
+# --- syllabus coverage -------------------------------------------------------
+
+def test_syllabus_coverage(course, coverage):
+    ids = {q.id for q in course.questions}
+    problems = []
+    seen_items = set()
+    for item in coverage:
+        assert item["id"] not in seen_items, f"item {item['id']} listed twice"
+        seen_items.add(item["id"])
+        listed = item["questions"]
+        unknown = [qid for qid in listed if qid not in ids]
+        if unknown:
+            problems.append(f"{item['id']}: names questions not in the pack: {unknown}")
+        if len(set(listed)) != len(listed):
+            problems.append(f"{item['id']}: lists a question twice")
+        known = set(listed) & ids
+        if len(known) < item["min"]:
+            problems.append(f"{item['id']}: {len(known)} questions, needs {item['min']}")
+    assert not problems, "\n".join(problems)
+
+
+def test_coverage_minimums_follow_the_rule(coverage):
+    for item in coverage:
+        expected = 2 if item["id"].startswith("5.") else 3
+        assert item["min"] >= expected, item["id"]
+    sections = Counter(item["id"].split(".")[0] for item in coverage)
+    assert set(sections) == {"1", "2", "3", "4", "5", "6"}
+
+
+def test_every_question_is_mapped_to_a_syllabus_item(course, coverage):
+    mapped = {qid for item in coverage for qid in item["questions"]}
+    unmapped = [q.id for q in course.questions if q.id not in mapped]
+    assert not unmapped, unmapped
+
+
+def test_live_items_have_live_questions(course, coverage):
+    by_id = {q.id: q for q in course.questions}
+    problems = []
+    for item in coverage:
+        wanted = set(item.get("live", ()))
+        if not wanted:
+            continue
+        probes = {link.probe for qid in item["questions"] if qid in by_id for link in by_id[qid].live}
+        if not wanted & probes:
+            problems.append(f"{item['id']}: no question opens {sorted(wanted)} (found {sorted(probes)})")
+    assert not problems, "\n".join(problems)
+
+
+# --- exam style --------------------------------------------------------------
+
+def test_answer_positions_are_balanced(course):
+    questions = single(course)
+    positions = Counter(LETTERS[next(iter(q.correct_indices))] for q in questions)
+    shares = {letter: positions[letter] / len(questions) for letter in "ABCD"}
+    for letter, share in shares.items():
+        assert 0.15 <= share <= 0.35, f"{letter} holds {share:.0%} of the correct answers: {shares}"
+
+
+def test_single_questions_have_four_options(course):
+    wrong = [q.id for q in single(course) if len(q.choices) != 4]
+    assert not wrong, wrong
+
+
+def test_correct_choice_is_not_systematically_the_longest(course):
+    longest = []
+    for q in single(course):
+        (i,) = q.correct_indices
+        lengths = [len(c.text) for c in q.choices]
+        if all(lengths[i] > n for j, n in enumerate(lengths) if j != i):
+            longest.append(q.id)
+    share = len(longest) / len(course.questions)
+    assert share < 0.40, f"correct choice strictly longest in {share:.0%}: {longest}"
+
+
+def test_every_choice_has_a_why(course):
+    missing = [(q.id, c.text) for q in course.questions for c in q.choices if not (c.why or "").strip()]
+    assert not missing, missing
+
+
+def test_explanations_have_two_to_five_sentences(course):
+    bad = {}
+    for q in course.questions:
+        n = len(sentences(q.explanation or ""))
+        if not 2 <= n <= 5:
+            bad[q.id] = n
+    assert not bad, bad
+
+
+def test_multiple_questions_are_marked(course):
+    multiple = [q for q in course.questions if q.type == "multiple"]
+    assert multiple, "the pack should contain some multiple-answer questions"
+    unmarked = [q.id for q in multiple if "select all that apply" not in q.prompt.lower()]
+    assert not unmarked, unmarked
+
+
+def test_no_all_of_the_above(course, tour):
+    for pack in (course, tour):
+        for q in pack.questions:
+            for c in q.choices:
+                assert "all of the above" not in c.text.lower(), q.id
+
+
+def test_difficulty_spread(course):
+    levels = Counter(q.difficulty for q in course.questions)
+    assert set(levels) == {1, 2, 3, 4, 5}, levels
+    assert levels[4] + levels[5] >= 15, levels
+
+
+def test_every_question_names_its_source(course):
+    missing = [q.id for q in course.questions if not (q.source or "").startswith("Lecture notes:")]
+    assert not missing, missing
+
+
+def test_ids_are_lowercase_hyphenated(course):
+    bad = [q.id for q in course.questions if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", q.id)]
+    assert not bad, bad
+
+
+# --- translations ------------------------------------------------------------
+
+@pytest.mark.parametrize("pack_path", [COURSE, TOUR], ids=lambda p: p.name)
+def test_every_question_has_a_german_translation(pack_path):
+    pack = _load(pack_path).pack
+    problems = []
+    for q in pack.questions:
+        de = q.translations.get("de")
+        if de is None:
+            problems.append(f"{q.id}: no German translation")
+            continue
+        if len(de.choices) != len(q.choices):
+            problems.append(f"{q.id}: {len(de.choices)} German choices for {len(q.choices)}")
+        if len(set(de.choices)) != len(de.choices):
+            problems.append(f"{q.id}: German choices not distinct")
+        if not de.prompt.strip() or not (de.explanation or "").strip():
+            problems.append(f"{q.id}: German prompt or explanation empty")
+    assert not problems, "\n".join(problems)
+
+
+# --- the example questions of the notes --------------------------------------
+
+def test_example_questions_are_present(course):
+    by_id = {q.id: q for q in course.questions}
+    pi = by_id["ppo-pi-theta-role"]
+    assert "π_θ" in pi.prompt and len(pi.choices) == 4
+    (i,) = pi.correct_indices
+    assert "policy" in pi.choices[i].text and "forward function" in pi.choices[i].text
+    dot = by_id["attention-dot-product-analogy"]
+    assert "softmax(QKᵀ/√d_k)V" in dot.prompt and len(dot.choices) == 4
+    (j,) = dot.correct_indices
+    assert "attention score" in dot.choices[j].text and "affinity" in dot.choices[j].text
+
+
+# --- the format tour -----------------------------------------------------------
+
+def test_format_tour_shows_every_feature(tour):
+    assert 5 <= len(tour.questions) <= 8
+    assert len([p for p in TOUR.iterdir() if p.suffix in (".yaml", ".yml")]) >= 2
+    qs = tour.questions
+    assert any(q.type == "multiple" for q in qs)
+    assert any(c.pin for q in qs for c in q.choices)
+    assert any(q.live for q in qs)
+    assert any(q.extras for q in qs), "an x- key should be shown"
+    assert all("de" in q.translations for q in qs)
+    assert all(q.tags and q.source for q in qs)
+    assert len({q.difficulty for q in qs}) >= 3
+    assert "#" in (TOUR / "pack.yaml").read_text(encoding="utf-8"), "the tour explains itself in comments"
+
+
+# --- live blocks run in the engine ----------------------------------------------
+
+def _live_blocks():
+    blocks = []
+    for path in (COURSE, TOUR):
+        result = load_pack(path)
+        if result.pack is None:
+            continue
+        for q in result.pack.questions:
+            for n, link in enumerate(q.live):
+                blocks.append(pytest.param(link.probe, dict(link.args), id=f"{result.pack.id}/{q.id}/{n}"))
+    return blocks
+
+
+@pytest.mark.parametrize("probe,args", _live_blocks())
+def test_live_block_runs(probe, args):
+    from engine.registry import run_probe
+
+    result = run_probe(probe, args)
+    assert isinstance(result, dict)
