@@ -28,7 +28,8 @@ BRANCH_UNCLIPPED = "r·Â, the unclipped term"
 BRANCH_CLIPPED_HIGH = "(1+ε)·Â, clipped at 1+ε"
 BRANCH_CLIPPED_LOW = "(1−ε)·Â, clipped at 1−ε"
 BRANCH_INSIDE = "both terms are equal: r lies inside [1−ε, 1+ε]"
-BRANCHES = (BRANCH_UNCLIPPED, BRANCH_CLIPPED_HIGH, BRANCH_CLIPPED_LOW, BRANCH_INSIDE)
+BRANCH_NO_ADVANTAGE = "both terms are 0: Â = 0"
+BRANCHES = (BRANCH_UNCLIPPED, BRANCH_CLIPPED_HIGH, BRANCH_CLIPPED_LOW, BRANCH_INSIDE, BRANCH_NO_ADVANTAGE)
 
 
 def ratio_from_logprobs(logp_new: float, logp_old: float) -> dict:
@@ -92,8 +93,10 @@ def clip_branch(ratio: float, advantage: float, epsilon: float = 0.2) -> dict:
         raise ProbeError("ratio must be at least 0: it is a quotient of two probabilities")
     unclipped = float(unclipped_term(np.float64(ratio), np.float64(advantage)))
     clipped = float(clipped_term(np.float64(ratio), np.float64(advantage), epsilon))
-    if clipped == unclipped:
+    if 1.0 - epsilon <= ratio <= 1.0 + epsilon:
         branch = BRANCH_INSIDE
+    elif advantage == 0:
+        branch = BRANCH_NO_ADVANTAGE
     elif unclipped < clipped:
         branch = BRANCH_UNCLIPPED
     else:

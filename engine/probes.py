@@ -129,3 +129,45 @@ register(Probe(
         Arg("seed", "int", "random seed", default=0),
     ),
 ))
+
+# --- small formulas for calculated questions (engine/calc_probes.py, numpy only) ---
+
+register(Probe(
+    name="ratio_from_logprobs",
+    summary="r_t = exp(log π_θ − log π_θold) of one token, and its k1/k2/k3 estimates of KL[π_θold ‖ π_θ].",
+    function="engine.calc_probes:ratio_from_logprobs",
+    args=(
+        Arg("logp_new", "float", "log π_θ(a_t|s_t)", max=0.0),
+        Arg("logp_old", "float", "log π_θold(a_t|s_t), the policy that sampled the token", max=0.0),
+    ),
+))
+register(Probe(
+    name="scaled_softmax",
+    summary="Attention weights softmax(q·k / d_k^power) from raw dot products; power ½ is the √d_k scaling.",
+    function="engine.calc_probes:scaled_softmax",
+    args=(
+        Arg("scores", "floats", "the dot products q·k_j, comma-separated on the command line"),
+        Arg("d_k", "float", "the key (and query) width d_k", min=1e-6),
+        Arg("power", "float", "divide by d_k to this power: 0.5 as in the paper, 0 for no scaling", default=0.5),
+    ),
+))
+register(Probe(
+    name="pe_entry",
+    summary="PE[pos, 2i] = sin(pos / 10000^(2i/d_model)) and PE[pos, 2i+1] = cos(...) of the sinusoidal encoding.",
+    function="engine.calc_probes:pe_entry",
+    args=(
+        Arg("pos", "int", "the position", min=0, max=10000),
+        Arg("i", "int", "the frequency index: columns 2i and 2i+1", min=0),
+        Arg("d_model", "int", "width of each encoding (even)", min=2, max=4096),
+    ),
+))
+register(Probe(
+    name="clip_branch",
+    summary="Which term min(r·Â, clip(r, 1−ε, 1+ε)·Â) selects, and whether the gradient flows through it.",
+    function="engine.calc_probes:clip_branch",
+    args=(
+        Arg("ratio", "float", "r_t(θ)", min=0.0),
+        Arg("advantage", "float", "Â_t"),
+        Arg("epsilon", "float", "the clip range ε", default=0.2, min=0.0, max=1.0),
+    ),
+))

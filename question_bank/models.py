@@ -39,6 +39,7 @@ class FrozenMap(Mapping[K, V]):
 EMPTY: FrozenMap[Any, Any] = FrozenMap()
 
 QuestionType = Literal["single", "multiple"]
+CALCULATED = "calculated"  # the `type` of a CalculatedQuestion
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,9 @@ class Question:
     live: tuple[LiveLink, ...] = ()
     translations: Mapping[str, Translation] = EMPTY
     extras: Mapping[str, Any] = EMPTY  # the question's `x-` keys, kept for tools and ignored here
+    # For one drawn instance of a calculated question: the parameter values it was drawn with,
+    # so a review can show the same numbers (question_bank.calculated.instantiate_with). Empty otherwise.
+    drawn: Mapping[str, Any] = EMPTY
 
     @property
     def key(self) -> str:
@@ -104,6 +108,74 @@ class Question:
 
 
 @dataclass(frozen=True)
+class ValueSpec:
+    """Where one value of a calculated question comes from: exactly one of a probe, a parameter or a literal.
+
+    In `args`, a text that names one of the question's parameters stands for the value
+    drawn for it (also inside lists); anything else is passed as written. `field` is a
+    dotted path into the probe's result, list positions counted from 0: "objective",
+    "probabilities.0", "encoding.3.4".
+    """
+
+    probe: str | None = None
+    args: Mapping[str, Any] = EMPTY
+    field: str | None = None
+    param: str | None = None  # the drawn value of this parameter
+    value: Any = None  # a literal number or text (when neither probe nor param is set)
+    why: str | None = None  # for distractors: the mistake this value stands for (a template)
+
+
+@dataclass(frozen=True)
+class CalculatedTranslation:
+    prompt: str
+    explanation: str | None = None
+
+
+@dataclass(frozen=True)
+class CalculatedQuestion:
+    """A question whose numbers are drawn per attempt and whose choices the engine computes.
+
+    It is not a Question: a session asks a drawn instance of it, a `type: single`
+    Question built by question_bank.calculated.instantiate. `prompt`, `explanation`
+    and the distractors' `why` are templates: `{name}` or `{name:.2f}` inserts a
+    parameter, the explanation and whys may also use `{answer}`, and the whys `{value}`.
+    """
+
+    pack_id: str
+    id: str
+    topic: str
+    prompt: str
+    params: Mapping[str, tuple[Any, ...]]  # name -> the values drawn from, in the order written
+    answer: ValueSpec
+    distractors: tuple[ValueSpec, ...] = ()
+    format: str = "{:.2f}"  # how numbers show as choices
+    explanation: str | None = None
+    difficulty: int = 3
+    tags: tuple[str, ...] = ()
+    source: str | None = None
+    live: tuple[LiveLink, ...] = ()  # args may name parameters, as in `answer`
+    translations: Mapping[str, CalculatedTranslation] = EMPTY
+    extras: Mapping[str, Any] = EMPTY
+
+    type: str = CALCULATED
+
+    @property
+    def key(self) -> str:
+        return f"{self.pack_id}/{self.id}"
+
+    @property
+    def combinations(self) -> int:
+        """How many parameter combinations there are to draw from."""
+        count = 1
+        for values in self.params.values():
+            count *= len(values)
+        return count
+
+
+AnyQuestion = Question | CalculatedQuestion
+
+
+@dataclass(frozen=True)
 class Topic:
     id: str
     title: str
@@ -118,13 +190,13 @@ class Pack:
     authors: tuple[str, ...] = ()
     description: str | None = None
     topics: tuple[Topic, ...] = ()
-    questions: tuple[Question, ...] = ()
+    questions: tuple[AnyQuestion, ...] = ()  # calculated questions included, so counts are right
     path: str = ""  # the file or folder it was loaded from
 
     def topic(self, id: str) -> Topic | None:
         return next((t for t in self.topics if t.id == id), None)
 
-    def questions_in(self, topic_ids: Iterable[str]) -> tuple[Question, ...]:
+    def questions_in(self, topic_ids: Iterable[str]) -> tuple[AnyQuestion, ...]:
         wanted = frozenset(topic_ids)
         return tuple(q for q in self.questions if q.topic in wanted)
 

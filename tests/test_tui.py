@@ -158,3 +158,20 @@ async def test_multiple_question_toggles_then_submits_with_enter():
         await pilot.press("enter")
         await pilot.pause()
         assert screen.session.answers[-1].correct
+
+
+async def test_newcomer_enter_starts_the_course_pack_and_pack_flag_selects_its_pack():
+    catalog = load_catalog([], None)
+    app = QuizApp(catalog, Options(user_packs=None, seed=1))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.pack.id == "llm-foundations"
+        assert len(app.screen.session.items) == 10
+    catalog = load_catalog([MINI], None)
+    app = QuizApp(catalog, Options(user_packs=None, seed=1, topics=("ppo",)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.pack.id == "mini"
+        assert {i.question.topic for i in app.screen.session.items} == {"ppo"}

@@ -32,8 +32,9 @@ class HomeScreen(Screen[None]):
         self.options = options
         # Topic selection per pack, kept while the learner moves between packs.
         self.selected: dict[str, set[str]] = {p.id: self._initial_topics(p) for p in catalog.packs}
-        first = catalog.requested[0] if catalog.requested else (catalog.packs[0].id if catalog.packs else None)
-        self.pack_id: str | None = first
+        # Selected at launch: the first --pack, else the largest pack (the course, not the format tour).
+        largest = max(catalog.packs, key=lambda p: len(p.questions), default=None)
+        self.pack_id: str | None = catalog.requested[0] if catalog.requested else largest and largest.id
         self.count = options.count
 
     def _initial_topics(self, pack: Pack) -> set[str]:
@@ -45,7 +46,7 @@ class HomeScreen(Screen[None]):
         yield Header()
         with Horizontal(id="columns"):
             with Vertical(id="packs-column"):
-                yield Label("Packs", classes="section-title")
+                yield Label("Packs  (tab switches lists)", classes="section-title")
                 yield OptionList(*[Option(self._pack_label(p), id=p.id) for p in self.catalog.packs], id="packs")
                 yield Static(id="pack-info")
                 yield Static(self._broken_text(), id="broken")
