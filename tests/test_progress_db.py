@@ -101,8 +101,9 @@ def test_damaged_pages_in_a_real_database_are_detected(tmp_path):
     path = tmp_path / "progress.sqlite3"
     with open_store(path) as store:
         sid = store.start_session("practice", "demo", [(f"demo/q{i}", (0, 1, 2, 3)) for i in range(400)])
-        for i in range(400):
-            store.record_answer(sid, i, f"demo/q{i}", {0}, {0}, True, 1.0)
+        with store.writing():  # one transaction: fast
+            for i in range(400):
+                store.record_answer(sid, i, f"demo/q{i}", {0}, {0}, True, 1.0)
     with sqlite3.connect(path) as conn:  # fold the WAL into the file
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = bytearray(path.read_bytes())
@@ -166,3 +167,36 @@ def test_study_logic_and_storage_never_import_textual_or_torch():
     assert out.returncode == 0, out.stderr
     modules = json.loads(out.stdout)
     assert not [m for m in modules if m.split(".")[0] in ("textual", "torch")]
+
+
+def test_a_write_that_cannot_get_the_lock_fails_in_one_sentence_and_the_store_goes_on(store):
+    sid = store.start_session("practice", "demo", [("demo/q1", (0, 1))])
+    store._conn.execute("PRAGMA busy_timeout = 50")
+    other = sqlite3.connect(store.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process is in the middle of a long write
+    with pytest.raises(StoreError, match="could not save your progress"):
+        store.record_answer(sid, 0, "demo/q1", {0}, {0}, True, 1.0)
+    other.execute("ROLLBACK")
+    other.close()
+    store.record_answer(sid, 0, "demo/q1", {0}, {0}, True, 1.0)
+    assert len(store.answers()) == 1
+
+
+def test_a_path_sqlite_cannot_open_is_kept_aside_too(tmp_path):
+    path = tmp_path / "progress.sqlite3"
+    path.mkdir()  # "unable to open database file", as for a file without read permission
+    (path / "inside").write_text("kept")
+    with open_store(path) as store:
+        assert store.recovered_from is not None and store.schema_version == CURRENT_VERSION
+    assert (store.recovered_from / "inside").read_text() == "kept"
+
+
+def test_a_read_only_database_is_refused_not_moved(tmp_path, monkeypatch):
+    path = tmp_path / "progress.sqlite3"
+    open_store(path).close()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if mode == os.W_OK and str(p) == str(path)
+                        else real_access(p, mode))  # chmod 444 does not stop root, so pretend
+    with pytest.raises(StoreError, match="read-only") as info:
+        open_store(path)
+    assert "\n" not in str(info.value) and path.exists() and not list(tmp_path.glob("*.corrupt-*"))

@@ -121,7 +121,6 @@ def test_exam_killed_mid_way_resumes_with_answers_flags_and_time_left(tmp_path, 
 
 def test_two_processes_writing_at_once_lose_nothing(tmp_path):
     body = """
-        from quizapp.study.clock import SystemClock
         reviews = ReviewScheduler(store)
         sid = store.start_session("practice", "demo", [(q.key, (0, 1, 2, 3)) for q in pack.questions])
         print("ready", sid, flush=True)
@@ -131,6 +130,7 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
             store.record_answer(sid, i, q.key, {i % 2}, {i % 2}, i % 2 == 0, 1.5)
             if i % 4 == 0:
                 reviews.rate(q.key, i % 2 == 0, 1.5, None)  # read-modify-write of shared cards
+            time.sleep(0.001)  # let the other process in between writes
         print("done", flush=True)
     """
     procs = [spawn(tmp_path, body) for _ in range(2)]

@@ -1,6 +1,5 @@
 """FSRS through the `fsrs` package: how answers map to ratings, overrides, and due counts that move
 with the (fake) clock; cards and review logs live in the progress database."""
-from datetime import timedelta
 
 import pytest
 from fsrs import Card, Rating, Scheduler, State

@@ -138,6 +138,10 @@ def open_store(path: str | os.PathLike[str] | None = None) -> Store:
         from quizapp.locations import database_path
         path = database_path()
     path = Path(path)
+    # Readable but not writable is a setup problem, not corruption: say so, keep the file where it is.
+    # (An unreadable file is treated like a corrupt one below: kept aside, a fresh one started.)
+    if path.is_file() and os.access(path, os.R_OK) and not os.access(path, os.W_OK):
+        raise StoreError(f"the progress database {path} is read-only; quizapp needs to write your answers there")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -148,6 +152,10 @@ def open_store(path: str | os.PathLike[str] | None = None) -> Store:
             return Store(_connect(path), path)
         except _Unreadable as problem:
             reason = str(problem)
+        try:  # another quizapp starting at the same moment may have replaced it already
+            return Store(_connect(path), path)
+        except _Unreadable:
+            pass
         try:
             backup = _move_aside(path, time.time())
         except OSError as error:
@@ -157,7 +165,7 @@ def open_store(path: str | os.PathLike[str] | None = None) -> Store:
             conn = _connect(path)
         except _Unreadable as problem:
             raise StoreError(f"cannot start a fresh progress database at {path}: {problem}") from None
-        message = (f"Your progress database could not be read ({reason}), so it was kept as {backup.name} "
+        message = (f"Your progress database could not be read ({reason}), so it was kept as {backup} "
                    f"and a fresh one was started.")
         return Store(conn, path, recovered_from=backup, message=message)
     except NewerSchemaError as error:
@@ -210,16 +218,22 @@ class Store:
                 finally:
                     self._depth -= 1
                 return
-            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
+                raise StoreError(f"could not save your progress in {self.path}: {error}") from error
             self._depth = 1
             try:
                 yield self
-            except BaseException:
-                self._depth = 0
-                self._conn.execute("ROLLBACK")
+                self._conn.execute("COMMIT")
+            except BaseException as error:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                if isinstance(error, sqlite3.Error):
+                    raise StoreError(f"could not save your progress in {self.path}: {error}") from error
                 raise
-            self._depth = 0
-            self._conn.execute("COMMIT")
+            finally:
+                self._depth = 0
 
     @contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
@@ -394,22 +408,21 @@ class Store:
                              picked=frozenset(json.loads(r[4])), picked_choices=tuple(json.loads(r[5])),
                              correct=bool(r[6]), seconds=r[7], answered_at=r[8]) for r in rows]
 
-    def answer_seconds(self, question_key: str | None = None, *, correct: bool = True,
-                       limit: int = 50) -> list[float]:
+    def answer_seconds(self, question_key: str | None = None, *, correct: bool = True, limit: int = 50,
+                       exclude_session: int | None = None) -> list[float]:
         """Seconds taken by the latest `limit` counting answers (of one question, or of all),
-        right ones by default: the learner's usual pace."""
+        right ones by default, optionally leaving one session out: the learner's usual pace."""
         sql = "SELECT seconds FROM answers WHERE superseded = 0 AND correct = ?"
         params: list[Any] = [int(correct)]
         if question_key is not None:
             sql += " AND question_key = ?"
             params.append(question_key)
+        if exclude_session is not None:
+            sql += " AND session_id != ?"
+            params.append(exclude_session)
         with self._lock:
             rows = self._execute(sql + " ORDER BY answered_at DESC, id DESC LIMIT ?", [*params, limit]).fetchall()
         return [r[0] for r in rows]
-
-    def session_modes(self) -> dict[int, str]:
-        with self._lock:
-            return dict(self._execute("SELECT id, mode FROM sessions").fetchall())
 
     # -- FSRS cards and review logs -----------------------------------------------------------
 

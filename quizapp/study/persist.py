@@ -133,8 +133,9 @@ class Tracker:
             if self.scheduler is not None:
                 for r in result.items:
                     if r.answered:
-                        self.scheduler.rate(r.item.question.key, r.correct, r.seconds,
-                                            session_id=self.session_id, at=now)
+                        key = r.item.question.key
+                        usual = self.scheduler.usual_seconds(key, exclude_session=self.session_id)
+                        self.scheduler.rate(key, r.correct, r.seconds, usual, session_id=self.session_id, at=now)
             self.store.finish_session(self.session_id, result.to_dict(), now)
         self.closed = True
 

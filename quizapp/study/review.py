@@ -69,12 +69,13 @@ class ReviewScheduler:
 
     # -- rating -------------------------------------------------------------------------------
 
-    def usual_seconds(self, question_key: str) -> float | None:
-        """The learner's usual time for this question (see the module docstring), or None."""
-        own = self.store.answer_seconds(question_key, limit=USUAL_WINDOW)
+    def usual_seconds(self, question_key: str, exclude_session: int | None = None) -> float | None:
+        """The learner's usual time for this question (see the module docstring), or None.
+        `exclude_session` leaves out a session whose answers are already stored (an exam)."""
+        own = self.store.answer_seconds(question_key, limit=USUAL_WINDOW, exclude_session=exclude_session)
         if len(own) >= USUAL_MIN_FOR_QUESTION:
             return statistics.median(own)
-        overall = self.store.answer_seconds(limit=USUAL_WINDOW)
+        overall = self.store.answer_seconds(limit=USUAL_WINDOW, exclude_session=exclude_session)
         if len(overall) >= USUAL_MIN_OVERALL:
             return statistics.median(overall)
         return None

@@ -146,12 +146,14 @@ def _group_json(g: GroupStats) -> dict[str, Any]:
 
 
 def stats_json(stats: Stats) -> dict[str, Any]:
-    """Plain JSON data; accuracies are fractions (0..1), times ISO 8601 UTC."""
+    """Plain JSON data; accuracies are fractions (0..1), times ISO 8601 UTC. Each pack and topic has
+    questions (a count), seen, attempts, right, accuracy, trend, due; a pack also has its
+    topics and by_question (attempts and last result of every question)."""
     packs = []
     for p in stats.packs:
         data = _group_json(p.total)
         data["topics"] = [_group_json(t) for t in p.topics]
-        data["questions"] = [{
+        data["by_question"] = [{
             "key": q.key, "id": q.question_id, "topic": q.topic, "attempts": q.attempts, "right": q.right,
             "last_result": None if q.last_correct is None else ("right" if q.last_correct else "wrong"),
             "last_answered": _iso(q.last_answered), "due": _iso(q.due)} for q in p.questions]
@@ -181,10 +183,10 @@ def render_stats(stats: Stats, questions: bool = False):
         parts.append(Text("No packs loaded."))
     for p in stats.packs:
         table = Table(title=f"{p.total.title} ({p.pack_id})", title_justify="left", expand=False)
-        for column, justify in (("Topic", "left"), ("Questions", "right"), ("Seen", "right"),
-                                ("Attempts", "right"), ("Accuracy", "right"), ("Trend %", "left"),
-                                ("Due today", "right")):
-            table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        table.add_column("Topic", ratio=1, min_width=16)
+        for column, justify in (("Questions", "right"), ("Seen", "right"), ("Attempts", "right"),
+                                ("Accuracy", "right"), ("Trend %", "left"), ("Due", "right")):
+            table.add_column(column, justify=justify, no_wrap=True)  # type: ignore[arg-type]
         for g in (*p.topics, p.total):
             style = "bold" if g.topic is None else None
             table.add_row("All topics" if g.topic is None else g.title, str(g.questions), str(g.seen),
@@ -202,7 +204,8 @@ def render_stats(stats: Stats, questions: bool = False):
                 qt.add_row(q.question_id, q.topic, str(q.attempts), str(q.right), last, when)
             parts.append(qt)
     sessions = ", ".join(f"{n} {mode}" for mode, n in stats.sessions.items()) or "none"
-    footer = f"Finished sessions: {sessions}."
+    footer = (f"Trend: accuracy in each of the last {TREND_SESSIONS} sessions, oldest first. "
+              f"Due: for review by the end of today. Finished sessions: {sessions}.")
     if stats.unfinished:
         footer += f" Unfinished: {stats.unfinished} (offered for resuming at the next start)."
     if stats.orphaned_answers:
