@@ -1,4 +1,4 @@
-"""The Textual application: holds the catalog and the options, starts on the home screen."""
+"""The Textual application: holds the catalog, the options and the progress store."""
 from __future__ import annotations
 
 from textual.app import App
@@ -6,8 +6,10 @@ from textual.binding import Binding
 
 from quizapp.catalog import Catalog
 from quizapp.cli import Options
+from quizapp.progress.db import Store, StoreError
 from quizapp.screens.confirm import ConfirmScreen
 from quizapp.screens.home import HomeScreen
+from quizapp.study.review import ReviewScheduler
 
 
 class QuizApp(App[None]):
@@ -16,18 +18,45 @@ class QuizApp(App[None]):
     CSS_PATH = "app.tcss"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
-    def __init__(self, catalog: Catalog, options: Options | None = None) -> None:
+    def __init__(self, catalog: Catalog, options: Options | None = None, store: Store | None = None) -> None:
         super().__init__()
         self.catalog = catalog
         self.options = options or Options(user_packs=None)
+        self.store = store  # None: nothing is recorded (a throwaway run)
+        self.scheduler = ReviewScheduler(store) if store is not None else None
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen(self.catalog, self.options))
+        if self.store is None:
+            return
+        if self.store.message:
+            self.notify(self.store.message, severity="warning", timeout=15)
+        try:
+            unfinished = self.store.unfinished_sessions()
+        except StoreError as error:
+            self.notify(str(error), severity="error")
+            return
+        if unfinished:
+            from quizapp.screens.resume import ResumeScreen
+            self.push_screen(ResumeScreen(unfinished))
 
     async def action_quit(self) -> None:
         session = getattr(self.screen, "session", None)
         if session is not None and session.under_way:
-            self.push_screen(ConfirmScreen("Quit quizapp in the middle of this session?"),
-                             lambda yes: self.exit() if yes else None)
+            saved = self.store is not None
+            question = ("Quit quizapp? This session is saved and will be offered for resuming next time."
+                        if saved else "Quit quizapp in the middle of this session? Your answers will be lost.")
+            self.push_screen(ConfirmScreen(question), self._quit_confirmed)
         else:
             self.exit()
+
+    def _quit_confirmed(self, yes: bool | None) -> None:
+        if not yes:
+            return
+        tracker = getattr(self.screen, "tracker", None)
+        if tracker is not None:
+            try:
+                tracker.release()
+            except StoreError:
+                pass  # the session stays open in the database either way
+        self.exit()

@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
             "commands:\n"
             "  quizapp validate [--strict] PATH...   check question packs, file:line:col messages\n"
             "  quizapp schema                        print the JSON Schema of the pack format\n"
+            "  quizapp stats [--json]                your progress per pack, topic and question\n"
             "  quizapp engine COMMAND ...            run engine probes and training (quizapp engine -h)\n"
             "\n"
             f"user pack folder (packs here load on every start):\n  {user_pack_dir()}\n"
@@ -89,7 +90,12 @@ def _engine(argv: list[str]) -> int:
     return engine_main(argv, prog="quizapp engine")
 
 
-COMMANDS = {"validate": _validate, "schema": _schema, "engine": _engine}
+def _stats(argv: list[str]) -> int:
+    from quizapp.study.stats import stats_main
+    return stats_main(argv)
+
+
+COMMANDS = {"validate": _validate, "schema": _schema, "engine": _engine, "stats": _stats}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,6 +128,15 @@ def _main(argv: list[str]) -> int:
         print(f"quizapp: error: no topic {', '.join(map(repr, unknown))} in the loaded packs "
               f"(topics: {', '.join(sorted(known)) or 'none'})", file=sys.stderr)
         return 2
+    from quizapp.progress.db import StoreError, open_store
+    try:
+        store = open_store()
+    except StoreError as error:
+        print(f"quizapp: error: {error}", file=sys.stderr)
+        return 1
     from quizapp.app import QuizApp
-    QuizApp(catalog, options).run()
+    try:
+        QuizApp(catalog, options, store).run()
+    finally:
+        store.close()
     return 0

@@ -97,6 +97,10 @@ async def test_escape_mid_session_asks_before_leaving():
         await pilot.pause()
         await pilot.press("y")
         await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)  # ended early: the summary of what was answered
+        assert app.screen.summary.total == 1
+        await pilot.press("escape")
+        await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
 
 

@@ -1,4 +1,4 @@
-"""Home: the loaded packs and their topics; Enter starts a practice session with the selection."""
+"""Home: the loaded packs and their topics; Enter starts practice, other keys the other study modes."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
@@ -13,17 +13,24 @@ from textual.widgets.selection_list import Selection
 from question_bank.models import Pack
 from quizapp.catalog import Catalog
 from quizapp.cli import Options
+from quizapp.progress.db import StoreError
+from quizapp.screens.launch import open_practice
+from quizapp.study.drill import draw_drill
 from quizapp.study.practice import PracticeSession
 
 
 class HomeScreen(Screen[None]):
     CSS_PATH = "home.tcss"
     BINDINGS = [
-        Binding("enter", "start", "Start practice", priority=True),
-        Binding("space", "toggle_topic", "Toggle topic", show=True),
-        Binding("a", "all_topics", "All topics"),
-        Binding("plus,equals_sign,right", "count(1)", "More", key_display="+"),
-        Binding("minus,left", "count(-1)", "Fewer", key_display="-"),
+        Binding("enter", "start", "Practice", priority=True),
+        Binding("e", "exam", "Mock exam"),
+        Binding("r", "review", "Review due"),
+        Binding("w", "drill", "Weak topics"),
+        Binding("s", "stats", "Statistics"),
+        Binding("space", "toggle_topic", "Toggle topic", show=False),
+        Binding("a", "all_topics", "All topics", show=False),
+        Binding("plus,equals_sign,right", "count(1)", "More", key_display="+", show=False),
+        Binding("minus,left", "count(-1)", "Fewer", key_display="-", show=False),
     ]
 
     def __init__(self, catalog: Catalog, options: Options) -> None:
@@ -53,6 +60,7 @@ class HomeScreen(Screen[None]):
             with Vertical(id="topics-column"):
                 yield Label("Topics  (space toggles, a selects all)", classes="section-title")
                 yield SelectionList[str](id="topics")
+        yield Static(id="due")
         yield Static(id="plan")
         yield Footer()
 
@@ -130,6 +138,24 @@ class HomeScreen(Screen[None]):
         text = (f"[b]{n}[/b] of {available} questions (+/− to change) from {topics} topic{'s' * (topics != 1)}"
                 f"  ·  [b]Enter[/b] starts practice" if available else "Select at least one topic with questions.")
         self.query_one("#plan", Static).update(text)
+        self._update_due()
+
+    def _update_due(self) -> None:
+        scheduler, pack = self.app.scheduler, self.pack
+        if scheduler is None or pack is None:
+            self.query_one("#due", Static).update("")
+            return
+        try:
+            due = scheduler.due_today_count(q.key for q in pack.questions)
+        except StoreError:
+            due = None
+        text = ("" if due is None else f"[b]{due}[/b] question{'s' * (due != 1)} due for review today (r)" if due
+                else "No reviews due today.")
+        self.query_one("#due", Static).update(text)
+
+    def on_screen_resume(self) -> None:  # back from a session: the due count has moved
+        if self.pack is not None:
+            self._update_plan()
 
     def action_toggle_topic(self) -> None:
         topics = self.query_one("#topics", SelectionList)
@@ -144,9 +170,47 @@ class HomeScreen(Screen[None]):
         if pack is None or not self._available():
             self.notify("Select a pack and at least one topic that has questions.", severity="warning")
             return
-        session = PracticeSession.start(pack.questions, self.selected[pack.id], self.count, self.options.seed)
-        from quizapp.screens.question import QuestionScreen
-        self.app.push_screen(QuestionScreen(session, pack, self.options.lang))
+        topics = sorted(self.selected[pack.id])
+        session = PracticeSession.start(pack.questions, topics, self.count, self.options.seed)
+        open_practice(self.app, session, pack, "practice", {"topics": topics, "count": self.count})
+
+    def action_exam(self) -> None:
+        pack = self.pack
+        if pack is None or not self._available():
+            self.notify("Select a pack and at least one topic that has questions.", severity="warning")
+            return
+        from quizapp.screens.exam_setup import ExamSetupScreen
+        topics = sorted(self.selected[pack.id])
+        self.app.push_screen(ExamSetupScreen(pack, topics, seed=self.options.seed))
+
+    def action_review(self) -> None:
+        pack, scheduler = self.pack, self.app.scheduler
+        if pack is None or scheduler is None:
+            return
+        due = scheduler.draw_review(pack.questions, limit=self.count)
+        if not due:
+            self.notify("Nothing is due for review today in this pack. Practise to fill the schedule.")
+            return
+        session = PracticeSession.start(due, None, None, self.options.seed)
+        open_practice(self.app, session, pack, "review", {"count": len(due)})
+
+    def action_drill(self) -> None:
+        pack, store = self.pack, self.app.store
+        if pack is None or store is None:
+            return
+        drawn = draw_drill(store, pack, count=self.count, seed=self.options.seed)
+        if not drawn:
+            self.notify("No weak topics yet: answer some questions first, then drill what you missed.")
+            return
+        session = PracticeSession.start(drawn, None, None, self.options.seed)
+        topics = sorted({q.topic for q in drawn})
+        open_practice(self.app, session, pack, "drill", {"topics": topics, "count": len(drawn)})
+
+    def action_stats(self) -> None:
+        if self.app.store is None:
+            return
+        from quizapp.screens.stats import StatsScreen
+        self.app.push_screen(StatsScreen(self.catalog))
 
 
 def _escape(text: str) -> str:

@@ -10,13 +10,18 @@ from textual.widgets import Footer, Static
 
 from question_bank.models import Pack, Question
 from quizapp.screens.confirm import ConfirmScreen
+from quizapp.progress.db import StoreError
+from quizapp.study.persist import Tracker
 from quizapp.study.practice import LETTERS, Answer, Item, PracticeSession
+from quizapp.study.ratings import RATING_KEYS, rating_line
 from quizapp.widgets.choice import ChoiceRow
 from quizapp.widgets.markdown_text import MarkdownText
 from quizapp.study.feedback import verdict
 
 PICK_KEYS = [Binding(k, f"pick({i})", "Pick", show=False) for i, k in enumerate("abcdefgh")]
-PICK_KEYS += [Binding(k, f"pick({i})", "Pick", show=False) for i, k in enumerate("12345678")]
+# Digits pick a choice before the answer and change its review rating (1 Again … 4 Easy) after it.
+PICK_KEYS += [Binding(k, f"digit({i})", "Pick", show=False) for i, k in enumerate("12345678")]
+MODE_TITLES = {"practice": "Practice", "review": "Review", "drill": "Drill"}
 
 
 class QuestionScreen(Screen[None]):
@@ -29,11 +34,14 @@ class QuestionScreen(Screen[None]):
         Binding("escape", "leave", "End session"),
     ]
 
-    def __init__(self, session: PracticeSession, pack: Pack, lang: str | None = None) -> None:
+    def __init__(self, session: PracticeSession, pack: Pack, lang: str | None = None,
+                 tracker: Tracker | None = None, mode: str = "practice") -> None:
         super().__init__()
         self.session = session
         self.pack = pack
         self.lang = lang
+        self.tracker = tracker  # records every answer; None in a throwaway run
+        self.mode = mode
         self.toggled: set[int] = set()
         self.answer: Answer | None = None
 
@@ -43,10 +51,15 @@ class QuestionScreen(Screen[None]):
             yield MarkdownText(id="prompt")
             yield Static(id="hint")
             yield Vertical(id="choices")
+            yield Static(id="rating")
             yield MarkdownText(id="feedback")
         yield Footer()
 
     async def on_mount(self) -> None:
+        if self.session.finished:  # resumed after its last answer
+            self.call_after_refresh(self.finish)
+            return
+        self.session.show()
         await self.show_item()
         self.query_one("#body").focus()  # ↑/↓/PgUp/PgDn scroll a long question or explanation
 
@@ -64,7 +77,7 @@ class QuestionScreen(Screen[None]):
         lang = (self.lang or self.pack.language or "").upper()
         right = sum(a.correct for a in self.session.answers)
         self.query_one("#progress", Static).update(Text(
-            f" Question {number}/{len(self.session.items)}  ·  {right} right  ·  "
+            f" {MODE_TITLES.get(self.mode, 'Practice')} · question {number}/{len(self.session.items)}  ·  {right} right  ·  "
             f"{topic.title if topic else item.question.topic}  ·  {lang}  ·  {self.pack.title}", no_wrap=True,
             overflow="ellipsis"))
         self.query_one("#prompt", MarkdownText).set_markdown(question.prompt)
@@ -78,6 +91,7 @@ class QuestionScreen(Screen[None]):
         texts = [question.choices[i].text for i in item.order]
         await box.mount_all(ChoiceRow(pos, LETTERS[pos], text, multiple) for pos, text in enumerate(texts))
         self.query_one("#hint", Static).set_classes("")
+        self.query_one("#rating", Static).update("")
         feedback = self.query_one("#feedback", MarkdownText)
         feedback.display = False
         if self.answer:
@@ -96,6 +110,20 @@ class QuestionScreen(Screen[None]):
         else:
             self.give_answer({position})
 
+    def action_digit(self, index: int) -> None:
+        if self.answer is None:
+            self.action_pick(index)
+        elif self.tracker is not None and self.tracker.last_rating is not None and index < len(RATING_KEYS):
+            try:
+                self.tracker.override(RATING_KEYS[index])
+            except (StoreError, ValueError) as error:
+                self.notify(str(error), severity="error")
+            self.show_rating()
+
+    def show_rating(self) -> None:
+        rating = self.tracker.last_rating if self.tracker is not None else None
+        self.query_one("#rating", Static).update(rating_line(rating) if rating is not None else "")
+
     def on_choice_row_picked(self, event: ChoiceRow.Picked) -> None:
         self.action_pick(event.position)
 
@@ -109,8 +137,13 @@ class QuestionScreen(Screen[None]):
             self.give_answer(self.toggled)
 
     def give_answer(self, picked: set[int]) -> None:
-        self.answer = self.session.answer(frozenset(picked))
+        try:
+            self.answer = self.session.answer(frozenset(picked))
+        except StoreError as error:  # the answer counts in this session; saving it failed
+            self.answer = self.session.answers[-1]
+            self.notify(f"Your answer could not be saved: {error}", severity="error", timeout=10)
         self.show_feedback()
+        self.show_rating()
 
     def show_feedback(self) -> None:
         answer = self.answer
@@ -134,10 +167,20 @@ class QuestionScreen(Screen[None]):
         self.answer = None
         self.toggled = set()
         if self.session.finished:
-            from quizapp.screens.summary import SummaryScreen
-            self.app.switch_screen(SummaryScreen(self.session, self.pack, self.lang))
+            self.finish()
         else:
+            self.session.show()
             await self.show_item()
+
+    def finish(self) -> None:
+        """Close the session in the store and show the summary (of what was answered so far)."""
+        if self.tracker is not None:
+            try:
+                self.tracker.finish(self.session.summary())
+            except StoreError as error:
+                self.notify(f"The session could not be closed in the progress database: {error}", severity="error")
+        from quizapp.screens.summary import SummaryScreen
+        self.app.switch_screen(SummaryScreen(self.session, self.pack, self.lang))
 
     async def action_toggle_language(self) -> None:
         available = sorted(self.item.question.translations)
@@ -149,8 +192,14 @@ class QuestionScreen(Screen[None]):
         await self.show_item()
 
     def action_leave(self) -> None:
-        if not self.session.under_way:
+        if not self.session.answers:
+            if self.tracker is not None:
+                self.tracker.abandon()
             self.app.pop_screen()
             return
-        self.app.push_screen(ConfirmScreen("End this session and return to the packs? Your answers will not be kept."),
-                             lambda yes: self.app.pop_screen() if yes else None)
+        if self.session.finished:
+            self.finish()
+            return
+        kept = "Your answers so far are saved." if self.tracker is not None else "Your answers will not be kept."
+        self.app.push_screen(ConfirmScreen(f"End this session now and see the summary? {kept}"),
+                             lambda yes: self.finish() if yes else None)

@@ -14,6 +14,8 @@ def verdict(answer: Answer) -> str:
     correct = answer.item.correct_positions
     if answer.correct:
         return f"✓ Right: {letters(correct)}."
+    if not answer.picked:
+        return f"– Not answered: the correct answer{'s are' if len(correct) > 1 else ' is'} {letters(correct)}."
     noun = "answers are" if len(correct) > 1 else "answer is"
     return f"✗ Not quite: you chose {letters(answer.picked)}, the correct {noun} {letters(correct)}."
 
@@ -26,6 +28,8 @@ def feedback_markdown(answer: Answer, shown: Question | None = None) -> str:
     plural = len(correct) > 1
     if answer.correct:
         lines = [f"**✓ Right.** The answer is **{letters(correct)}**."]
+    elif not answer.picked:
+        lines = [f"**– Not answered.** The correct answer{'s are' if plural else ' is'} **{letters(correct)}**."]
     else:
         lines = [f"**✗ Not quite.** You chose **{letters(answer.picked)}**; the correct answer{'s are' if plural else ' is'} "
                  f"**{letters(correct)}**."]

@@ -1,0 +1,260 @@
+"""Attention lab: one head's softmax weights as a heatmap, and every number behind one query's row.
+
+Probe: attention (one call per view; the overview asks for every layer and head
+of the same sentence, which the engine answers from one cached forward pass).
+"""
+from __future__ import annotations
+
+import math
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import ContentSwitcher, DataTable, Input, Label, Static
+
+from quizapp.labs.base import LabScreen, Outcome
+from quizapp.widgets.heatmap import SEQUENTIAL, Heatmap, MiniHeatmap, scale_colour, visible_token
+
+DEFAULT_TEXT = "the cat sat on the mat"
+CHECKPOINTS = ("pretrain", "sft", "rlhf")
+TOP = 3  # keys highlighted in the table
+
+
+def key_rows(result: dict, query: int) -> list[dict]:
+    """One row per key token for a query: q·k, q·k/√d_k and the softmax weight, sorted by weight.
+
+    Keys the causal mask hides (the future) come last, with their scores but no weight.
+    """
+    rows = []
+    for j, token in enumerate(result["tokens"]):
+        allowed = bool(result["mask"][query][j])
+        rows.append({"position": j, "token": token, "score": result["scores"][query][j],
+                     "scaled": result["scaled"][query][j],
+                     "weight": result["weights"][query][j] if allowed else None})
+    allowed = sorted((r for r in rows if r["weight"] is not None), key=lambda r: -r["weight"])
+    return allowed + [r for r in rows if r["weight"] is None]
+
+
+def legend() -> Text:
+    text = Text("colour: 0 ")
+    for i in range(16):
+        text.append(" ", style=f"on {scale_colour(i / 15, SEQUENTIAL).name}")
+    text.append(" 1  softmax weight · grey: masked (future) · mouse: click a head to open it", style="dim")
+    return text
+
+
+class AttentionLab(LabScreen):
+    CSS_PATH = ["base.tcss", "attention.tcss"]
+    LAB_TITLE = "Attention"
+    HINT = "↑/↓ moves the query; Tab, then h/l change head and layer, a shows all heads."
+    EXPLORE_ACTIONS = frozenset({"head", "layer", "overview", "checkpoint"})
+    BINDINGS = [
+        Binding("up", "query(-1)", "Query", key_display="↑↓", priority=True),
+        Binding("down", "query(1)", "Query", show=False, priority=True),
+        Binding("h", "head(1)", "Head", key_display="h/H"),
+        Binding("H", "head(-1)", "Head", show=False),
+        Binding("l", "layer(1)", "Layer", key_display="l/L"),
+        Binding("L", "layer(-1)", "Layer", show=False),
+        Binding("a", "overview", "All"),
+        Binding("c", "checkpoint", "Model"),
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.layer_no = 0
+        self.head_no = 0
+        self.checkpoint = "pretrain"
+        self.n_layers, self.n_heads = 3, 4
+        self.result: dict | None = None
+        self.query_row = 0
+        self.overview = False
+
+    def compose_lab(self) -> ComposeResult:
+        with Horizontal(classes="field-row"):
+            yield Label("Text", classes="field-label")
+            yield Input(placeholder="type a sentence", id="text")
+        yield Static(id="controls", classes="info")
+        with ContentSwitcher(initial="single", id="views"):
+            with Horizontal(id="single"):
+                yield Heatmap(cell_width=2, legend_label="weight", mask_label="masked",
+                              id="heatmap")
+                with Vertical(id="side"):
+                    yield Static(id="query-info")
+                    yield DataTable(id="keys", cursor_type="none", zebra_stripes=True)
+            with VerticalScroll(id="overview"):
+                yield Static(legend(), id="overview-legend")
+                yield Vertical(id="grid")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#keys", DataTable)
+        table.add_columns("key", "q·k", "q·k/√dₖ", "weight")
+        table.can_focus = False
+        super().on_mount()
+
+    def start(self) -> None:
+        args = self.initial
+        self.layer_no = int(args.get("layer", self.layer_no))
+        self.head_no = int(args.get("head", self.head_no))
+        self.checkpoint = str(args.get("checkpoint", self.checkpoint))
+        text = str(args.get("text", DEFAULT_TEXT))
+        field = self.query_one("#text", Input)
+        with field.prevent(Input.Changed):
+            field.value = text
+        field.cursor_position = len(text)
+        field.focus()
+        self.compute()
+
+    # --- computing ---
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.debounce("text", self.compute)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.compute()
+
+    def args(self, layer: int | None = None, head: int | None = None) -> dict:
+        return {"text": self.query_one("#text", Input).value, "checkpoint": self.checkpoint,
+                "layer": self.layer_no if layer is None else layer, "head": self.head_no if head is None else head}
+
+    def compute(self) -> None:
+        self.show_controls()
+        if self.overview:
+            calls = [("attention", self.args(l, h)) for l in range(self.n_layers) for h in range(self.n_heads)]
+            self.run_probes(calls, self.show_overview, on_error=lambda _: self.clear())
+        else:
+            self.run_probe("attention", self.args(), self.show, on_error=lambda _: self.clear())
+
+    def clear(self) -> None:
+        self.result = None
+        self.query_one("#heatmap", Heatmap).clear()
+        self.query_one("#keys", DataTable).clear()
+        self.query_one("#query-info", Static).update("")
+        self.query_one("#grid", Vertical).remove_children()
+
+    def show_controls(self) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f"layer {self.layer_no}", style="bold")
+        text.append(f"/{self.n_layers}  ")
+        text.append(f"head {self.head_no}", style="bold")
+        text.append(f"/{self.n_heads}  ·  {self.checkpoint}")
+        if self.result is not None and not self.overview:
+            text.append("  ·  role: ")
+            text.append(self.result["role"], style="bold")
+            text.append(f"  ·  d_k = {self.result['d_k']}")
+        if self.overview:
+            text.append("  ·  all heads: h/l pick, a opens", style="italic")
+        self.query_one("#controls", Static).update(text)
+
+    def show(self, result: dict) -> None:
+        self.result = result
+        self.n_layers, self.n_heads = result["n_layers"], result["n_heads"]
+        tokens = result["tokens"]
+        self.query_row = min(self.query_row, len(tokens) - 1)
+        masked = [[not allowed for allowed in row] for row in result["mask"]]
+        heatmap = self.query_one("#heatmap", Heatmap)
+        # Two columns per cell when the sentence fits the space, else one (then it scrolls if need be).
+        room = self.query_one("#single").size.width - self.query_one("#side").outer_size.width
+        heatmap.cell_width = 2 if 4 + 2 * len(tokens) <= room else 1
+        heatmap.set_data(result["weights"], tokens, tokens, masked=masked, vmin=0.0, vmax=1.0,
+                         cursor_row=self.query_row)
+        self.show_controls()
+        self.show_query()
+
+    def show_query(self) -> None:
+        result = self.result
+        if result is None:
+            return
+        i = self.query_row
+        tokens = result["tokens"]
+        allowed_weights = [w for w, m in zip(result["weights"][i], result["mask"][i]) if m]
+        info = Text(no_wrap=True, overflow="ellipsis")
+        info.append(f"query {i} {visible_token(tokens[i])!r}", style="bold")
+        info.append(f"  √dₖ = {math.sqrt(result['d_k']):.3g}  Σ = {sum(allowed_weights):.3f}")
+        self.query_one("#query-info", Static).update(info)
+        table = self.query_one("#keys", DataTable)
+        table.clear()
+        for rank, row in enumerate(key_rows(result, i)):
+            top = row["weight"] is not None and rank < TOP
+            style = "bold" if top else ("dim" if row["weight"] is None else "")
+            weight = f"{row['weight']:.3f}" if row["weight"] is not None else "masked"
+            cells = [f"{row['position']} {visible_token(row['token'])}", f"{row['score']:.3f}",
+                     f"{row['scaled']:.3f}", weight]
+            table.add_row(*(Text(c, style=style + (" reverse" if top and k == 3 else ""), justify="right" if k else "left")
+                            for k, c in enumerate(cells)))
+
+    def show_overview(self, outcomes: list[Outcome]) -> None:
+        grid = self.query_one("#grid", Vertical)
+        grid.remove_children()
+        minis = []
+        for outcome in outcomes:
+            result = outcome.result
+            if result is None:
+                continue
+            layer, head = result["layer"], result["head"]
+            width = max(len(result["tokens"]), 6)
+            title = f"L{layer} H{head} {result['role']}"[:width]
+            masked = [[not a for a in row] for row in result["mask"]]
+            mini = MiniHeatmap(title, result["weights"], masked=masked, key=(layer, head),
+                               classes="-selected" if (layer, head) == (self.layer_no, self.head_no) else "")
+            mini.tooltip = f"layer {layer}, head {head}: {result['role']}"
+            minis.append(mini)
+        if minis:  # one layer per row, wrapped when its heads do not fit side by side
+            room = self.query_one("#overview").content_region.width
+            per_row = max(1, min(self.n_heads, room // (minis[0].get_content_width(None, None) + 2)))
+            rows = []
+            for layer in range(self.n_layers):
+                of_layer = [m for m in minis if m.key[0] == layer]
+                rows += [Horizontal(*of_layer[i:i + per_row], classes="overview-row")
+                         for i in range(0, len(of_layer), per_row)]
+            grid.mount_all(rows)
+        self.show_controls()
+
+    # --- keys ---
+
+    def action_query(self, step: int) -> None:
+        if self.overview:
+            self.query_one("#overview", VerticalScroll).scroll_relative(y=step, animate=False)
+            return
+        if self.result is None:
+            return
+        self.query_one("#heatmap", Heatmap).move_cursor(self.query_row + step)
+
+    def on_heatmap_cursor_moved(self, event: Heatmap.CursorMoved) -> None:
+        self.query_row = event.row
+        self.show_query()
+
+    def action_head(self, step: int) -> None:
+        self.head_no = (self.head_no + step) % self.n_heads
+        self._after_pick()
+
+    def action_layer(self, step: int) -> None:
+        self.layer_no = (self.layer_no + step) % self.n_layers
+        self._after_pick()
+
+    def _after_pick(self) -> None:
+        if self.overview:
+            for mini in self.query(MiniHeatmap):
+                mini.set_class(mini.key == (self.layer_no, self.head_no), "-selected")
+                if mini.key == (self.layer_no, self.head_no):
+                    mini.scroll_visible(animate=False)
+            self.show_controls()
+        else:
+            self.compute()
+
+    def action_overview(self) -> None:
+        self.overview = not self.overview
+        self.query_one("#views", ContentSwitcher).current = "overview" if self.overview else "single"
+        if not self.overview:
+            self.query_one("#heatmap", Heatmap).focus()
+        self.compute()
+
+    def action_checkpoint(self) -> None:
+        self.checkpoint = CHECKPOINTS[(CHECKPOINTS.index(self.checkpoint) + 1) % len(CHECKPOINTS)] \
+            if self.checkpoint in CHECKPOINTS else CHECKPOINTS[0]
+        self.compute()
+
+    def on_mini_heatmap_picked(self, event: MiniHeatmap.Picked) -> None:
+        self.layer_no, self.head_no = event.mini.key
+        if self.overview:
+            self.action_overview()

@@ -1,0 +1,339 @@
+"""What every lab shares: probes run in thread workers, a status line, Escape back, the question's examples.
+
+A lab asks for numbers with `run_probes([(name, args), ...], on_done)`. The
+calls run one after the other in a thread worker (`engine.registry.run_probe`,
+which imports the probe's module, and torch if it needs it, inside that
+thread). The outcomes come back to the UI thread as a message; a result is
+dropped when a newer request of the same group was made meanwhile, so the
+screen only ever shows the answer to the latest question the learner asked.
+Errors never escape: a ProbeError carries a sentence for the learner, any
+other exception becomes one line, both shown in the status line.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar, Mapping, Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from engine import registry
+from question_bank.models import LiveLink
+
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+# Models already loaded in this process (the engine caches them): the first probe that needs
+# one says "loading the model…" instead of "computing…".
+_warm: set[str] = set()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One probe call's result (plain JSON data) or the one-line reason it has none."""
+
+    probe: str
+    args: Mapping[str, Any]
+    result: dict[str, Any] | None = None
+    error: str | None = None
+
+
+Call = tuple[str, Mapping[str, Any]]
+
+
+def models_needed(probe: str, args: Mapping[str, Any]) -> set[str]:
+    """The checkpoints (and torch) a probe call loads, to tell a first, slow call from the others."""
+    if probe in ("tokenize", "embedding"):
+        return {"pretrain"}
+    if probe in ("attention", "next_token"):
+        return {str(args.get("checkpoint", "pretrain"))}
+    if probe == "kl":
+        return {str(args.get("checkpoint_a", "sft")), str(args.get("checkpoint_b", "rlhf"))}
+    if probe == "compare_stages":
+        return {"pretrain", "sft", "rlhf", "reward"}
+    if probe == "ppo_step":
+        return {"torch"}
+    return set()
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def run_calls(calls: Sequence[Call], cancelled: Callable[[], bool] = lambda: False) -> list[Outcome]:
+    """Run probe calls in order (in the worker thread); stop early once the request is stale."""
+    outcomes = []
+    for name, args in calls:
+        if cancelled():
+            break
+        try:
+            outcomes.append(Outcome(name, args, result=registry.run_probe(name, args)))
+        except registry.ProbeError as exc:
+            outcomes.append(Outcome(name, args, error=one_line(str(exc))))
+        except Exception as exc:  # a bug or an environment problem: one line, never a traceback
+            outcomes.append(Outcome(name, args, error=one_line(f"{name} failed: {type(exc).__name__}: {exc}")))
+    return outcomes
+
+
+class LabScreen(Screen[None]):
+    """Base of every lab screen: compose_lab() for the body, start() to compute the first view."""
+
+    CSS_PATH: ClassVar = "base.tcss"
+    LAB_TITLE: ClassVar[str] = "Lab"
+    HINT: ClassVar[str] = ""  # shown in the status line when nothing else is
+    # Actions bound to single letters: active (and shown) only when no text field has the focus.
+    EXPLORE_ACTIONS: ClassVar[frozenset[str]] = frozenset()
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", priority=True),
+        Binding("ctrl+n", "next_example", "Next example", priority=True),
+        # Tab leaves a text field for the letter keys (shown only when the lab has some), or moves on.
+        Binding("tab", "explore", "Explore"),
+        Binding("tab", "next_field", "Next field"),
+        Binding("slash", "edit", "Edit"),
+    ]
+
+    class ProbesDone(Message):
+        """Outcomes of one request, delivered on the UI thread."""
+
+        def __init__(self, group: str, request: int, outcomes: list[Outcome],
+                     on_done: Callable[[list[Outcome]], None], on_error: Callable[[str], None] | None,
+                     warm: set[str]) -> None:
+            super().__init__()
+            self.group = group
+            self.request = request
+            self.outcomes = outcomes
+            self.on_done = on_done
+            self.on_error = on_error
+            self.warm = warm
+
+    def __init__(self, probe: str | None = None, args: Mapping[str, Any] | None = None,
+                 links: Sequence[LiveLink] = (), index: int = 0) -> None:
+        super().__init__()
+        self.probe = probe
+        self.initial: dict[str, Any] = dict(args or {})
+        self.links = tuple(links)
+        self.link_index = index
+        self._requests: dict[str, int] = {}
+        self._busy: dict[str, str] = {}
+        self._messages: dict[str, tuple[str, str]] = {}  # group → (kind, text), latest last
+        self._debounces: dict[str, Timer] = {}
+        self._spin = 0
+        self._spinner: Timer | None = None
+
+    # --- layout ---
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._title_text(), id="lab-title")
+        yield from self.compose_lab()
+        yield Static(id="lab-status")
+        yield Footer()
+
+    def compose_lab(self) -> ComposeResult:
+        yield from ()
+
+    def _title_text(self) -> Text:
+        text = Text(f" {self.LAB_TITLE}", style="bold", no_wrap=True, overflow="ellipsis")
+        if len(self.links) > 1:
+            link = self.links[self.link_index]
+            text.append(f"   example {self.link_index + 1}/{len(self.links)} from the question: ", style="not bold")
+            text.append(describe_link(link), style="italic not bold")
+            text.append("  (ctrl+n: next)", style="dim not bold")
+        elif self.links:
+            text.append("   with the question's example", style="dim not bold")
+        return text
+
+    def on_mount(self) -> None:
+        self._spinner = self.set_interval(0.1, self._tick, pause=True)
+        self._show_status()
+        self.start()
+
+    def start(self) -> None:
+        """Fill the inputs from self.initial and run the first computation."""
+
+    # --- keys ---
+
+    @property
+    def typing(self) -> bool:
+        return isinstance(self.focused, Input)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_example":
+            return len(self.links) > 1
+        if action == "explore":
+            return bool(self.EXPLORE_ACTIONS) and self.typing
+        if action == "next_field":
+            return not (self.EXPLORE_ACTIONS and self.typing) or len(self.focus_chain) > 2
+        if action == "edit":
+            return bool(self.EXPLORE_ACTIONS) and not self.typing
+        if action in self.EXPLORE_ACTIONS and self.typing:
+            return False
+        return True
+
+    def action_explore(self) -> None:
+        self.focus_next()
+
+    def action_next_field(self) -> None:
+        self.focus_next()
+
+    def action_edit(self) -> None:
+        field = next((w for w in self.focus_chain if isinstance(w, Input)), None)
+        if field is not None:
+            field.focus()
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
+
+    def action_back(self) -> None:
+        for timer in self._debounces.values():
+            timer.stop()
+        self.workers.cancel_node(self)
+        self.dismiss()
+
+    def action_next_example(self) -> None:
+        if len(self.links) < 2:
+            return
+        from quizapp.labs import lab_for_probe, open_lab_for
+
+        index = (self.link_index + 1) % len(self.links)
+        link = self.links[index]
+        if lab_for_probe(link.probe)[0] is type(self):
+            self.link_index = index
+            self.probe, self.initial = link.probe, dict(link.args)
+            self.query_one("#lab-title", Static).update(self._title_text())
+            self.start()
+        else:
+            self.app.switch_screen(open_lab_for(self.links, index))
+
+    # --- computing ---
+
+    def debounce(self, key: str, callback: Callable[[], None], delay: float = 0.15) -> None:
+        """Call back after `delay` seconds without another debounce of the same key (typing)."""
+        timer = self._debounces.pop(key, None)
+        if timer is not None:
+            timer.stop()
+        self._debounces[key] = self.set_timer(delay, callback)
+
+    def run_probes(self, calls: Sequence[Call], on_done: Callable[[list[Outcome]], None], *, group: str = "main",
+                   on_error: Callable[[str], None] | None = None, busy: str | None = None) -> int:
+        """Run the calls in a thread worker; on_done(outcomes) on the UI thread if still the latest request.
+
+        If every call failed, the first error goes to the status line and on_error(message) is
+        called instead of on_done. Returns the request number.
+        """
+        request = self._requests.get(group, 0) + 1
+        self._requests[group] = request
+        calls = [(name, dict(args)) for name, args in calls]
+        needed = set().union(*(models_needed(n, a) for n, a in calls)) if calls else set()
+        cold = needed - _warm
+        if busy is None:
+            if "torch" in cold:
+                busy = "loading torch and the RLHF models (first time only)…"
+            elif cold:
+                busy = f"loading the model ({', '.join(sorted(cold))})…"
+            else:
+                busy = "computing…"
+        self._busy[group] = busy
+        self._show_status()
+
+        def work() -> None:
+            outcomes = run_calls(calls, cancelled=lambda: self._requests.get(group) != request)
+            try:
+                self.post_message(self.ProbesDone(group, request, outcomes, on_done, on_error, needed))
+            except Exception:  # the screen or the app has closed meanwhile: nobody to tell
+                pass
+
+        self.run_worker(work, name=calls[0][0] if calls else "probe", group=f"lab-{group}",
+                        exclusive=True, thread=True, exit_on_error=False)
+        return request
+
+    def run_probe(self, name: str, args: Mapping[str, Any], on_result: Callable[[dict], None], *,
+                  group: str = "main", on_error: Callable[[str], None] | None = None,
+                  busy: str | None = None) -> int:
+        """One probe call; on_result(result) with the plain result dict."""
+        return self.run_probes([(name, args)], lambda outcomes: on_result(outcomes[0].result), group=group,
+                               on_error=on_error, busy=busy)
+
+    def is_latest(self, group: str, request: int) -> bool:
+        return self._requests.get(group) == request
+
+    def on_lab_screen_probes_done(self, message: ProbesDone) -> None:
+        message.stop()
+        if not self.is_latest(message.group, message.request):
+            return  # a newer request of this group is on its way
+        self._busy.pop(message.group, None)
+        outcomes = message.outcomes
+        if outcomes and all(o.error for o in outcomes):
+            self.set_message(message.group, "error", outcomes[0].error or "")
+            if message.on_error:
+                message.on_error(outcomes[0].error or "")
+        else:
+            _warm.update(message.warm)
+            self._messages.pop(message.group, None)
+            errors = [o.error for o in outcomes if o.error]
+            notes = [o.result.get("note") for o in outcomes if o.result and isinstance(o.result.get("note"), str)
+                     and o.probe != "positional_encoding"]
+            if errors:
+                self.set_message(message.group, "error", errors[0])
+            elif notes:
+                self.set_message(message.group, "note", notes[0])
+            message.on_done(outcomes)
+        self._show_status()
+
+    # --- status line ---
+
+    def set_message(self, group: str, kind: str, text: str | None) -> None:
+        """Show an 'error', 'note' or 'info' line for a group (None clears it)."""
+        self._messages.pop(group, None)
+        if text:
+            self._messages[group] = (kind, text)
+        self._show_status()
+
+    def _tick(self) -> None:
+        self._spin += 1
+        self._show_status()
+
+    def _show_status(self) -> None:
+        if not self.is_mounted:
+            return
+        try:
+            status = self.query_one("#lab-status", Static)
+        except Exception:
+            return
+        if self._spinner is not None:
+            if self._busy:
+                self._spinner.resume()
+            else:
+                self._spinner.pause()
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if self._busy:
+            text.append(f" {SPINNER[self._spin % len(SPINNER)]} {next(reversed(self._busy.values()))}",
+                        style="bold")
+            status.set_classes("-busy")
+        elif self._messages:
+            kind, message = next(reversed(self._messages.values()))
+            text.append(" ✗ " if kind == "error" else " ⓘ ", style="bold")
+            text.append(message)
+            status.set_classes(f"-{kind}")
+        else:
+            text.append(f" {self.HINT}")
+            status.set_classes("")
+        status.update(text)
+        status.tooltip = text.plain.strip() or None
+
+
+def describe_link(link: LiveLink) -> str:
+    """`probe(arg=value, …)` in one short line."""
+    parts = []
+    for key, value in link.args.items():
+        shown = repr(value) if isinstance(value, str) else str(value)
+        parts.append(f"{key}={shown if len(shown) <= 24 else shown[:23] + '…'}")
+    return f"{link.probe}({', '.join(parts)})"

@@ -1,0 +1,156 @@
+"""Policy lab: π_θ(·|s) of the pretrained, SFT and RLHF models side by side, and a softmax calculator.
+
+Probes: next_token (once per checkpoint) and softmax.
+"""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Input, Label, Static, TabbedContent, TabPane
+
+from quizapp.labs.base import LabScreen, Outcome
+from quizapp.widgets.bars import BarRow, Bars, bar
+from quizapp.widgets.heatmap import visible_token
+from quizapp.widgets.number import NumberInput
+
+CHECKPOINTS = ("pretrain", "sft", "rlhf")
+STAGE_NAMES = {"pretrain": "pretrained", "sft": "SFT", "rlhf": "RLHF"}
+DEFAULT_TEXT = "the policy picks the next "
+DEFAULT_SCORES = "2.0, 1.0, 0.5, -1.0"
+
+
+def scores_text(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(f"{v:g}" for v in value)
+    return str(value)
+
+
+class PolicyLab(LabScreen):
+    CSS_PATH = ["base.tcss", "policy.tcss"]
+    LAB_TITLE = "Policy π_θ(·|s)"
+    HINT = "Type a context; ↑/↓ in T or top-k changes it; Tab moves between fields."
+
+    def compose_lab(self) -> ComposeResult:
+        with TabbedContent(initial="next", id="tabs"):
+            with TabPane("Next token π_θ(·|s)", id="next"):
+                with Horizontal(classes="field-row"):
+                    yield Label("s", classes="field-label")
+                    yield Input(placeholder="the context s", id="text")
+                    yield Label("T", classes="field-label")
+                    yield NumberInput(1.0, step=0.1, lo=0.1, hi=10, digits=2, id="temperature", classes="number",
+                                      tooltip="temperature: the logits are divided by T before the softmax")
+                    yield Label("top-k", classes="field-label")
+                    yield NumberInput(10, step=1, lo=1, hi=200, integer=True, id="top_k", classes="number")
+                yield Static(id="context-info", classes="info")
+                with Horizontal(id="columns"):
+                    for name in CHECKPOINTS:
+                        with Vertical(classes="policy-col"):
+                            yield Static(STAGE_NAMES[name], id=f"head-{name}", classes="section-title")
+                            yield Static(id=f"info-{name}", classes="col-info")
+                            with VerticalScroll(classes="bars-box"):
+                                yield Bars(id=f"bars-{name}")
+            with TabPane("Softmax", id="softmax"):
+                with Horizontal(classes="field-row"):
+                    yield Label("scores", classes="field-label")
+                    yield Input(DEFAULT_SCORES, placeholder="numbers, comma-separated", id="scores")
+                    yield Label("T", classes="field-label")
+                    yield NumberInput(1.0, step=0.1, lo=0.1, hi=10, digits=2, id="sm-temperature", classes="number")
+                yield Static("p_i = exp(s_i/T) / Σ_j exp(s_j/T): lower T sharpens, higher T flattens.",
+                             classes="info", id="sm-formula")
+                yield DataTable(id="sm-table", cursor_type="none", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#sm-table", DataTable).add_columns("i", "s_i", "s_i/T", "p_i", "")
+        super().on_mount()
+
+    def start(self) -> None:
+        args = self.initial
+        tab = "softmax" if self.probe == "softmax" else "next"
+        self.query_one("#tabs", TabbedContent).active = tab
+        if self.probe == "softmax":
+            self._set("#scores", scores_text(args.get("scores", DEFAULT_SCORES)))
+            self._set("#sm-temperature", str(args.get("temperature", 1.0)))
+        else:
+            self._set("#text", str(args.get("text", DEFAULT_TEXT)))
+            for name in ("temperature", "top_k"):
+                if name in args:
+                    self._set(f"#{name}", str(args[name]))
+        self.query_one("#scores" if tab == "softmax" else "#text", Input).focus()
+        self.compute_next()
+        self.compute_softmax()
+
+    def _set(self, selector: str, value: str) -> None:
+        field = self.query_one(selector, Input)
+        with field.prevent(Input.Changed):
+            field.value = value
+            field.cursor_position = len(value)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id in ("scores", "sm-temperature"):
+            self.debounce("softmax", self.compute_softmax)
+        else:
+            self.debounce("next", self.compute_next)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id in ("scores", "sm-temperature"):
+            self.compute_softmax()
+        else:
+            self.compute_next()
+
+    # --- π_θ(·|s) ---
+
+    def compute_next(self) -> None:
+        text = self.query_one("#text", Input).value
+        temperature = self.query_one("#temperature", Input).value.strip()
+        top_k = self.query_one("#top_k", Input).value.strip()
+        calls = [("next_token", {"text": text, "temperature": temperature, "top_k": top_k, "checkpoint": name})
+                 for name in CHECKPOINTS]
+        self.run_probes(calls, self.show_next, group="next", on_error=lambda _: self.clear_next())
+
+    def clear_next(self) -> None:
+        self.query_one("#context-info", Static).update("")
+        for name in CHECKPOINTS:
+            self.query_one(f"#info-{name}", Static).update("")
+            self.query_one(f"#bars-{name}", Bars).set_rows([])
+
+    def show_next(self, outcomes: list[Outcome]) -> None:
+        first = next(o.result for o in outcomes if o.result)
+        context = "".join(first["context"])
+        info = Text(no_wrap=True, overflow="ellipsis")
+        info.append(f"{len(first['context'])} tokens, last: ")
+        info.append(repr(context[-24:]), style="bold")
+        info.append(f"  ·  T = {first['temperature']:g}  ·  {len(first['top'])} most likely next tokens")
+        self.query_one("#context-info", Static).update(info)
+        # One scale for the three columns, so equal bars mean equal probabilities.
+        top_p = max(o.result["top"][0]["probability"] for o in outcomes if o.result and o.result["top"]) or 1.0
+        for outcome in outcomes:
+            name = outcome.args["checkpoint"]
+            col_info = self.query_one(f"#info-{name}", Static)
+            bars = self.query_one(f"#bars-{name}", Bars)
+            result = outcome.result
+            if result is None:
+                col_info.update(Text(outcome.error or "", style="red"))
+                bars.set_rows([])
+                continue
+            col_info.update(f"H = {result['entropy']:.3f} nats · mass {result['top_mass']:.3f}")
+            bars.set_rows([BarRow(visible_token(t["token"]), t["probability"], f"{t['probability']:.3f}", i == 0)
+                           for i, t in enumerate(result["top"])], scale_max=top_p)
+
+    # --- softmax ---
+
+    def compute_softmax(self) -> None:
+        args = {"scores": self.query_one("#scores", Input).value,
+                "temperature": self.query_one("#sm-temperature", Input).value.strip()}
+        self.run_probe("softmax", args, self.show_softmax, group="softmax",
+                       on_error=lambda _: self.query_one("#sm-table", DataTable).clear())
+
+    def show_softmax(self, result: dict) -> None:
+        table = self.query_one("#sm-table", DataTable)
+        table.clear()
+        for i, (s, z, p) in enumerate(zip(result["scores"], result["scaled"], result["probabilities"])):
+            top = i == result["argmax"]
+            style = "bold" if top else ""
+            table.add_row(Text(str(i), style=style), Text(f"{s:.3f}", style=style, justify="right"),
+                          Text(f"{z:.3f}", style=style, justify="right"),
+                          Text(f"{p:.3f}", style=style, justify="right"), Text(bar(p, 24), style="green" if top else ""))

@@ -1,0 +1,198 @@
+"""Tokens and embeddings lab: character and BPE tokens of any text side by side, nearest tokens of one.
+
+Probes: tokenize (char and bpe) and embedding, all three per text.
+"""
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Input, Label, Static
+
+from quizapp.labs.base import LabScreen, Outcome
+from quizapp.widgets.bars import BarRow, Bars
+from quizapp.widgets.heatmap import visible_token
+
+DEFAULT_TEXT = "the tokenizer maps text to ids"
+CHIP_STYLES = (Style(bgcolor="#2f4f6f"), Style(bgcolor="#5a3f6e"))
+UNKNOWN_STYLE = Style(bgcolor="#a02828", color="white", bold=True)
+SELECTED_STYLE = Style(bgcolor="#d0a020", color="black", bold=True)
+TOP_K = 8
+
+
+def chips(tokens: list[str], unknown: set[int], selected: set[int]) -> Text:
+    """Tokens one after the other on alternating backgrounds; unknown ones red, selected ones yellow."""
+    text = Text()
+    for i, token in enumerate(tokens):
+        style = SELECTED_STYLE if i in selected else UNKNOWN_STYLE if i in unknown else CHIP_STYLES[i % 2]
+        text.append(visible_token(token), style)
+    return text
+
+
+def bpe_spans(tokens: list[str]) -> list[tuple[int, int]]:
+    """(first, end) character position of each BPE token; <unk> stands for one character."""
+    spans, start = [], 0
+    for token in tokens:
+        length = 1 if token in ("<unk>", "<eot>") else len(token)
+        spans.append((start, start + length))
+        start += length
+    return spans
+
+
+class TokensLab(LabScreen):
+    CSS_PATH = ["base.tcss", "tokens.tcss"]
+    LAB_TITLE = "Tokens and embeddings"
+    HINT = "Type any text; ↑/↓ picks a character token and shows its nearest tokens."
+    BINDINGS = [
+        Binding("up", "select(-1)", "Token", key_display="↑↓", priority=True),
+        Binding("down", "select(1)", "Token", show=False, priority=True),
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.char: dict | None = None
+        self.bpe: dict | None = None
+        self.embedding: dict | None = None
+        self.selected = 0
+
+    def compose_lab(self) -> ComposeResult:
+        with Horizontal(classes="field-row"):
+            yield Label("Text", classes="field-label")
+            yield Input(placeholder="type any text", id="text")
+        yield Static(id="summary", classes="info")
+        with Horizontal(id="chips-row"):
+            yield Static("chars", classes="chips-label")
+            yield Static(id="char-chips", classes="chips")
+        with Horizontal(id="bpe-chips-row"):
+            yield Static("BPE", classes="chips-label")
+            yield Static(id="bpe-chips", classes="chips")
+        with Horizontal(id="tables"):
+            with Vertical(id="char-col"):
+                yield Static("Characters", classes="section-title")
+                yield DataTable(id="char-table", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="bpe-col"):
+                yield Static("BPE tokens", classes="section-title")
+                yield DataTable(id="bpe-table", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="near-col"):
+                yield Static("Nearest tokens", id="near-title", classes="section-title")
+                yield Static(id="near-info", classes="info")
+                yield Bars(id="near")
+
+    def on_mount(self) -> None:
+        self.query_one("#char-table", DataTable).add_columns("pos", "tok", "id")
+        bpe = self.query_one("#bpe-table", DataTable)
+        bpe.add_columns("pos", "token", "id")
+        bpe.can_focus = False
+        super().on_mount()
+
+    def start(self) -> None:
+        text = str(self.initial.get("text", DEFAULT_TEXT))
+        field = self.query_one("#text", Input)
+        with field.prevent(Input.Changed):
+            field.value = text
+        field.cursor_position = len(text)
+        field.focus()
+        self.compute()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.debounce("text", self.compute)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.compute()
+
+    def compute(self) -> None:
+        text = self.query_one("#text", Input).value
+        self.run_probes([("tokenize", {"text": text, "tokenizer": "char"}),
+                         ("tokenize", {"text": text, "tokenizer": "bpe"}),
+                         ("embedding", {"text": text, "top_k": TOP_K})],
+                        self.show, on_error=lambda _: self.clear())
+
+    def clear(self) -> None:
+        self.char = self.bpe = self.embedding = None
+        for table in self.query(DataTable):
+            table.clear()
+        for name in ("#summary", "#char-chips", "#bpe-chips", "#near-info"):
+            self.query_one(name, Static).update("")
+        self.query_one("#near", Bars).set_rows([])
+
+    def show(self, outcomes: list[Outcome]) -> None:
+        char, bpe, emb = (o.result for o in outcomes)
+        self.char, self.bpe, self.embedding = char, bpe, emb
+        if char is None or bpe is None:
+            self.clear()
+            return
+        unknown = {u["position"] for u in char["unknown"]}
+        summary = Text()
+        summary.append(f"{char['n_characters']} characters → {char['n_tokens']} character tokens · "
+                       f"{bpe['n_tokens']} BPE tokens ({bpe['characters_per_token']:g} characters per token)")
+        if unknown:
+            chars = ", ".join(f"{u['char']!r} at {u['position']}" for u in char["unknown"])
+            summary.append(f" · not in the vocabulary (<unk>, id 0): {chars}", style="bold red")
+        self.query_one("#summary", Static).update(summary)
+        table = self.query_one("#char-table", DataTable)
+        table.clear()
+        for i, (token, token_id) in enumerate(zip(char["tokens"], char["ids"])):
+            shown = Text(visible_token(token), style="bold red" if i in unknown else "")
+            if i in unknown:
+                shown = Text(f"{visible_token(token)} {char['text'][i]}", style="bold red")
+            table.add_row(str(i), shown, str(token_id))
+        bpe_unknown = {u["position"] for u in bpe["unknown"]}
+        table = self.query_one("#bpe-table", DataTable)
+        table.clear()
+        for i, (token, token_id) in enumerate(zip(bpe["tokens"], bpe["ids"])):
+            table.add_row(str(i), Text(visible_token(token), style="bold red" if i in bpe_unknown else ""),
+                          str(token_id))
+        self.select(min(self.selected, len(char["tokens"]) - 1))
+
+    def select(self, index: int) -> None:
+        """Make character token `index` the selected one: tables, chips and nearest tokens follow."""
+        char, bpe = self.char, self.bpe
+        if char is None or bpe is None:
+            return
+        index = min(max(index, 0), len(char["tokens"]) - 1)
+        self.selected = index
+        table = self.query_one("#char-table", DataTable)
+        if table.row_count and table.cursor_row != index:
+            table.move_cursor(row=index, animate=False)
+        spans = bpe_spans(bpe["tokens"])
+        in_bpe = {i for i, (a, b) in enumerate(spans) if a <= index < b}
+        self.query_one("#char-chips", Static).update(
+            chips(char["tokens"], {u["position"] for u in char["unknown"]}, {index}))
+        self.query_one("#bpe-chips", Static).update(
+            chips(bpe["tokens"], {u["position"] for u in bpe["unknown"]}, in_bpe))
+        bpe_table = self.query_one("#bpe-table", DataTable)
+        if in_bpe and bpe_table.row_count:
+            bpe_table.move_cursor(row=min(in_bpe), animate=False)
+        self.show_nearest(index)
+
+    def show_nearest(self, index: int) -> None:
+        emb, char = self.embedding, self.char
+        title = self.query_one("#near-title", Static)
+        info = self.query_one("#near-info", Static)
+        bars = self.query_one("#near", Bars)
+        if emb is None or char is None:
+            title.update("Nearest tokens")
+            info.update("(no embeddings: see the status line)")
+            bars.set_rows([])
+            return
+        offset = len(char["tokens"]) - len(emb["tokens"])  # the embedding probe keeps the last block_size
+        token = char["tokens"][index]
+        title.update(Text(f"Nearest to {visible_token(token)!r}", style="bold"))
+        if index < offset:
+            info.update("outside the model's context: only the last "
+                        f"{len(emb['tokens'])} tokens are looked up")
+            bars.set_rows([])
+            return
+        entry = emb["tokens"][index - offset]
+        info.update(f"id {entry['id']} · ‖e‖ = {entry['norm']:.3f} · cosine in {emb['d_model']} dims")
+        bars.set_rows([BarRow(visible_token(n["token"]), max(n["cosine"], 0.0), f"{n['cosine']:.3f}", i == 0)
+                       for i, n in enumerate(entry["nearest"])], scale_max=1.0)
+
+    def action_select(self, step: int) -> None:
+        self.select(self.selected + step)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "char-table" and event.cursor_row != self.selected:
+            self.select(event.cursor_row)

@@ -1,0 +1,177 @@
+"""A mock exam: countdown, question map, flags, back and forth, no feedback until submission."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from question_bank.models import Pack
+from quizapp.progress.db import StoreError
+from quizapp.screens.confirm import ConfirmScreen
+from quizapp.study.exam import ExamResult, ExamSession
+from quizapp.study.persist import Tracker
+from quizapp.study.practice import LETTERS
+from quizapp.widgets.choice import ChoiceRow
+from quizapp.widgets.markdown_text import MarkdownText
+
+MAP_STYLES = {"answered": "black on green", "flagged": "black on yellow", "open": "white on grey23"}
+
+
+def clock_text(seconds: float) -> str:
+    seconds = max(0, int(seconds + 0.999))  # count down in whole seconds, never show 0:00 early
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class ExamScreen(Screen[None]):
+    CSS_PATH = "exam.tcss"
+    BINDINGS = [
+        Binding("a", "pick(0)", "Pick", key_display="a–h"),
+        *[Binding(k, f"pick({i})", "Pick", show=False) for i, k in enumerate("bcdefgh", start=1)],
+        *[Binding(k, f"pick({i})", "Pick", show=False) for i, k in enumerate("12345678")],
+        Binding("right,n,enter", "move(1)", "Next", key_display="→", priority=True),
+        Binding("left,p", "move(-1)", "Back", key_display="←"),
+        Binding("ctrl+f", "flag", "Flag"),
+        Binding("o", "next_open", "Next open"),
+        Binding("ctrl+s", "submit", "Submit"),
+        Binding("t", "toggle_language", "Language", show=False),
+    ]
+
+    def __init__(self, exam: ExamSession, pack: Pack, lang: str | None = None, tracker: Tracker | None = None) -> None:
+        super().__init__()
+        self.session = exam  # the app's quit check looks for `session.under_way`
+        self.pack = pack
+        self.lang = lang
+        self.tracker = tracker
+
+    @property
+    def exam(self) -> ExamSession:
+        return self.session
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="progress")
+        yield Static(id="map")
+        with VerticalScroll(id="body"):
+            yield MarkdownText(id="prompt")
+            yield Static(id="hint")
+            yield Vertical(id="choices")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.set_interval(1.0, self.tick)
+        if self.tick():  # resumed after its time ran out
+            return
+        await self.show_item()
+        self.query_one("#body").focus()
+
+    def tick(self) -> bool:
+        try:
+            result = self.exam.tick()
+        except StoreError as error:
+            self.notify(f"The exam state could not be saved: {error}", severity="error")
+            result = None
+        if result is not None:
+            self.notify("Time is up: the exam was submitted.", severity="warning", timeout=8)
+            self.show_result(result)
+            return True
+        self.show_status()
+        return False
+
+    def show_status(self) -> None:
+        exam = self.exam
+        counts = exam.counts()
+        remaining = exam.remaining()
+        left = f"⏱ {clock_text(remaining)} left" if remaining is not None else "no time limit"
+        self.query_one("#progress", Static).update(Text(
+            f" Mock exam · question {exam.position + 1}/{len(exam.items)} · {left} · "
+            f"{counts.get('answered', 0)} answered · {counts.get('flagged', 0)} flagged", no_wrap=True,
+            overflow="ellipsis", style="bold red" if remaining is not None and remaining < 60 else ""))
+        cells = Text()
+        for entry in exam.map():
+            style = MAP_STYLES[entry.status] + (" reverse bold" if entry.current else "")
+            cells.append(f"{entry.index + 1:>3} ", style=style)
+            cells.append(" ")
+        cells.append("\n green answered · yellow flagged · grey open", style="dim")
+        self.query_one("#map", Static).update(cells)
+
+    async def show_item(self) -> None:
+        item = self.exam.current
+        question = item.question.localized(self.lang) if self.lang else item.question
+        self.query_one("#prompt", MarkdownText).set_markdown(question.prompt)
+        n = len(item.order)
+        multiple = item.question.type == "multiple"
+        self.query_one("#hint", Static).update(
+            f"Select all that apply: toggle a–{LETTERS[n - 1].lower()}." if multiple else
+            f"Choose one: a–{LETTERS[n - 1].lower()} (you can change it until you submit).")
+        box = self.query_one("#choices", Vertical)
+        await box.remove_children()
+        await box.mount_all(ChoiceRow(pos, LETTERS[pos], question.choices[i].text, multiple)
+                            for pos, i in enumerate(item.order))
+        self.show_picked()
+        self.show_status()
+        self.query_one("#body", VerticalScroll).scroll_home(animate=False)
+
+    def show_picked(self) -> None:
+        picked = self.exam.picked
+        for row in self.query(ChoiceRow):
+            row.toggle(row.position in picked)
+
+    def _guard(self, action) -> object:
+        try:
+            return action()
+        except StoreError as error:
+            self.notify(f"Your answer could not be saved: {error}", severity="error", timeout=10)
+            return None
+
+    async def action_pick(self, position: int) -> None:
+        if position >= len(self.exam.current.order):
+            return
+        self._guard(lambda: self.exam.select(position))
+        if self.exam.submitted:
+            self.show_result(self.exam.result)
+            return
+        self.show_picked()
+        self.show_status()
+
+    async def action_move(self, step: int) -> None:
+        moved = self._guard(lambda: self.exam.next() if step > 0 else self.exam.previous())
+        if moved:
+            await self.show_item()
+
+    async def action_next_open(self) -> None:
+        if self._guard(self.exam.next_open):
+            await self.show_item()
+        else:
+            self.notify("Every question has an answer. Press ctrl+s to submit.")
+
+    def action_flag(self) -> None:
+        self._guard(self.exam.flag)
+        self.show_status()
+
+    async def action_toggle_language(self) -> None:
+        available = sorted(self.exam.current.question.translations)
+        if available:
+            wanted = self.app.options.lang if self.app.options.lang in available else available[0]
+            self.lang = None if self.lang else wanted
+            await self.show_item()
+
+    def action_submit(self) -> None:
+        counts = self.exam.counts()
+        open_ = len(self.exam.items) - counts.get("answered", 0)
+        warn = f" {open_} question{'s are' if open_ != 1 else ' is'} still open." if open_ else ""
+        flagged = counts.get("flagged", 0)
+        warn += f" {flagged} flagged." if flagged else ""
+        self.app.push_screen(ConfirmScreen(f"Submit the exam now?{warn}"),
+                             lambda yes: self.submit() if yes else None)
+
+    def submit(self) -> None:
+        result = self._guard(self.exam.submit)
+        if result is None and self.exam.result is None:
+            return
+        self.show_result(self.exam.result)
+
+    def show_result(self, result: ExamResult) -> None:
+        from quizapp.screens.exam_result import ExamResultScreen
+        self.app.switch_screen(ExamResultScreen(result, self.pack, self.lang))

@@ -1,0 +1,83 @@
+"""The exam's result: pass or fail, per-topic scores, time used, and every question to review."""
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from question_bank.models import Pack
+from quizapp.screens.exam import clock_text
+from quizapp.study.exam import ExamResult
+from quizapp.study.practice import Answer
+
+
+class ExamResultScreen(Screen[None]):
+    CSS_PATH = "summary.tcss"
+    BINDINGS = [
+        Binding("enter", "open_item", "Review question", priority=True),
+        Binding("escape,h", "home", "Back to packs"),
+    ]
+
+    def __init__(self, result: ExamResult, pack: Pack, lang: str | None = None) -> None:
+        super().__init__()
+        self.result = result
+        self.pack = pack
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        r = self.result
+        verdict = "[b green]PASSED[/]" if r.passed else "[b red]NOT PASSED[/]"
+        limit = f" of {clock_text(r.time_limit)}" if r.time_limit else ""
+        auto = " (time ran out)" if r.auto_submitted else ""
+        yield Static(f" {verdict}  [b]{r.right} of {r.total}[/b] right ({r.percent:.0f} %), pass mark "
+                     f"{r.pass_mark * 100:.0f} %  ·  time used {clock_text(r.time_used)}{limit}{auto}", id="score")
+        with Horizontal(id="columns"):
+            with Vertical(id="topics-column"):
+                yield Label("By topic", classes="section-title")
+                yield Static(self._topic_table(), id="by-topic")
+            with Vertical(id="missed-column"):
+                yield Label("Every question  ·  Enter reviews it", classes="section-title")
+                yield OptionList(*[Option(self._label(i), id=str(i)) for i in range(len(r.items))], id="missed")
+        yield Footer()
+
+    def _label(self, index: int) -> Text:
+        item = self.result.items[index]
+        mark, style = ("✓", "green") if item.correct else (("✗", "red") if item.answered else ("–", "yellow"))
+        prompt = " ".join(item.item.question.prompt.split())
+        flag = " ⚑" if item.flagged else ""
+        return Text.assemble((f"{mark} ", style), f"{index + 1}. {prompt[:64]}{'…' if len(prompt) > 64 else ''}{flag}")
+
+    def _topic_table(self) -> Table:
+        table = Table(expand=True, box=None, pad_edge=False)
+        table.add_column("Topic", ratio=1)
+        table.add_column("Right", justify="right", no_wrap=True)
+        table.add_column("%", justify="right", no_wrap=True)
+        for t in self.result.by_topic:
+            topic = self.pack.topic(t.topic)
+            table.add_row(topic.title if topic else t.topic, f"{t.right}/{t.total}", f"{t.percent:.0f}")
+        return table
+
+    def on_mount(self) -> None:
+        items = self.query_one("#missed", OptionList)
+        items.highlighted = 0
+        items.focus()
+
+    def action_open_item(self) -> None:
+        index = self.query_one("#missed", OptionList).highlighted
+        if index is None:
+            return
+        item = self.result.items[index]
+        answer = item.as_answer() or Answer(item.item, frozenset(), False)
+        from quizapp.screens.review import ReviewScreen
+        self.app.push_screen(ReviewScreen(answer, self.pack, self.lang))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_open_item()
+
+    def action_home(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,35 @@
+"""Starting a session from the home screen or a resume offer: attach the recorder, open its screen."""
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import App
+
+from question_bank.models import Pack
+from quizapp.progress.db import StoreError
+from quizapp.study.exam import ExamSession
+from quizapp.study.persist import Tracker, track_exam, track_practice
+from quizapp.study.practice import PracticeSession
+
+
+def open_practice(app: App, session: PracticeSession, pack: Pack, mode: str = "practice",
+                  settings: dict[str, Any] | None = None, tracker: Tracker | None = None) -> None:
+    """practice, review and drill share the question screen; every answer is committed as given."""
+    if tracker is None and app.store is not None:
+        try:
+            tracker = track_practice(app.store, session, mode, settings, app.scheduler, pack_id=pack.id)
+        except StoreError as error:
+            app.notify(f"This session will not be saved: {error}", severity="error", timeout=10)
+    from quizapp.screens.question import QuestionScreen
+    app.push_screen(QuestionScreen(session, pack, app.options.lang, tracker, mode))
+
+
+def open_exam(app: App, exam: ExamSession, pack: Pack, settings: dict[str, Any] | None = None,
+              tracker: Tracker | None = None) -> None:
+    if tracker is None and app.store is not None:
+        try:
+            tracker = track_exam(app.store, exam, settings, app.scheduler, pack_id=pack.id)
+        except StoreError as error:
+            app.notify(f"This exam will not be saved: {error}", severity="error", timeout=10)
+    from quizapp.screens.exam import ExamScreen
+    app.push_screen(ExamScreen(exam, pack, app.options.lang, tracker))
