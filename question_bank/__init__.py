@@ -11,6 +11,8 @@ from typing import Any
 _EXPORTS = {
     "Choice": "models", "LiveLink": "models", "Translation": "models", "Question": "models",
     "Topic": "models", "Pack": "models", "FrozenMap": "models",
+    "CalculatedQuestion": "models", "ValueSpec": "models",
+    "instantiate": "calculated", "instantiate_with": "calculated", "CalculationError": "calculated",
     "Problem": "problems",
     "LoadResult": "loader", "load_pack": "loader", "load_packs": "loader", "bundled_pack_paths": "loader",
     "validate_main": "validate",

@@ -7,17 +7,21 @@ for the messages, and no YAML tag can make the loader build anything.
 from __future__ import annotations
 
 import difflib
+import itertools
+import math
 import re
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from engine.registry import Probe, all_probes
-from question_bank.models import EMPTY, Choice, FrozenMap, LiveLink, Pack, Question, Topic, Translation
+from question_bank import calculated as calc
+from question_bank.models import (EMPTY, CalculatedQuestion, CalculatedTranslation, Choice, FrozenMap, LiveLink,
+                                  Pack, Question, Topic, Translation, ValueSpec)
 from question_bank.problems import Problem
 from question_bank.source import BadSource, compose_file
 
@@ -26,7 +30,8 @@ YAML_SUFFIXES = (".yaml", ".yml")
 PACK_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")  # BCP-47 shapes such as de, pt-BR, zh-Hant
 MIN_CHOICES, MAX_CHOICES = 2, 8
-QUESTION_TYPES = ("single", "multiple")
+QUESTION_TYPES = ("single", "multiple", "calculated")
+MAX_PARAM_VALUES = 1000  # values of one parameter of a calculated question
 MAX_NESTING = 32  # for free-form values (x- keys, probe args): deeper is a mistake, and unbounded recursion is not safe
 
 ROOT_KEYS = frozenset({"format", "pack", "topics", "questions"})
@@ -38,6 +43,11 @@ QUESTION_KEYS = frozenset({"id", "topic", "type", "difficulty", "tags", "prompt"
 CHOICE_KEYS = frozenset({"text", "correct", "why", "pin"})
 LIVE_KEYS = frozenset({"probe", "args"})
 TRANSLATION_KEYS = frozenset({"prompt", "choices", "explanation"})
+CALCULATED_KEYS = frozenset({"id", "topic", "type", "difficulty", "tags", "prompt", "params", "answer",
+                             "distractors", "format", "explanation", "live", "source", "translations"})
+CALCULATED_ONLY = CALCULATED_KEYS - QUESTION_KEYS
+SPEC_KEYS = frozenset({"probe", "args", "field", "param", "value", "why"})
+CALCULATED_TRANSLATION_KEYS = frozenset({"prompt", "explanation"})
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _BOOL, _FLOAT, _NULL = _TAG + "str", _TAG + "int", _TAG + "bool", _TAG + "float", _TAG + "null"
@@ -70,17 +80,21 @@ class LoadResult:
         return not self.errors
 
 
-def load_pack(path: str | Path) -> LoadResult:
-    """Load one pack: a .yaml/.yml file, or a folder with pack.yaml and more question files."""
-    return _load(Path(path))[0]
+def load_pack(path: str | Path, run_calculations: bool = False) -> LoadResult:
+    """Load one pack: a .yaml/.yml file, or a folder with pack.yaml and more question files.
+
+    `run_calculations` also runs every parameter combination of calculated questions
+    through the engine (as `quizapp validate` does); loading checks them without running.
+    """
+    return _load(Path(path), run_calculations)[0]
 
 
-def load_packs(paths: Iterable[str | Path]) -> list[LoadResult]:
+def load_packs(paths: Iterable[str | Path], run_calculations: bool = False) -> list[LoadResult]:
     """Load several packs; a pack whose id an earlier pack already uses fails with an error."""
     results: list[LoadResult] = []
     owners: dict[str, str] = {}  # pack id -> path of the pack that has it
     for path in paths:
-        result, id_problem_at = _load(Path(path))
+        result, id_problem_at = _load(Path(path), run_calculations)
         pack = result.pack
         if pack is not None and pack.id in owners:
             where, line, col = id_problem_at
@@ -103,7 +117,7 @@ def bundled_pack_paths() -> list[Path]:
                   if (p.is_file() and p.suffix in YAML_SUFFIXES) or (p.is_dir() and (p / PACK_FILE).is_file()))
 
 
-def _load(path: Path) -> tuple[LoadResult, tuple[str, int, int]]:
+def _load(path: Path, run_calculations: bool = False) -> tuple[LoadResult, tuple[str, int, int]]:
     """The result, and where the pack id is written (for the check across packs)."""
     shown = str(path)
     if path.is_dir():
@@ -118,7 +132,7 @@ def _load(path: Path) -> tuple[LoadResult, tuple[str, int, int]]:
         return _failed(shown, f"a pack is a .yaml or .yml file, or a folder with a {PACK_FILE}"), (shown, 1, 1)
     else:
         files = [path]
-    walker = _PackWalker(all_probes())
+    walker = _PackWalker(all_probes(), run_calculations)
     for number, file in enumerate(files):
         walker.path = str(file)
         try:
@@ -169,15 +183,18 @@ class _PackWalker:
     recorded then and there, so one pass finds every problem.
     """
 
-    def __init__(self, probes: dict[str, Probe]) -> None:
+    def __init__(self, probes: dict[str, Probe], run_calculations: bool = False) -> None:
         self.probes = probes
+        self.run_calculations = run_calculations
+        self.broken_params: set[str] = set()  # of the calculated question being read
+        self.probe_messages: set[str] = set()
         self.path = ""  # the file being read, as problems show it
         self.problems: list[Problem] = []
         self.errors = 0
         self.header: dict[str, Any] = {}  # Pack fields read from the `pack:` mapping
         self.pack_id_at = ("", 1, 1)
         self.topics: dict[str, Topic] = {}
-        self.questions: list[Question] = []
+        self.questions: list[Question | CalculatedQuestion] = []
         self.question_ids: dict[str, tuple[str, int]] = {}  # id -> (file, line) where first used
 
     # --- reporting ---
@@ -251,13 +268,18 @@ class _PackWalker:
                 fields[key.value] = pair
         return fields
 
-    def keys(self, fields: Fields, allowed: frozenset[str], where: str) -> None:
-        """Unknown keys are errors (usually typos); `x-` keys are left for the caller."""
+    def keys(self, fields: Fields, allowed: frozenset[str], where: str,
+             hints: dict[str, str] | None = None) -> None:
+        """Unknown keys are errors (usually typos); `x-` keys are left for the caller.
+
+        `hints` replaces the did-you-mean for keys that are known elsewhere.
+        """
         if fields.keys() <= allowed:
             return
         for name, (key, _) in fields.items():
             if name not in allowed and not name.startswith("x-"):
-                self.error(key, _say(where, f"unknown key '{name}'{_did_you_mean(name, allowed)}"))
+                hint = (hints or {}).get(name) or _did_you_mean(name, allowed)
+                self.error(key, _say(where, f"unknown key '{name}'{hint}"))
 
     def require(self, node: Node, fields: Fields, names: Iterable[str], where: str) -> None:
         for name in names:
@@ -406,15 +428,25 @@ class _PackWalker:
             if question is not None:
                 self.questions.append(question)
 
-    def question(self, node: Node, number: int) -> Question | None:
+    def question(self, node: Node, number: int) -> Question | CalculatedQuestion | None:
         fields = self.mapping(node, f"question {number}")
         if fields is None:
             return None
         errors_before = self.errors
         qid = self.text(fields, "id", f"question {number}", nonempty=True)
         where = f"question '{qid}'" if qid is not None else f"question {number}"
-        self.keys(fields, QUESTION_KEYS, where)
-        self.require(node, fields, ("id", "topic", "prompt", "choices"), where)
+        # The type decides which keys belong; an unreadable type reads as the default.
+        type_node = fields["type"][1] if "type" in fields else None
+        computed = (type_node is not None and type_node.__class__ is ScalarNode
+                    and type_node.tag == _STR and type_node.value == "calculated")
+        if computed:
+            self.keys(fields, CALCULATED_KEYS, where, {
+                "choices": " (a calculated question computes its choices from 'answer' and 'distractors')"})
+            self.require(node, fields, ("id", "topic", "prompt", "params", "answer"), where)
+        else:
+            self.keys(fields, QUESTION_KEYS, where,
+                      dict.fromkeys(CALCULATED_ONLY, " (only a question of 'type: calculated' has it)"))
+            self.require(node, fields, ("id", "topic", "prompt", "choices"), where)
         if qid is not None:
             self.unique_question_id(qid, fields["id"][1], where)
         topic = self.text(fields, "topic", where)
@@ -422,8 +454,11 @@ class _PackWalker:
             self.error(fields["topic"][1], f"{where}: unknown topic '{topic}'{_did_you_mean(topic, self.topics)}")
         qtype = self.text(fields, "type", where) if "type" in fields else "single"
         if qtype is not None and qtype not in QUESTION_TYPES:
-            self.error(fields["type"][1], f"{where}: type must be 'single' or 'multiple', not '{qtype}'")
+            self.error(fields["type"][1], f"{where}: type must be 'single', 'multiple' or 'calculated', "
+                                          f"not '{qtype}'")
             qtype = None
+        if computed:
+            return self.calculated(node, fields, where, topic, errors_before)
         difficulty = self.integer(fields, "difficulty", where)
         if difficulty is not None and not 1 <= difficulty <= 5:
             self.error(fields["difficulty"][1], f"{where}: difficulty must be 1 to 5, found {difficulty}")
@@ -492,7 +527,9 @@ class _PackWalker:
             self.error(choices_key, f"{where}: type 'multiple' needs at least one correct choice, found 0")
         return tuple(choices)
 
-    def live(self, pair: tuple[Node, Node] | None, where: str) -> tuple[LiveLink, ...]:
+    def live(self, pair: tuple[Node, Node] | None, where: str,
+             params: dict[str, tuple[Any, ...]] | None = None) -> tuple[LiveLink, ...]:
+        """`params`: a calculated question's parameters, which args may name."""
         links: list[LiveLink] = []
         for number, node in enumerate(self.items(pair, where, "live") or (), 1):
             lwhere = f"{where}: live {number}"
@@ -514,8 +551,7 @@ class _PackWalker:
                 known = _did_you_mean(name, self.probes) or f" (known: {', '.join(sorted(self.probes))})"
                 self.error(node, f"{lwhere}: unknown probe '{name}'{known}")
                 continue
-            for message in probe.problems(args):
-                self.error(node, f"{lwhere}: {message}")
+            self.probe_args(node, lwhere, probe, args, params or {})
             links.append(LiveLink(name, args))
         return tuple(links)
 
@@ -545,3 +581,261 @@ class _PackWalker:
             if prompt is not None and choices is not None:
                 found[lang] = Translation(prompt, choices, self.text(tfields, "explanation", twhere))
         return FrozenMap(found) if found else EMPTY
+
+    # --- calculated questions ---
+
+    def calculated(self, node: Node, fields: Fields, where: str, topic: str | None,
+                   errors_before: int) -> CalculatedQuestion | None:
+        """The rest of a `type: calculated` question (id, topic and type are read)."""
+        difficulty = self.integer(fields, "difficulty", where)
+        if difficulty is not None and not 1 <= difficulty <= 5:
+            self.error(fields["difficulty"][1], f"{where}: difficulty must be 1 to 5, found {difficulty}")
+        prompt = self.text(fields, "prompt", where, nonempty=True)
+        explanation = self.text(fields, "explanation", where)
+        if "explanation" not in fields:
+            self.warning(node, f"{where}: no explanation")
+        tags = self.texts(fields, "tags", where)
+        source = self.text(fields, "source", where)
+        self.broken_params: set[str] = set()  # named but unreadable: not checked further
+        self.probe_messages: set[str] = set()  # one report per argument problem in this question
+        params = self.params(fields.get("params"), where)
+        known = params or {}
+        fmt = self.text(fields, "format", where)
+        if fmt is not None and (problem := calc.format_problem(fmt)):
+            self.error(fields["format"][1], f"{where}: {problem}")
+        answer = (self.value_spec(fields["answer"][1], where, "answer", known, is_answer=True)
+                  if "answer" in fields else None)
+        distractors = self.distractors(fields.get("distractors"), where, known)
+        if prompt is not None:
+            self.template(fields["prompt"][1], prompt, where, "'prompt'", known)
+        if explanation is not None:
+            self.template(fields["explanation"][1], explanation, where, "'explanation'", known, ("answer",))
+        live = self.live(fields.get("live"), where, known)
+        translations = self.calculated_translations(fields.get("translations"), where, known)
+        extras = self.extras(fields, where)
+        if self.errors != errors_before or params is None or answer is None or distractors is None:
+            return None
+        question = CalculatedQuestion(
+            self.header.get("id", ""), fields["id"][1].value, topic, prompt, FrozenMap(params), answer,
+            distractors, fmt if fmt is not None else CalculatedQuestion.format, explanation,
+            3 if difficulty is None else difficulty, tags or (), source, live, translations, extras)
+        if self.run_calculations:
+            spec_nodes = {-1: fields["answer"][1]}
+            spec_nodes.update(enumerate(fields["distractors"][1].value if "distractors" in fields else ()))
+            for finding in calc.check(question):
+                at = spec_nodes.get(finding.spec, node) if finding.spec is not None else node
+                what = ("" if finding.spec is None else
+                        "answer: " if finding.spec == -1 else f"distractor {finding.spec + 1}: ")
+                message = f"{where}: {what}{finding.message}"
+                self.error(at, message) if finding.severity == "error" else self.warning(at, message)
+            if self.errors != errors_before:
+                return None
+        return question
+
+    def params(self, pair: tuple[Node, Node] | None, where: str) -> dict[str, tuple[Any, ...]] | None:
+        if pair is None:
+            return None
+        fields = self.mapping(pair[1], where, "'params'")
+        if fields is None:
+            return None
+        if not fields:
+            self.error(pair[1], f"{where}: 'params' needs at least one parameter")
+            return None
+        found: dict[str, tuple[Any, ...]] = {}
+        broken = False
+        for name, (key, node) in fields.items():
+            pwhere = f"{where}: parameter '{name}'"
+            self.broken_params.add(name)  # until its values are read
+            if not calc.NAME.fullmatch(name):
+                self.error(key, f"{pwhere}: a parameter name is letters, digits and '_', "
+                                "not starting with a digit")
+                broken = True
+                continue
+            if name in calc.RESERVED:
+                self.error(key, f"{pwhere}: '{name}' is reserved for templates; choose another name")
+                broken = True
+                continue
+            if node.__class__ is not SequenceNode:
+                self.wrong_type(node, pwhere, "", "a list of values, such as [0.1, 0.2]")
+                broken = True
+                continue
+            if not node.value or len(node.value) > MAX_PARAM_VALUES:
+                self.error(node, f"{pwhere}: needs 1 to {MAX_PARAM_VALUES} values, found {len(node.value)}")
+                broken = True
+                continue
+            values = []
+            for item in node.value:
+                if item.__class__ is not ScalarNode or item.tag not in (_INT, _FLOAT, _STR):
+                    self.error(item, f"{pwhere}: a value must be a number or text, found {_found(item)}")
+                    broken = True
+                else:
+                    values.append(self.plain(item, pwhere))
+            if len(values) == len(node.value):
+                found[name] = tuple(values)
+                self.broken_params.discard(name)
+            else:
+                broken = True
+        return None if broken and not found else found
+
+    def value_spec(self, node: Node, where: str, what: str, params: dict[str, tuple[Any, ...]],
+                   is_answer: bool = False) -> ValueSpec | None:
+        """`answer` or one distractor: a probe's field, a parameter, or a literal value."""
+        swhere = f"{where}: {what}"
+        fields = self.mapping(node, swhere)
+        if fields is None:
+            return None
+        errors_before = self.errors
+        if is_answer:
+            self.keys(fields, SPEC_KEYS - {"param", "value"}, swhere,
+                      dict.fromkeys(("param", "value"), " (the answer is always computed by a probe)"))
+            self.require(node, fields, ("probe", "field"), swhere)
+        else:
+            sources = [name for name in ("probe", "param", "value") if name in fields]
+            self.keys(fields, SPEC_KEYS, swhere)
+            if len(sources) != 1:
+                self.error(node, f"{swhere}: give exactly one of 'probe', 'param' or 'value'"
+                                 + (f", not {' and '.join(map(repr, sources))}" if sources else ""))
+            elif sources == ["probe"]:
+                self.require(node, fields, ("field",), swhere)
+            else:
+                for name in ("args", "field"):
+                    if name in fields:
+                        self.error(fields[name][0], f"{swhere}: '{name}' belongs with 'probe', not '{sources[0]}'")
+        why = self.text(fields, "why", swhere)
+        if why is not None:
+            self.template(fields["why"][1], why, swhere, "'why'", params, ("answer", "value"))
+        spec: dict[str, Any] = {"why": why}
+        if "probe" in fields:
+            name = self.text(fields, "probe", swhere)
+            field = self.text(fields, "field", swhere, nonempty=True)
+            if field is not None and not calc.FIELD_PATH.fullmatch(field):
+                self.error(fields["field"][1], f"{swhere}: field '{field}' must be a name or a dotted path "
+                                               "such as 'probabilities.0'")
+            args_node = fields["args"][1] if "args" in fields else None
+            args: Any = EMPTY
+            if args_node is not None and args_node.__class__ is not MappingNode:
+                self.wrong_type(args_node, swhere, "'args'", "a mapping")
+            elif args_node is not None:
+                args = self.plain(args_node, swhere)
+            probe = self.probes.get(name) if name is not None else None
+            if name is not None and probe is None:
+                known = _did_you_mean(name, self.probes) or f" (known: {', '.join(sorted(self.probes))})"
+                self.error(fields["probe"][1], f"{swhere}: unknown probe '{name}'{known}")
+            elif probe is not None and isinstance(args, FrozenMap):
+                self.probe_args(node, swhere, probe, args, params)
+            spec.update(probe=name, args=args, field=field)
+        if "param" in fields:
+            name = self.text(fields, "param", swhere)
+            if name is not None and name not in params and name not in self.broken_params:
+                self.error(fields["param"][1], f"{swhere}: no parameter '{name}'{_did_you_mean(name, params)}")
+            spec["param"] = name
+        if "value" in fields:
+            value_node = fields["value"][1]
+            if value_node.__class__ is not ScalarNode or value_node.tag not in (_INT, _FLOAT, _STR):
+                self.error(value_node, f"{swhere}: 'value' must be a number or text, found {_found(value_node)}")
+            else:
+                spec["value"] = self.plain(value_node, swhere)
+        if self.errors != errors_before:
+            return None
+        return ValueSpec(**spec)
+
+    def distractors(self, pair: tuple[Node, Node] | None, where: str,
+                    params: dict[str, tuple[Any, ...]]) -> tuple[ValueSpec, ...] | None:
+        if pair is None:
+            return ()
+        items = self.items(pair, where, "distractors")
+        if items is None:
+            return None
+        if len(items) > MAX_CHOICES - 1:
+            self.error(pair[0], f"{where}: at most {MAX_CHOICES - 1} distractors, found {len(items)}")
+        if len(items) < calc.CHOICES - 1:
+            self.warning(pair[0], f"{where}: {len(items)} distractor{'' if len(items) == 1 else 's'}; "
+                                  f"nearby numbers fill in up to {calc.CHOICES} choices")
+        specs = [self.value_spec(item, where, f"distractor {number}", params)
+                 for number, item in enumerate(items, 1)]
+        for number, (item, spec) in enumerate(zip(items, specs), 1):
+            if spec is not None and spec.why is None:
+                self.warning(item, f"{where}: distractor {number}: no 'why': say which mistake it stands for")
+        return None if any(s is None for s in specs) else tuple(specs)
+
+    def probe_args(self, node: Node, where: str, probe: Probe, args: Any,
+                   params: dict[str, tuple[Any, ...]]) -> None:
+        """Check args without running the probe, for the values of the parameters they name."""
+        if any(_mentions(args, name) for name in self.broken_params):
+            return  # a parameter it names is broken, and reported already
+        named = [name for name in params if _mentions(args, name)]
+        first = {name: values[0] for name, values in params.items()}
+        if math.prod(len(params[n]) for n in named) <= 200:
+            variants = [dict(zip(named, combo)) for combo in itertools.product(*(params[n] for n in named))]
+        else:  # too many: each value of each parameter once, the others at their first value
+            variants = [{name: value} for name in named for value in params[name]]
+        seen: set[str] = self.probe_messages if params else set()
+        plain = set(probe.problems(calc.resolve_args(args, first))) if named else set()
+        for variant in variants:
+            values = {**first, **variant}
+            for message in probe.problems(calc.resolve_args(args, values)):
+                if message in seen:
+                    continue
+                seen.add(message)
+                # Name the combination only when the problem depends on the drawn values.
+                depends = named and message not in plain
+                with_ = f" (with {calc.show_params({n: values[n] for n in named})})" if depends else ""
+                self.error(node, f"{where}: {message}{with_}")
+
+    def template(self, node: Node, text: str, where: str, what: str, params: dict[str, tuple[Any, ...]],
+                 extra: tuple[str, ...] = ()) -> None:
+        """Every `{name}` of a template must be a parameter (or one of `extra`), and its spec must fit."""
+        for name, spec in calc.template_fields(text):
+            if name in extra or name in self.broken_params:
+                continue
+            if name not in params:
+                allowed = sorted(params) + list(extra)
+                self.error(node, f"{where}: {what} uses '{{{name}}}', which is not a parameter"
+                                 f"{_did_you_mean(name, allowed)} (write '{{{{' and '}}}}' for literal braces)")
+                continue
+            if spec is not None:
+                for value in params[name]:
+                    try:
+                        format(value, spec)
+                    except (TypeError, ValueError):
+                        self.error(node, f"{where}: {what}: '{{{name}:{spec}}}' cannot format the value {value!r}")
+                        break
+
+    def calculated_translations(self, pair: tuple[Node, Node] | None, where: str,
+                                params: dict[str, tuple[Any, ...]]) -> FrozenMap[str, CalculatedTranslation]:
+        if pair is None:
+            return EMPTY
+        fields = self.mapping(pair[1], where, "'translations'")
+        found: dict[str, CalculatedTranslation] = {}
+        for lang, (key, node) in (fields or {}).items():
+            if lang.startswith("x-"):
+                continue
+            if not LANGUAGE_TAG.fullmatch(lang):
+                self.error(key, f"{where}: '{lang}' is not a language tag like 'de' or 'pt-BR'")
+            twhere = f"{where}: translation '{lang}'"
+            tfields = self.mapping(node, twhere)
+            if tfields is None:
+                continue
+            self.keys(tfields, CALCULATED_TRANSLATION_KEYS, twhere,
+                      {"choices": " (the choices of a calculated question are computed; they need no translation)"})
+            self.require(node, tfields, ("prompt",), twhere)
+            prompt = self.text(tfields, "prompt", twhere, nonempty=True)
+            explanation = self.text(tfields, "explanation", twhere)
+            if prompt is not None:
+                self.template(tfields["prompt"][1], prompt, twhere, "'prompt'", params)
+            if explanation is not None:
+                self.template(tfields["explanation"][1], explanation, twhere, "'explanation'", params, ("answer",))
+            if prompt is not None:
+                found[lang] = CalculatedTranslation(prompt, explanation)
+        return FrozenMap(found) if found else EMPTY
+
+
+def _mentions(value: Any, name: str) -> bool:
+    """Whether a free-form value (probe args) names this parameter somewhere."""
+    if isinstance(value, str):
+        return value == name
+    if isinstance(value, (tuple, list)):
+        return any(_mentions(v, name) for v in value)
+    if isinstance(value, Mapping):
+        return any(_mentions(v, name) for v in value.values())
+    return False

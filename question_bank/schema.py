@@ -1,14 +1,16 @@
 """A JSON Schema of the pack format, for editors (`quizapp schema`).
 
 It mirrors the loader's checks that a schema can express; the loader still
-checks the rest (topic references, unique ids, correct-choice counts, probe args).
+checks the rest (topic references, unique ids, correct-choice counts, probe args,
+the templates and probe runs of calculated questions).
 """
 from __future__ import annotations
 
 from typing import Any
 
 from engine.registry import all_probes
-from question_bank.loader import LANGUAGE_TAG, MAX_CHOICES, MIN_CHOICES, PACK_ID
+from question_bank.calculated import CHOICES, FIELD_PATH, NAME, RESERVED
+from question_bank.loader import LANGUAGE_TAG, MAX_CHOICES, MAX_PARAM_VALUES, MIN_CHOICES, PACK_ID
 
 _X_KEYS = {"^x-": {"description": "Extension key: kept and ignored by quizapp."}}
 
@@ -24,6 +26,7 @@ def _object(description: str, properties: dict[str, Any], required: list[str]) -
 
 def json_schema() -> dict[str, Any]:
     """The schema (draft 2020-12) of a single-file pack, a folder's pack.yaml, or a folder's question file."""
+    probes = all_probes()
     language = {"type": "string", "pattern": f"^{LANGUAGE_TAG.pattern}$", "description": "A BCP-47 language tag."}
     defs = {
         "pack": _object("Identity and metadata of the pack.", {
@@ -47,7 +50,7 @@ def json_schema() -> dict[str, Any]:
                     "description": "Keep this choice in place when shuffling (\"all of the above\")."},
         }, ["text"]),
         "live": _object("An engine computation backing the explanation.", {
-            "probe": {"enum": sorted(all_probes()), "description": "Name of an engine probe."},
+            "probe": {"enum": sorted(probes), "description": "Name of an engine probe."},
             "args": {"type": "object", "description": "Arguments of the probe (`quizapp engine PROBE --help`)."},
         }, ["probe"]),
         "translation": _object("The question in another language.", {
@@ -60,7 +63,8 @@ def json_schema() -> dict[str, Any]:
             "id": _text("Stable key for progress, unique in the pack; never reuse one.", nonempty=True),
             "topic": _text("One of the pack's topic ids."),
             "type": {"enum": ["single", "multiple"], "default": "single",
-                     "description": "single: exactly one correct choice; multiple: one or more."},
+                     "description": "single: exactly one correct choice; multiple: one or more; "
+                                    "calculated: see $defs/calculated."},
             "difficulty": {"type": "integer", "minimum": 1, "maximum": 5, "default": 3,
                            "description": "1 (recall) to 5 (transfer)."},
             "tags": {"type": "array", "items": {"type": "string"}, "description": "Free-form tags."},
@@ -76,7 +80,64 @@ def json_schema() -> dict[str, Any]:
                              "patternProperties": _X_KEYS,
                              "additionalProperties": {"$ref": "#/$defs/translation"}},
         }, ["id", "topic", "prompt", "choices"]),
-        "questions": {"type": "array", "items": {"$ref": "#/$defs/question"}, "description": "The questions."},
+        "calculatedTranslation": _object("A calculated question in another language (templates as in the original).", {
+            "prompt": _text("Translated prompt template.", nonempty=True),
+            "explanation": _text("Translated explanation template."),
+        }, ["prompt"]),
+        "answer": _object("The correct value: a field of an engine probe's result.", {
+            "probe": {"enum": sorted(probes), "description": "Name of an engine probe."},
+            "args": {"type": "object", "description": "Probe arguments; a text naming a parameter stands "
+                                                      "for its drawn value (also inside lists)."},
+            "field": {"type": "string", "pattern": f"^{FIELD_PATH.pattern}$",
+                      "description": "Dotted path into the result, list positions from 0: "
+                                     "\"objective\", \"probabilities.0\"."},
+            "why": _text("Feedback when the learner picks the answer; may use {answer} and parameters."),
+        }, ["probe", "field"]),
+        "distractor": _object("A typical wrong value: a probe's field, a parameter's value, or a literal.", {
+            "probe": {"enum": sorted(probes), "description": "Name of an engine probe."},
+            "args": {"type": "object", "description": "As in `answer`."},
+            "field": {"type": "string", "pattern": f"^{FIELD_PATH.pattern}$",
+                      "description": "Dotted path into the result."},
+            "param": {"type": "string", "description": "Show the drawn value of this parameter."},
+            "value": {"type": ["number", "string"], "description": "A literal number or text."},
+            "why": _text("The mistake this value stands for; may use {value}, {answer} and parameters."),
+        }, []) | {"oneOf": [{"required": ["probe", "field"]}, {"required": ["param"]}, {"required": ["value"]}]},
+        "calculated": _object("A calculated question: numbers drawn per attempt, choices computed by the engine.", {
+            "id": _text("Stable key for progress, unique in the pack; never reuse one.", nonempty=True),
+            "topic": _text("One of the pack's topic ids."),
+            "type": {"const": "calculated", "description": "A calculated question."},
+            "difficulty": {"type": "integer", "minimum": 1, "maximum": 5, "default": 3,
+                           "description": "1 (recall) to 5 (transfer)."},
+            "tags": {"type": "array", "items": {"type": "string"}, "description": "Free-form tags."},
+            "prompt": _text("Markdown template: {name} or {name:.2f} inserts a parameter; {{ and }} are braces.",
+                            nonempty=True),
+            "params": {"type": "object", "minProperties": 1,
+                       "description": "Parameter name -> the values one is drawn from per attempt.",
+                       "propertyNames": {"pattern": f"^{NAME.pattern}$",
+                                         "not": {"enum": sorted(RESERVED)}},
+                       "additionalProperties": {"type": "array", "minItems": 1, "maxItems": MAX_PARAM_VALUES,
+                                                "items": {"type": ["number", "string"]}}},
+            "answer": {"$ref": "#/$defs/answer"},
+            "distractors": {"type": "array", "items": {"$ref": "#/$defs/distractor"}, "maxItems": MAX_CHOICES - 1,
+                            "description": f"Typical wrong values; the first {CHOICES - 1} that show a "
+                                           "different text become choices."},
+            "format": {"type": "string", "default": "{:.2f}", "pattern": "^[^{}]*\\{(:[^{}]*)?\\}[^{}]*$",
+                       "description": "How numbers show as choices, e.g. \"{:.2f}\" or \"{:.1f} %\"."},
+            "explanation": _text("Markdown template; may also use {answer}."),
+            "live": {"type": "array", "items": {"$ref": "#/$defs/live"},
+                     "description": "Engine computations; args may name parameters."},
+            "source": _text("Where the question comes from."),
+            "translations": {"type": "object", "description": "Translations by language tag.",
+                             "propertyNames": {"anyOf": [{"pattern": "^x-"}, language]},
+                             "patternProperties": _X_KEYS,
+                             "additionalProperties": {"$ref": "#/$defs/calculatedTranslation"}},
+        }, ["id", "topic", "type", "prompt", "params", "answer"]),
+        "anyQuestion": {
+            "if": {"type": "object", "properties": {"type": {"const": "calculated"}}, "required": ["type"]},
+            "then": {"$ref": "#/$defs/calculated"},
+            "else": {"$ref": "#/$defs/question"},
+        },
+        "questions": {"type": "array", "items": {"$ref": "#/$defs/anyQuestion"}, "description": "The questions."},
     }
     pack_file = _object("A single-file pack, or the pack.yaml of a folder pack.", {
         "format": {"const": 1, "description": "Version of the pack format."},

@@ -32,7 +32,7 @@ def validate_main(paths: list[str], strict: bool = False,
             print(f"quizapp validate: no packs found in {given}", file=err)
             return 2
         targets += [p for p in found if p not in targets]
-    results = load_packs(targets)
+    results = load_packs(targets, run_calculations=True)
     for result in results:
         for problem in result.problems:
             print(problem, file=out)

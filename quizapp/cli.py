@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
             "  quizapp validate [--strict] PATH...   check question packs, file:line:col messages\n"
             "  quizapp schema                        print the JSON Schema of the pack format\n"
             "  quizapp stats [--json]                your progress per pack, topic and question\n"
+            "  quizapp import {gift,aiken,moodle-xml} FILE [-o OUT.yaml]   make a pack from Moodle questions\n"
+            "  quizapp export {gift,aiken,moodle-xml,anki} PACK [-o FILE]  for Moodle or Anki\n"
             "  quizapp engine COMMAND ...            run engine probes and training (quizapp engine -h)\n"
             "\n"
             f"user pack folder (packs here load on every start):\n  {user_pack_dir()}\n"
@@ -95,7 +97,18 @@ def _stats(argv: list[str]) -> int:
     return stats_main(argv)
 
 
-COMMANDS = {"validate": _validate, "schema": _schema, "engine": _engine, "stats": _stats}
+def _import(argv: list[str]) -> int:
+    from quizapp.instructor_cli import import_main
+    return import_main(argv)
+
+
+def _export(argv: list[str]) -> int:
+    from quizapp.instructor_cli import export_main
+    return export_main(argv)
+
+
+COMMANDS = {"validate": _validate, "schema": _schema, "engine": _engine, "stats": _stats,
+            "import": _import, "export": _export}
 
 
 def main(argv: list[str] | None = None) -> int:

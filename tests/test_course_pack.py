@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from question_bank.calculated import combinations, instantiate_with
 from question_bank.loader import load_pack
+from question_bank.models import CalculatedQuestion
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKS = ROOT / "question_bank" / "packs"
@@ -55,6 +57,12 @@ def sentences(text: str) -> list[str]:
     for abbr in ABBREVIATIONS:
         flat = flat.replace(abbr, abbr.replace(".", ""))
     return [s for s in re.split(r"(?<=[.!?])\s+", flat) if s.strip()]
+
+
+def asked(pack):
+    """Every question as a learner sees it: a calculated one drawn with its first combination."""
+    return [instantiate_with(q, next(combinations(q))) if isinstance(q, CalculatedQuestion) else q
+            for q in pack.questions]
 
 
 def single(pack):
@@ -163,7 +171,7 @@ def test_correct_choice_is_not_systematically_the_longest(course):
 
 
 def test_every_choice_has_a_why(course):
-    missing = [(q.id, c.text) for q in course.questions for c in q.choices if not (c.why or "").strip()]
+    missing = [(q.id, c.text) for q in asked(course) for c in q.choices if not (c.why or "").strip()]
     assert not missing, missing
 
 
@@ -185,7 +193,7 @@ def test_multiple_questions_are_marked(course):
 
 def test_no_all_of_the_above(course, tour):
     for pack in (course, tour):
-        for q in pack.questions:
+        for q in asked(pack):
             for c in q.choices:
                 assert "all of the above" not in c.text.lower(), q.id
 
@@ -212,7 +220,7 @@ def test_ids_are_lowercase_hyphenated(course):
 def test_every_question_has_a_german_translation(pack_path):
     pack = _load(pack_path).pack
     problems = []
-    for q in pack.questions:
+    for q in asked(pack):
         de = q.translations.get("de")
         if de is None:
             problems.append(f"{q.id}: no German translation")

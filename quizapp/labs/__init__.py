@@ -42,10 +42,11 @@ LABS: tuple[LabInfo, ...] = (
 # Which lab shows each probe (and, for labs with tabs, which tab).
 PROBE_LAB: dict[str, str] = {
     "tokenize": "tokens", "embedding": "tokens",
-    "positional_encoding": "positional",
+    "positional_encoding": "positional", "pe_entry": "positional",
     "attention": "attention",
-    "next_token": "policy", "softmax": "policy",
-    "ppo_clip": "ppo", "gae": "ppo", "kl": "ppo", "ppo_step": "ppo", "compare_stages": "ppo",
+    "next_token": "policy", "softmax": "policy", "scaled_softmax": "policy",
+    "ppo_clip": "ppo", "clip_branch": "ppo", "ratio_from_logprobs": "ppo",
+    "gae": "ppo", "kl": "ppo", "ppo_step": "ppo", "compare_stages": "ppo",
 }
 
 

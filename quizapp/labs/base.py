@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input, Static, TabbedContent
 
 from engine import registry
 from question_bank.models import LiveLink
@@ -84,6 +84,7 @@ class LabScreen(Screen[None]):
     """Base of every lab screen: compose_lab() for the body, start() to compute the first view."""
 
     CSS_PATH: ClassVar = "base.tcss"
+    AUTO_FOCUS = None  # each lab puts the focus where its learner starts (start())
     LAB_TITLE: ClassVar[str] = "Lab"
     HINT: ClassVar[str] = ""  # shown in the status line when nothing else is
     # Actions bound to single letters: active (and shown) only when no text field has the focus.
@@ -94,7 +95,7 @@ class LabScreen(Screen[None]):
         Binding("ctrl+n", "next_example", "Next example", priority=True),
         # Tab leaves a text field for the letter keys (shown only when the lab has some), or moves on.
         Binding("tab", "explore", "Explore"),
-        Binding("tab", "next_field", "Next field"),
+        Binding("tab", "next_field", "Next field", show=False),
         Binding("slash", "edit", "Edit"),
     ]
 
@@ -149,9 +150,12 @@ class LabScreen(Screen[None]):
         return text
 
     def on_mount(self) -> None:
-        self._spinner = self.set_interval(0.1, self._tick, pause=True)
-        self._show_status()
         self.start()
+        self._show_status()
+
+    def on_unmount(self) -> None:
+        if self._spinner is not None:
+            self._spinner.stop()
 
     def start(self) -> None:
         """Fill the inputs from self.initial and run the first computation."""
@@ -166,14 +170,49 @@ class LabScreen(Screen[None]):
         if action == "next_example":
             return len(self.links) > 1
         if action == "explore":
-            return bool(self.EXPLORE_ACTIONS) and self.typing
+            return self.explore_keys() and self.typing
         if action == "next_field":
-            return not (self.EXPLORE_ACTIONS and self.typing) or len(self.focus_chain) > 2
+            return not (self.explore_keys() and self.typing)
         if action == "edit":
-            return bool(self.EXPLORE_ACTIONS) and not self.typing
+            return not self.typing
         if action in self.EXPLORE_ACTIONS and self.typing:
             return False
         return True
+
+    def explore_keys(self) -> bool:
+        """Does the lab (in its current state) have letter keys for when no field has the focus?"""
+        return bool(self.EXPLORE_ACTIONS)
+
+    def action_next_tab(self) -> None:
+        """Labs with a TabbedContent: show the next tab and put the focus in its first field."""
+        from textual.widgets import TabPane
+
+        tabs = self.query(TabbedContent).first()
+        panes = [pane.id for pane in tabs.query(TabPane)]
+        if not panes:
+            return
+        pane = panes[(panes.index(tabs.active) + 1) % len(panes)] if tabs.active in panes else panes[0]
+        # Leave the old pane's field first: Textual would hand the focus to a sibling in the hidden pane,
+        # and a focused widget in a pane makes TabbedContent switch back to it.
+        self.set_focus(None)
+        tabs.active = pane
+        # Once the switch has settled (the tabs take the focus from a field that was hidden), go to the
+        # new pane's first field.
+        self.set_timer(0.05, lambda: self.focus_pane(pane))
+
+    def focus_pane(self, pane: str) -> None:
+        """Focus the first field of a tab, unless the learner has moved to another tab meanwhile."""
+        tabs = self.query(TabbedContent).first()
+        target = tabs.get_pane(pane) if tabs.active == pane else None
+        if target is not None and not (self.focused and target in self.focused.ancestors):
+            self.focus_first_field(target)
+
+    def focus_first_field(self, within=None) -> None:
+        fields = (within or self).query(Input)
+        field = next((w for w in self.focus_chain if w in fields), None)
+        if field is not None:
+            field.focus()
+        self._show_status()
 
     def action_explore(self) -> None:
         self.focus_next()
@@ -182,9 +221,7 @@ class LabScreen(Screen[None]):
         self.focus_next()
 
     def action_edit(self) -> None:
-        field = next((w for w in self.focus_chain if isinstance(w, Input)), None)
-        if field is not None:
-            field.focus()
+        self.focus_first_field()
 
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
@@ -297,29 +334,41 @@ class LabScreen(Screen[None]):
             self._messages[group] = (kind, text)
         self._show_status()
 
+    def status_group(self) -> str | None:
+        """The group whose messages the status line shows: the active tab's, or any (None)."""
+        tabs = self.query(TabbedContent)
+        return tabs.first().active or None if tabs else None
+
+    def _shown_message(self) -> tuple[str, str] | None:
+        group = self.status_group()
+        if group is None:
+            return next(reversed(self._messages.values()), None)
+        return self._messages.get(group)
+
+    def on_tabbed_content_tab_activated(self) -> None:
+        self._show_status()
+
     def _tick(self) -> None:
         self._spin += 1
         self._show_status()
 
     def _show_status(self) -> None:
-        if not self.is_mounted:
-            return
         try:
             status = self.query_one("#lab-status", Static)
-        except Exception:
+        except Exception:  # not composed yet, or being removed
             return
-        if self._spinner is not None:
-            if self._busy:
-                self._spinner.resume()
-            else:
-                self._spinner.pause()
+        if self._busy and self._spinner is None:
+            self._spinner = self.set_interval(0.1, self._tick)
+        elif not self._busy and self._spinner is not None:
+            self._spinner.stop()
+            self._spinner = None
         text = Text(no_wrap=True, overflow="ellipsis")
         if self._busy:
             text.append(f" {SPINNER[self._spin % len(SPINNER)]} {next(reversed(self._busy.values()))}",
                         style="bold")
             status.set_classes("-busy")
-        elif self._messages:
-            kind, message = next(reversed(self._messages.values()))
+        elif self._shown_message() is not None:
+            kind, message = self._shown_message()
             text.append(" ✗ " if kind == "error" else " ⓘ ", style="bold")
             text.append(message)
             status.set_classes(f"-{kind}")

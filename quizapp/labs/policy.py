@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Label, Static, TabbedContent, TabPane
 
@@ -18,6 +19,7 @@ CHECKPOINTS = ("pretrain", "sft", "rlhf")
 STAGE_NAMES = {"pretrain": "pretrained", "sft": "SFT", "rlhf": "RLHF"}
 DEFAULT_TEXT = "the policy picks the next "
 DEFAULT_SCORES = "2.0, 1.0, 0.5, -1.0"
+SOFTMAX_FIELDS = ("scores", "sm-temperature", "sm-dk", "sm-power")
 
 
 def scores_text(value) -> str:
@@ -30,6 +32,7 @@ class PolicyLab(LabScreen):
     CSS_PATH = ["base.tcss", "policy.tcss"]
     LAB_TITLE = "Policy π_θ(·|s)"
     HINT = "Type a context; ↑/↓ in T or top-k changes it; Tab moves between fields."
+    BINDINGS = [Binding("ctrl+t", "next_tab", "Next tab", priority=True)]
 
     def compose_lab(self) -> ComposeResult:
         with TabbedContent(initial="next", id="tabs"):
@@ -56,21 +59,24 @@ class PolicyLab(LabScreen):
                     yield Input(DEFAULT_SCORES, placeholder="numbers, comma-separated", id="scores")
                     yield Label("T", classes="field-label")
                     yield NumberInput(1.0, step=0.1, lo=0.1, hi=10, digits=2, id="sm-temperature", classes="number")
-                yield Static("p_i = exp(s_i/T) / Σ_j exp(s_j/T): lower T sharpens, higher T flattens.",
-                             classes="info", id="sm-formula")
+                with Horizontal(classes="field-row"):
+                    yield Label("or as attention scales q·k: d_k", classes="field-label")
+                    yield NumberInput("", step=1, lo=1, id="sm-dk", classes="number",
+                                      tooltip="fill in to divide by d_k^power instead of T")
+                    yield Label("power", classes="field-label")
+                    yield NumberInput(0.5, step=0.5, lo=0, hi=2, id="sm-power", classes="number")
+                yield Static(id="sm-formula", classes="info")
                 yield DataTable(id="sm-table", cursor_type="none", zebra_stripes=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#sm-table", DataTable).add_columns("i", "s_i", "s_i/T", "p_i", "")
-        super().on_mount()
 
     def start(self) -> None:
         args = self.initial
-        tab = "softmax" if self.probe == "softmax" else "next"
+        tab = "softmax" if self.probe in ("softmax", "scaled_softmax") else "next"
         self.query_one("#tabs", TabbedContent).active = tab
-        if self.probe == "softmax":
+        if self.probe in ("softmax", "scaled_softmax"):
             self._set("#scores", scores_text(args.get("scores", DEFAULT_SCORES)))
             self._set("#sm-temperature", str(args.get("temperature", 1.0)))
+            self._set("#sm-dk", str(args.get("d_k", "")))
+            self._set("#sm-power", str(args.get("power", 0.5)))
         else:
             self._set("#text", str(args.get("text", DEFAULT_TEXT)))
             for name in ("temperature", "top_k"):
@@ -87,13 +93,13 @@ class PolicyLab(LabScreen):
             field.cursor_position = len(value)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id in ("scores", "sm-temperature"):
+        if event.input.id in SOFTMAX_FIELDS:
             self.debounce("softmax", self.compute_softmax)
         else:
             self.debounce("next", self.compute_next)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id in ("scores", "sm-temperature"):
+        if event.input.id in SOFTMAX_FIELDS:
             self.compute_softmax()
         else:
             self.compute_next()
@@ -140,17 +146,34 @@ class PolicyLab(LabScreen):
     # --- softmax ---
 
     def compute_softmax(self) -> None:
-        args = {"scores": self.query_one("#scores", Input).value,
-                "temperature": self.query_one("#sm-temperature", Input).value.strip()}
-        self.run_probe("softmax", args, self.show_softmax, group="softmax",
+        """softmax(s/T), or softmax(s/d_k^power) when d_k is filled in (the attention scaling)."""
+        scores = self.query_one("#scores", Input).value
+        d_k = self.query_one("#sm-dk", Input).value.strip()
+        if d_k:
+            name, args = "scaled_softmax", {"scores": scores, "d_k": d_k,
+                                            "power": self.query_one("#sm-power", Input).value.strip()}
+        else:
+            name, args = "softmax", {"scores": scores,
+                                     "temperature": self.query_one("#sm-temperature", Input).value.strip()}
+        self.run_probe(name, args, self.show_softmax, group="softmax",
                        on_error=lambda _: self.query_one("#sm-table", DataTable).clear())
 
     def show_softmax(self, result: dict) -> None:
+        scaled_by_dk = "d_k" in result
+        if scaled_by_dk:
+            divisor = f"d_k^{result['power']:g} = {result['divisor']:.4g}"
+            formula = f"p_i = exp(s_i/c) / Σ_j exp(s_j/c) with c = {divisor}: the scaling of attention."
+        else:
+            formula = (f"p_i = exp(s_i/T) / Σ_j exp(s_j/T) with T = {result['temperature']:g}: "
+                       "lower T sharpens, higher T flattens.")
+        self.query_one("#sm-formula", Static).update(formula)
         table = self.query_one("#sm-table", DataTable)
-        table.clear()
+        table.clear(columns=True)
+        table.add_columns("i", "s_i", "s_i/c" if scaled_by_dk else "s_i/T", "p_i", "")
+        best = max(range(len(result["probabilities"])), key=lambda i: result["probabilities"][i])
         for i, (s, z, p) in enumerate(zip(result["scores"], result["scaled"], result["probabilities"])):
-            top = i == result["argmax"]
-            style = "bold" if top else ""
+            style = "bold" if i == best else ""
             table.add_row(Text(str(i), style=style), Text(f"{s:.3f}", style=style, justify="right"),
                           Text(f"{z:.3f}", style=style, justify="right"),
-                          Text(f"{p:.3f}", style=style, justify="right"), Text(bar(p, 24), style="green" if top else ""))
+                          Text(f"{p:.3f}", style=style, justify="right"),
+                          Text(bar(p, 24), style="green" if i == best else ""))

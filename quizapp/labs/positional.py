@@ -26,7 +26,7 @@ def sparkline(values: list[float]) -> str:
 class PositionalLab(LabScreen):
     CSS_PATH = ["base.tcss", "positional.tcss"]
     LAB_TITLE = "Positional encoding"
-    HINT = "↑/↓ in a field changes it; Tab to a heatmap, then ↑/↓ picks a position."
+    HINT = "↑/↓ in a field changes it; Tab to a heatmap, then ↑/↓ picks a position (pos)."
     BINDINGS = [Binding("tab", "next_field", "Next field")]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -40,7 +40,12 @@ class PositionalLab(LabScreen):
             yield NumberInput(16, step=1, lo=1, hi=512, integer=True, id="length", classes="number")
             yield Label("d_model", classes="field-label")
             yield NumberInput(16, step=2, lo=2, hi=512, integer=True, id="d_model", classes="number")
+            yield Label("entry: pos", classes="field-label")
+            yield NumberInput(0, step=1, lo=0, hi=511, integer=True, id="pos", classes="number")
+            yield Label("i", classes="field-label")
+            yield NumberInput(0, step=1, lo=0, hi=255, integer=True, id="i", classes="number")
         yield Static(id="formula", classes="info")
+        yield Static(id="entry", classes="info")
         with Horizontal(id="maps"):
             with Vertical(id="pe-col"):
                 yield Heatmap(diverging=True, legend_label="PE (pos × dim)", id="pe")
@@ -49,7 +54,9 @@ class PositionalLab(LabScreen):
         yield Static(id="row-info", classes="info")
 
     def start(self) -> None:
-        for name in ("length", "d_model"):
+        if self.probe == "pe_entry" and "pos" in self.initial:  # show enough positions to include pos
+            self.initial.setdefault("length", max(16, int(self.initial["pos"]) + 1))
+        for name in ("length", "d_model", "pos", "i"):
             if name in self.initial:
                 field = self.query_one(f"#{name}", NumberInput)
                 with field.prevent(Input.Changed):
@@ -58,10 +65,37 @@ class PositionalLab(LabScreen):
         self.compute()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.debounce("fields", self.compute)
+        if event.input.id in ("pos", "i"):
+            self.debounce("entry", self.compute_entry, 0.1)
+        else:
+            self.debounce("fields", self.compute)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.compute()
+        if event.input.id in ("pos", "i"):
+            self.compute_entry()
+        else:
+            self.compute()
+
+    def compute_entry(self) -> None:
+        args = {"pos": self.query_one("#pos", Input).value.strip(), "i": self.query_one("#i", Input).value.strip(),
+                "d_model": self.query_one("#d_model", Input).value.strip()}
+        self.run_probe("pe_entry", args, self.show_entry, group="entry",
+                       on_error=lambda _: self.query_one("#entry", Static).update(""))
+        pos = self.query_one("#pos", NumberInput).number
+        if pos is not None and self.result is not None and pos < self.result["length"]:
+            self.position = int(pos)
+            for heatmap in self.query(Heatmap):
+                heatmap.move_cursor(self.position, notify=False)
+            self.show_row()
+
+    def show_entry(self, result: dict) -> None:
+        p, i, d = result["pos"], result["i"], result["d_model"]
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f"PE[{p},{2 * i}] = sin({result['angle']:.4g}) = {result['sin']:.4f}", style="bold")
+        text.append("   ")
+        text.append(f"PE[{p},{2 * i + 1}] = cos({result['angle']:.4g}) = {result['cos']:.4f}", style="bold")
+        text.append(f"   angle = pos·ω, ω = 10000^(−{2 * i}/{d}) = {result['frequency']:.4g}", style="dim")
+        self.query_one("#entry", Static).update(text)
 
     def compute(self) -> None:
         args = {"length": self.query_one("#length", Input).value.strip(),
@@ -92,6 +126,7 @@ class PositionalLab(LabScreen):
         sim.cell_width = 2 if len(str(n)) + 4 + 2 * n <= room else 1
         sim.set_data(result["similarity"], positions, positions, cursor_row=self.position)
         self.show_row()
+        self.compute_entry()
 
     def show_row(self) -> None:
         result = self.result
@@ -111,6 +146,8 @@ class PositionalLab(LabScreen):
 
     def on_heatmap_cursor_moved(self, event: Heatmap.CursorMoved) -> None:
         self.position = event.row
+        field = self.query_one("#pos", NumberInput)
+        field.value = str(event.row)  # Changed → the entry follows the cursor
         for heatmap in self.query(Heatmap):
             if heatmap is not event.heatmap:
                 heatmap.move_cursor(event.row, notify=False)

@@ -254,14 +254,16 @@ class Store:
     # -- sessions -----------------------------------------------------------------------------
 
     def start_session(self, mode: str, pack_id: str | None,
-                      items: Iterable[tuple[str, Sequence[int]]],
+                      items: Iterable[tuple[str, Sequence[int]] | tuple[str, Sequence[int], Mapping[str, Any] | None]],
                       settings: Mapping[str, Any] | None = None, *, started_at: float | None = None,
                       remaining_seconds: float | None = None) -> int:
-        """Record a new open session with its items (question key, choice order) and return its id."""
+        """Record a new open session with its items (question key, choice order, and for a calculated
+        question the parameter values it was drawn with) and return its id."""
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r} (expected one of {', '.join(MODES)})")
         started_at = time.time() if started_at is None else started_at
-        rows = [(key, _json([int(i) for i in order])) for key, order in items]
+        rows = [(item[0], _json([int(i) for i in item[1]]), _json(dict(item[2])) if len(item) > 2 and item[2] else None)
+                for item in items]
         with self.writing():
             cursor = self._execute(
                 "INSERT INTO sessions (mode, pack_id, settings, started_at, status, owner, remaining_seconds,"
@@ -270,8 +272,9 @@ class Store:
                  started_at))
             session_id = int(cursor.lastrowid)
             self._conn.executemany(
-                "INSERT INTO session_items (session_id, position, question_key, choice_order) VALUES (?, ?, ?, ?)",
-                [(session_id, pos, key, order) for pos, (key, order) in enumerate(rows)])
+                "INSERT INTO session_items (session_id, position, question_key, choice_order, drawn)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [(session_id, pos, key, order, drawn) for pos, (key, order, drawn) in enumerate(rows)])
         self._active.add(session_id)
         return session_id
 
@@ -373,9 +376,10 @@ class Store:
         items: tuple[ItemRecord, ...] = ()
         answers: dict[int, AnswerRecord] = {}
         if details:
-            items = tuple(ItemRecord(pos, key, tuple(json.loads(order))) for pos, key, order in self._execute(
-                "SELECT position, question_key, choice_order FROM session_items WHERE session_id = ?"
-                " ORDER BY position", (sid,)))
+            items = tuple(ItemRecord(pos, key, tuple(json.loads(order)), json.loads(drawn) if drawn else None)
+                          for pos, key, order, drawn in self._execute(
+                              "SELECT position, question_key, choice_order, drawn FROM session_items"
+                              " WHERE session_id = ? ORDER BY position", (sid,)))
             answers = {a.position: a for a in self._answers("WHERE session_id = ? AND superseded = 0", (sid,))}
         return SessionRecord(
             id=sid, mode=mode, pack_id=pack_id, settings=json.loads(settings), status=status,

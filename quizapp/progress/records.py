@@ -16,6 +16,7 @@ class ItemRecord:
     position: int
     question_key: str
     order: tuple[int, ...]  # order[display position] = pack choice index
+    drawn: Mapping[str, Any] | None = None  # a calculated question's parameter values
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX review_logs_by_question ON review_logs(question_key, id)",
     ),
+    # 3: the parameter values a calculated question was drawn with, so a resumed session or a
+    #    review shows the same numbers (JSON; NULL for ordinary questions).
+    (
+        "ALTER TABLE session_items ADD COLUMN drawn TEXT",
+    ),
 )
 
 CURRENT_VERSION = len(MIGRATIONS)

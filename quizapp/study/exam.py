@@ -21,7 +21,7 @@ from typing import Literal, Protocol
 
 from question_bank.models import Question
 from quizapp.study.clock import Clock, SystemClock
-from quizapp.study.draw import shuffle_choices
+from quizapp.study.draw import concrete, shuffle_choices
 from quizapp.study.practice import Answer, Item
 
 DEFAULT_PASS_MARK = 0.6
@@ -191,7 +191,7 @@ class ExamSession:
               time_limit_seconds: float | None = None, pass_mark: float = DEFAULT_PASS_MARK,
               seed: int | None = None, clock: Clock | None = None) -> ExamSession:
         rng = random.Random(seed)
-        drawn = draw_per_topic(questions, topics, count, rng)
+        drawn = [d for q in draw_per_topic(questions, topics, count, rng) if (d := concrete(q, rng)) is not None]
         if not drawn:
             raise ValueError("no questions in the chosen topics")
         return cls([Item(q, shuffle_choices(q, rng)) for q in drawn], time_limit_seconds, pass_mark, clock)

@@ -29,7 +29,8 @@ from typing import Any
 
 from fsrs import Rating
 
-from question_bank.models import Pack, Question
+from question_bank.calculated import CalculationError, instantiate_with
+from question_bank.models import CalculatedQuestion, Pack, Question
 from quizapp.progress.db import Store
 from quizapp.progress.records import SessionRecord
 from quizapp.study.clock import Clock, SystemClock
@@ -48,6 +49,24 @@ def summary_dict(summary: Summary) -> dict[str, Any]:
     return {"right": summary.right, "total": summary.total, "asked": summary.asked,
             "percent": round(summary.percent, 2),
             "by_topic": [{"topic": t.topic, "right": t.right, "total": t.total} for t in summary.by_topic]}
+
+
+def _item_rows(items: Sequence[Item]) -> list[tuple[str, tuple[int, ...], dict[str, Any] | None]]:
+    """What the store keeps per item: key, choice order, and a calculated question's drawn numbers."""
+    return [(i.question.key, i.order, dict(i.question.drawn) or None) for i in items]
+
+
+def _as_asked(question: Question | CalculatedQuestion, drawn: Mapping[str, Any] | None) -> Question | None:
+    """The question as the session showed it: a calculated one rebuilt from its recorded numbers
+    (None when they are missing or no longer compute, e.g. the pack changed its parameters)."""
+    if not isinstance(question, CalculatedQuestion):
+        return question
+    if not drawn:
+        return None
+    try:
+        return instantiate_with(question, drawn)
+    except CalculationError:
+        return None
 
 
 def _pack_of(items: Sequence[Item]) -> str | None:
@@ -148,7 +167,7 @@ def track_practice(store: Store, session: PracticeSession, mode: str = "practice
         raise ValueError(f"track_practice records {', '.join(PRACTICE_MODES)}, not {mode!r}")
     clock = scheduler.clock if scheduler else session.clock
     session_id = store.start_session(mode, pack_id or _pack_of(session.items),
-                                     [(i.question.key, i.order) for i in session.items], settings,
+                                     _item_rows(session.items), settings,
                                      started_at=clock.time())
     tracker = Tracker(store, session_id, mode, range(len(session.items)), scheduler, clock)
     session.on_answer = tracker.on_practice_answer
@@ -165,7 +184,7 @@ def track_exam(store: Store, exam: ExamSession, settings: Mapping[str, Any] | No
     stored = {**dict(settings or {}), "time_limit": exam.time_limit, "pass_mark": exam.pass_mark,
               "clock": clock_policy}
     session_id = store.start_session("exam", pack_id or _pack_of(exam.items),
-                                     [(i.question.key, i.order) for i in exam.items], stored,
+                                     _item_rows(exam.items), stored,
                                      started_at=exam.clock.time(), remaining_seconds=exam.remaining())
     tracker = Tracker(store, session_id, "exam", range(len(exam.items)), scheduler, exam.clock)
     exam.recorder = tracker
@@ -194,12 +213,14 @@ def resume_session(store: Store, record: SessionRecord, packs: Iterable[Pack], *
     clock = clock or (scheduler.clock if scheduler else SystemClock())
     if record.status != "open":
         raise ResumeError(f"session {record.id} is already {record.status}")
-    by_key: dict[str, Question] = {q.key: q for p in packs for q in p.questions}
+    by_key: dict[str, Question | CalculatedQuestion] = {q.key: q for p in packs for q in p.questions}
     kept: list[tuple[int, Item, bool]] = []  # stored position, item, answer still valid
     skipped: list[str] = []
     changed: list[str] = []
     for rec in record.items:
         question = by_key.get(rec.question_key)
+        if question is not None:
+            question = _as_asked(question, rec.drawn)
         if question is None:
             skipped.append(rec.question_key)
             continue

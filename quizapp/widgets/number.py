@@ -13,7 +13,7 @@ class NumberInput(Input):
         Binding("down", "nudge(-1)", "Less", show=False),
     ]
 
-    def __init__(self, value: float | int, *, step: float = 1, lo: float | None = None, hi: float | None = None,
+    def __init__(self, value: float | int | str, *, step: float = 1, lo: float | None = None, hi: float | None = None,
                  integer: bool = False, digits: int = 2, id: str | None = None, classes: str | None = None,
                  tooltip: str | None = None) -> None:
         self.step = step
@@ -25,7 +25,9 @@ class NumberInput(Input):
         if tooltip:
             self.tooltip = tooltip
 
-    def _format(self, value: float) -> str:
+    def _format(self, value: float | str) -> str:
+        if isinstance(value, str):
+            return value
         if self.integer:
             return str(int(round(value)))
         text = f"{value:.{self.digits}f}".rstrip("0")

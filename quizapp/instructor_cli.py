@@ -1,0 +1,165 @@
+"""`quizapp import` and `quizapp export`: exchange questions with Moodle and Anki.
+
+    quizapp import {gift,aiken,moodle-xml} FILE [-o OUT.yaml] [--pack-id ID] [--title TITLE] [--topic ID]
+    quizapp export {gift,aiken,moodle-xml,anki} PACK [-o FILE] [--calculated draw|skip] [--seed N] [--lang LANG]
+
+An import writes a pack only when the loader accepts it; problems are printed
+the way `quizapp validate` prints them (file:line:col). Exit status: 0 done,
+1 errors (nothing written), 2 usage errors.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Callable, TextIO
+
+IMPORT_MAX_BYTES = 8 * 1024 * 1024
+
+
+def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace | int:
+    try:
+        return parser.parse_args(argv)
+    except SystemExit as exit_:  # usage errors exit with 2, --help with 0
+        return int(exit_.code or 0)
+
+
+def import_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="quizapp import",
+        description="Turn a Moodle GIFT, Aiken or Moodle XML file into a question pack (format 1). "
+                    "Question kinds a pack cannot hold are skipped with a warning naming their line.")
+    parser.add_argument("format", choices=("gift", "aiken", "moodle-xml"), help="the file's format")
+    parser.add_argument("file", type=Path, metavar="FILE", help="the file to import")
+    parser.add_argument("-o", "--output", type=Path, metavar="OUT.yaml",
+                        help="where to write the pack (default: FILE with .yaml, never overwritten without --force)")
+    parser.add_argument("--pack-id", metavar="ID", help="the pack's id (default: from the file name)")
+    parser.add_argument("--title", metavar="TITLE", help="the pack's title (default: from the file name)")
+    parser.add_argument("--topic", metavar="ID",
+                        help="topic for questions outside any category (default: general; Aiken has no categories)")
+    parser.add_argument("--force", action="store_true", help="overwrite the default output file if it exists")
+    return parser
+
+
+def import_main(argv: list[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    ns = _parse(import_parser(), argv)
+    if isinstance(ns, int):
+        return ns
+
+    def fail(message: str, status: int = 1) -> int:
+        print(f"quizapp import: {message}", file=err)
+        return status
+
+    from question_bank.interchange import aiken, gift, moodle_xml
+    from question_bank.interchange.common import DEFAULT_TOPIC, slugify, write_pack
+    from question_bank.loader import PACK_ID
+    from question_bank.models import Topic
+
+    if ns.pack_id is not None and not PACK_ID.fullmatch(ns.pack_id):
+        return fail(f"--pack-id '{ns.pack_id}' must be lowercase letters, digits and '-'", 2)
+    topic = DEFAULT_TOPIC
+    if ns.topic is not None:
+        if not slugify(ns.topic) == ns.topic:
+            return fail(f"--topic '{ns.topic}' must be lowercase letters, digits and '-'", 2)
+        topic = Topic(ns.topic, ns.topic.replace("-", " ").capitalize())
+    source: Path = ns.file
+    if not source.is_file():
+        return fail(f"no such file: {source}", 2)
+    target: Path = ns.output or source.with_suffix(".yaml")
+    if target.resolve() == source.resolve():
+        return fail(f"the output {target} is the input file; name another with -o", 2)
+    if ns.output is None and target.exists() and not ns.force:
+        return fail(f"{target} exists; name the output with -o or pass --force to overwrite it")
+    size = source.stat().st_size
+    if size > IMPORT_MAX_BYTES:
+        return fail(f"{source} is {size:,} bytes, over the limit of {IMPORT_MAX_BYTES:,}")
+    data = source.read_bytes()
+    shown = str(source)
+    if ns.format == "moodle-xml":
+        result = moodle_xml.parse(data, shown, ns.pack_id, ns.title, topic)
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[:exc.start].count(b"\n") + 1
+            return fail(f"{shown}:{line}:1: error: not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
+                        "save the file as UTF-8")
+        parse: Callable = gift.parse if ns.format == "gift" else aiken.parse
+        result = parse(text, shown, ns.pack_id, ns.title, topic)
+    for problem in result.problems:
+        print(problem, file=err)
+    if result.errors or result.pack is None:
+        n = len(result.errors)
+        return fail(f"{n} error{'s' if n != 1 else ''} in {shown}; nothing written")
+    if not result.pack.questions:
+        return fail(f"no question in {shown} fits a pack ({result.skipped} skipped); nothing written")
+    comment = (f"Imported from {source.name} ({ns.format}) by `quizapp import`.\n"
+               "Check it with `quizapp validate`; the format is described in docs/INSTRUCTORS.md.")
+    problems = write_pack(result.pack, target, comment)
+    if problems:
+        for problem in problems:
+            print(problem, file=err)
+        return fail("the generated pack does not load (a bug in the importer, please report it); nothing written")
+    print(f"{result.imported} question{'s' if result.imported != 1 else ''} imported, {result.skipped} skipped",
+          file=out)
+    print(f"wrote {target}", file=out)
+    return 0
+
+
+def export_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="quizapp export",
+        description="Write a question pack as Moodle GIFT, Aiken or Moodle XML, or as an Anki notes file.")
+    parser.add_argument("format", choices=("gift", "aiken", "moodle-xml", "anki"), help="the format to write")
+    parser.add_argument("pack", metavar="PACK", help="a pack file or folder, or the id of a bundled pack")
+    parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="where to write (default: standard output)")
+    parser.add_argument("--calculated", choices=("draw", "skip"), default="draw",
+                        help="calculated questions: export one drawn instance each (default) or skip them")
+    parser.add_argument("--seed", type=int, default=0, metavar="N",
+                        help="seed for drawing calculated questions (default 0: the same file every time)")
+    parser.add_argument("--lang", metavar="LANG", help="export this translation where a question has one")
+    return parser
+
+
+def export_main(argv: list[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    ns = _parse(export_parser(), argv)
+    if isinstance(ns, int):
+        return ns
+    from question_bank.interchange import aiken, anki, gift, moodle_xml
+    from question_bank.loader import bundled_pack_paths, load_pack
+
+    path = Path(ns.pack)
+    if not path.exists():
+        bundled = {p.stem if p.is_file() else p.name: p for p in bundled_pack_paths()}
+        if ns.pack not in bundled:
+            print(f"quizapp export: no such pack file or folder: {ns.pack}"
+                  + (f" (bundled packs: {', '.join(sorted(bundled))})" if bundled else ""), file=err)
+            return 2
+        path = bundled[ns.pack]
+    result = load_pack(path)
+    if result.pack is None:
+        first = result.errors[0] if result.errors else "unknown problem"
+        n = len(result.errors)
+        print(f"quizapp export: {ns.pack} is not a valid pack ({n} error{'s' if n != 1 else ''}; first: {first}); "
+              f"run `quizapp validate {ns.pack}` to see them all", file=err)
+        return 1
+    exporter = {"gift": gift.export, "aiken": aiken.export, "moodle-xml": moodle_xml.export,
+                "anki": anki.export}[ns.format]
+    text, notes = exporter(result.pack, calculated=ns.calculated, seed=ns.seed, lang=ns.lang)
+    for note in notes:
+        print(f"quizapp export: note: {note}", file=err)
+    if ns.output is None:
+        out.write(text if text.endswith("\n") else text + "\n")
+        out.flush()
+    else:
+        try:
+            ns.output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"quizapp export: cannot write {ns.output}: {exc.strerror or exc}", file=err)
+            return 1
+        print(f"wrote {ns.output}", file=err)
+    return 0
