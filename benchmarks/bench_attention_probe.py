@@ -5,7 +5,7 @@
 In one process, on a 64-character text: the bare numpy forward pass (what the
 probe needs at the least), one `attention` probe call through the registry
 (forward with trace + result as plain JSON data; the trace of a new text is
-not cached), a sweep of every layer and head on the same text (the lab's
+not cached) and the engine part of it alone (inspect.attention, no conversion), a sweep of every layer and head on the same text (the lab's
 head switcher: one forward, then cached traces) and, for reference, one
 torch forward. Prints median times and the probe/forward ratio.
 """
@@ -50,6 +50,11 @@ def main() -> None:
         run_probe("attention", {"text": TEXT, "layer": cfg.n_layer - 1, "head": 0})
     probe = median_ms(probe_fresh, args.repeat)
 
+    def engine_only():
+        inspect._trace.cache_clear()
+        inspect.attention(TEXT, layer=cfg.n_layer - 1, head=0)
+    direct = median_ms(engine_only, args.repeat)
+
     def sweep():
         inspect._trace.cache_clear()
         for layer in range(cfg.n_layer):
@@ -71,6 +76,8 @@ def main() -> None:
     print(f"load checkpoint (once per process):          {load_ms:8.2f} ms")
     print(f"bare numpy forward pass:                     {forward:8.2f} ms")
     print(f"attention probe, one head (new text):        {probe:8.2f} ms   ratio {probe / forward:5.2f}× forward")
+    print(f"  of which engine work (inspect.attention):  {direct:8.2f} ms   ratio {direct / forward:5.2f}× forward"
+          f"   (the rest is registry.to_plain turning arrays into lists)")
     print(f"attention probe, all {cfg.n_layer * cfg.n_head} heads (one text):     {all_heads:8.2f} ms   "
           f"ratio {all_heads / forward:5.2f}× forward")
     print(f"torch forward pass (reference):              {torch_forward:8.2f} ms")

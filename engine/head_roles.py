@@ -10,6 +10,9 @@ For every head we average, over the queries of many held-out windows:
 - word start:     the weight on the most recent space before the query;
 - entropy:        the row's entropy divided by the entropy of a uniform row over the allowed keys.
 
+For each pattern we also record `top_key_share`: how often that key is the one
+the query attends to most.
+
 The role is the pattern with the largest mean weight if it reaches THRESHOLD;
 otherwise "broad/averaging" when the rows are close to uniform, else "mixed".
 Nothing here is hand-written per head: retrain the model and the labels follow.
@@ -29,6 +32,7 @@ def head_statistics(model, windows: list[list[int]], space_id: int | None) -> li
     cfg = model.cfg
     sums = np.zeros((cfg.n_layer, cfg.n_head, len(PATTERNS) + 1))
     counts = np.zeros(len(PATTERNS) + 1)
+    top_sums = np.zeros((cfg.n_layer, cfg.n_head, len(PATTERNS)))
     for ids in windows:
         ids = np.asarray(ids)
         T = len(ids)
@@ -42,6 +46,7 @@ def head_statistics(model, windows: list[list[int]], space_id: int | None) -> li
         start_rows = np.arange(MIN_POS_FOR_START, T)
         n_allowed = np.arange(1, T + 1)
         ent = -(w * np.log(np.where(w > 0, w, 1.0))).sum(-1)[..., 1:] / np.log(n_allowed[1:])
+        top = w.argmax(-1)                          # (layers, heads, T): the most attended key of each query
         stats = [
             w[..., rows, rows - 1].sum(-1),                          # previous token
             w[..., rows, rows].sum(-1),                              # current token
@@ -50,12 +55,23 @@ def head_statistics(model, windows: list[list[int]], space_id: int | None) -> li
             w[..., q_space, last_space[q_space]].sum(-1),            # word start
             ent.sum(-1),                                             # normalised entropy
         ]
+        tops = [
+            (top[..., rows] == rows - 1).sum(-1),
+            (top[..., rows] == rows).sum(-1),
+            (top[..., start_rows] == 0).sum(-1),
+            same[np.arange(T), top][..., has_same].sum(-1),
+            (top[..., q_space] == last_space[q_space]).sum(-1),
+        ]
         n = [len(rows), len(rows), len(start_rows), int(has_same.sum()), len(q_space), len(rows)]
         for j, (s, c) in enumerate(zip(stats, n)):
             sums[..., j] += s
             counts[j] += c
+        for j, s in enumerate(tops):
+            top_sums[..., j] += s
     means = sums / np.maximum(counts, 1)
-    return [[_describe(means[layer, head]) for head in range(cfg.n_head)] for layer in range(cfg.n_layer)]
+    shares = top_sums / np.maximum(counts[:len(PATTERNS)], 1)
+    return [[_describe(means[layer, head], shares[layer, head]) for head in range(cfg.n_head)]
+            for layer in range(cfg.n_layer)]
 
 
 def _last_space_before(ids: np.ndarray, space_id: int | None) -> np.ndarray:
@@ -69,8 +85,9 @@ def _last_space_before(ids: np.ndarray, space_id: int | None) -> np.ndarray:
     return out
 
 
-def _describe(m: np.ndarray) -> dict:
+def _describe(m: np.ndarray, share: np.ndarray) -> dict:
     scores = {name: round(float(v), 4) for name, v in zip(PATTERNS, m)}
+    top = {name: round(float(v), 4) for name, v in zip(PATTERNS, share)}
     entropy = round(float(m[len(PATTERNS)]), 4)
     best = max(scores, key=scores.get)
     if scores[best] >= THRESHOLD:
@@ -79,7 +96,7 @@ def _describe(m: np.ndarray) -> dict:
         role = "broad/averaging"
     else:
         role = "mixed"
-    return {"role": role, "scores": scores, "entropy": entropy}
+    return {"role": role, "scores": scores, "top_key_share": top, "entropy": entropy}
 
 
 def label_heads(model, ids: list[int], window: int, max_windows: int = 40, space_id: int | None = None) -> dict:

@@ -30,12 +30,21 @@ def render_tokenize(result: dict) -> Group:
     table = Table(title=f"{result['tokenizer']} tokenizer: {result['n_characters']} characters → "
                         f"{result['n_tokens']} tokens (vocabulary {result['vocab_size']})", show_header=False)
     unknown = {u["position"] for u in result["unknown"]}
-    for start in range(0, result["n_tokens"], 16):
-        tokens = result["tokens"][start:start + 16]
-        table.add_row("token", *[Text(show(t), style="bold red" if start + i in unknown else "bold")
-                                 for i, t in enumerate(tokens)])
-        table.add_row("id", *[str(i) for i in result["ids"][start:start + 16]])
+    start = 0
+    while start < result["n_tokens"]:  # as many tokens per row as fit in about 72 columns
+        end, width = start, 6
+        while end < result["n_tokens"] and (end == start or width + _cell(result, end) <= 72):
+            width += _cell(result, end)
+            end += 1
+        table.add_row("token", *[Text(show(result["tokens"][i]), style="bold red" if i in unknown else "bold")
+                                 for i in range(start, end)])
+        table.add_row("id", *[str(result["ids"][i]) for i in range(start, end)], end_section=True)
+        start = end
     return Group(table, *_notes(result))
+
+
+def _cell(result: dict, i: int) -> int:
+    return max(len(result["tokens"][i]), len(str(result["ids"][i]))) + 3
 
 
 def render_embedding(result: dict) -> Group:
@@ -52,30 +61,35 @@ def render_embedding(result: dict) -> Group:
 def render_attention(result: dict) -> Group:
     tokens = [show(t) for t in result["tokens"]]
     n = len(tokens)
+    first = max(0, n - 64)  # a terminal shows at most the last 64 queries and keys
     title = Text(f"layer {result['layer']}, head {result['head']} ({result['role']}), d_k = {result['d_k']}: "
                  f"weights = softmax(mask(q·k / √{result['d_k']}))   rows: queries, columns: keys")
-    grid = Table(title=title, show_header=n <= 24, pad_edge=False, box=None)
+    numbers = n <= 16  # few tokens: print each weight; more: one shaded cell per weight
+    grid = Table(title=title, show_header=numbers, pad_edge=False, box=None, padding=(0, 1 if numbers else 0))
     grid.add_column("")
-    for t in tokens:
-        grid.add_column(Text(t) if n <= 24 else "", justify="right")
-    for i, row in enumerate(result["weights"]):
+    for t in tokens[first:]:
+        grid.add_column(Text(t), justify="right")
+    for i in range(first, n):
         cells = []
-        for j, w in enumerate(row):
+        for j in range(first, n):
+            w = result["weights"][i][j]
             if not result["mask"][i][j]:
-                cells.append(Text(" ·" if n > 24 else "  ·", style="dim"))
+                cells.append(Text("  ·" if numbers else "·", style="dim"))
+            elif numbers:
+                cells.append(Text(f"{w:.2f}"[1:] if w < 1 else "1.0", style=_shade(w)))
             else:
-                cells.append(Text(f"{w:.2f}"[1:] if n <= 24 and w < 1 else ("1.0" if n <= 24 else "██"),
-                                  style=_shade(w)))
-        grid.add_row(Text(f"{i:>2} {tokens[i]}"), *cells)
+                cells.append(Text(" ░▒▓█"[min(4, int(w * 5))], style=_shade(w).replace("on ", "")))
+        grid.add_row(Text(f"{i:>3} {tokens[i]} "), *cells)
     # every number for the last query: the row a next-token prediction reads
     last = n - 1
     detail = Table(title=Text(f"the last query ({tokens[last]}) against every key"))
     for col in ("key", "q·k", "/√d_k", "allowed", "weight"):
         detail.add_column(col, justify="right")
-    for j in range(n):
+    for j in range(first, n):
         detail.add_row(Text(f"{j} {tokens[j]}"), f"{result['scores'][last][j]:+.3f}", f"{result['scaled'][last][j]:+.3f}",
                        "yes" if result["mask"][last][j] else "no", f"{result['weights'][last][j]:.3f}")
-    return Group(grid, detail, *_notes(result))
+    shown = [Text(f"showing the last 64 of {n} tokens", style="dim")] if first else []
+    return Group(grid, *shown, detail, *_notes(result))
 
 
 def render_next_token(result: dict) -> Group:

@@ -114,7 +114,9 @@ class GPT(nn.Module):
             if m.bias is not None:
                 nn.init.zeros_(m.bias)
         elif isinstance(m, nn.Embedding):
-            nn.init.normal_(m.weight, std=1.0)  # same scale as the positional code it is added to
+            # Small next to the positional code (entries of size ~1), so attention starts out
+            # reading positions; the token vectors grow as training finds them useful.
+            nn.init.normal_(m.weight, std=0.02)
 
     def hidden(self, idx: torch.Tensor, trace: dict | None = None) -> torch.Tensor:
         """The final hidden states (B, T, d_model): what the LM head, or a value/reward head, reads."""
@@ -154,7 +156,10 @@ class GPT(nn.Module):
     def generate(self, idx: torch.Tensor, max_new_tokens: int, temperature: float = 1.0,
                  top_k: int | None = None, generator: torch.Generator | None = None,
                  stop_id: int | None = None) -> torch.Tensor:
-        """Sample tokens one at a time from π_θ(·|context); the context is cut to the last block_size."""
+        """Sample tokens one at a time from π_θ(·|context); the context is cut to the last block_size.
+
+        Call model.eval() first: in training mode dropout would change the distribution.
+        """
         for _ in range(max_new_tokens):
             context = idx[:, -self.cfg.block_size:]
             logits = self(context)[0][:, -1, :] / temperature

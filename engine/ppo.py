@@ -157,7 +157,7 @@ def objective_curve(advantage: float, epsilon: float, r_max: float = 2.0, points
     """L^CLIP of a single sample as a function of r for a fixed Â and ε (PPO paper, Figure 1)."""
     ratios = np.linspace(0.0, r_max, points)
     objective = clipped_surrogate(ratios, np.full_like(ratios, advantage), epsilon)
-    return [{"ratio": float(r), "objective": float(o)} for r, o in zip(ratios, objective)]
+    return [{"ratio": round(float(r), 6), "objective": float(o)} for r, o in zip(ratios, objective)]
 
 
 def ppo_clip_probe(ratio: float, advantage: float, epsilon: float = 0.2) -> dict:

@@ -58,15 +58,17 @@ class PPOSettings:
     episodes_per_iteration: int = 32   # answers sampled per rollout
     minibatch_size: int = 8            # answers per gradient step
     epochs: int = 4                    # passes over each rollout
-    lr: float = 3e-5
+    lr: float = 1e-5
     clip_epsilon: float = 0.2          # ε
     value_clip: float = 0.2
     vf_coef: float = 0.5               # c_v
     ent_coef: float = 0.0              # c_H
     gamma: float = 1.0                 # γ: no discount within one short answer
     lam: float = 0.95                  # λ of GAE
-    beta: float = 0.05                 # β, the initial KL coefficient
+    beta: float = 0.1                  # β, the initial KL coefficient
     adaptive_kl: bool = True           # adapt β (PPO paper, section 4) or keep it fixed
+    beta_min: float = 0.05             # bounds of the adaptive β: halving at KL ≈ 0 must not erase the penalty
+    beta_max: float = 2.0
     kl_target: float = 4.0             # d_targ: nats per answer, KL[π_θ ‖ π_ref] summed over its tokens
     trust_region_delta: float = 0.05   # δ: reported check of Ê_t[KL[π_θold(·|s_t), π_θ(·|s_t)]] ≤ δ
     max_new_tokens: int = 64
@@ -74,18 +76,26 @@ class PPOSettings:
     grad_clip: float = 1.0
     normalize_advantages: bool = True
     eval_samples_per_prompt: int = 4
-    threads: int = 2
+    threads: int = 1
 
 
 class PolicyWithValue(nn.Module):
-    """Actor and critic sharing one transformer: the LM head gives π_θ(·|s_t), the value head V(s_t)."""
+    """Actor and critic on one transformer: the LM head gives π_θ(·|s_t), the value head V(s_t).
+
+    The value head is a small MLP on the body's final hidden states, read with
+    .detach(): the critic learns from the policy's features but its loss never
+    changes the body, so π_θ moves only where the policy gradient (and the KL
+    penalty) push it. With a shared, trained body the value loss alone drifts a
+    model this small away from π_ref.
+    """
 
     def __init__(self, lm: GPT):
         super().__init__()
         self.lm = lm
-        self.value_head = nn.Linear(lm.cfg.d_model, 1)
-        nn.init.zeros_(self.value_head.weight)  # V starts at 0 everywhere: no noise in the first advantages
-        nn.init.zeros_(self.value_head.bias)
+        d = lm.cfg.d_model
+        self.value_head = nn.Sequential(nn.Linear(d, d), nn.Tanh(), nn.Linear(d, 1))
+        nn.init.zeros_(self.value_head[2].weight)  # V starts at 0 everywhere: no noise in the first advantages
+        nn.init.zeros_(self.value_head[2].bias)
 
     @property
     def cfg(self) -> GPTConfig:
@@ -94,12 +104,12 @@ class PolicyWithValue(nn.Module):
     def forward(self, ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(logits [B, T, vocab], values [B, T]) from one pass through the shared body."""
         hidden = self.lm.hidden(ids)
-        return self.lm.lm_head(hidden), self.value_head(hidden).squeeze(-1)
+        return self.lm.lm_head(hidden), self.value_head(hidden.detach()).squeeze(-1)
 
     def numpy_state(self) -> dict[str, np.ndarray]:
         state = self.lm.numpy_state()
-        state["value_head.weight"] = self.value_head.weight.detach().numpy().copy()
-        state["value_head.bias"] = self.value_head.bias.detach().numpy().copy()
+        for k, v in self.value_head.state_dict().items():
+            state[f"value_head.{k}"] = v.detach().numpy().copy()
         return state
 
 
@@ -112,10 +122,10 @@ def load_policy(name: str = "rlhf", directory: Path | str | None = None
     state, meta = load_checkpoint(name, directory)
     cfg = GPTConfig(**{**meta["config"], "dropout": 0.0})
     policy = PolicyWithValue(GPT.from_numpy_state(cfg, lm_state(state)))
-    if "value_head.weight" in state:
-        with torch.no_grad():
-            policy.value_head.weight.copy_(torch.from_numpy(np.asarray(state["value_head.weight"])))
-            policy.value_head.bias.copy_(torch.from_numpy(np.asarray(state["value_head.bias"])))
+    head = {k[len("value_head."):]: torch.from_numpy(np.asarray(v)) for k, v in state.items()
+            if k.startswith("value_head.")}
+    if head:
+        policy.value_head.load_state_dict(head)
     return policy.eval(), CharTokenizer(meta["vocab"]), meta
 
 
@@ -390,7 +400,9 @@ def evaluate_policy(policy_lm: GPT, ref: GPT, rm: RewardModel, tok: CharTokenize
 
 def make_controller(s: PPOSettings, beta: float | None = None):
     beta = s.beta if beta is None else beta
-    return AdaptiveKLController(beta, s.kl_target) if s.adaptive_kl else FixedKLController(beta)
+    if s.adaptive_kl:
+        return AdaptiveKLController(beta, s.kl_target, beta_min=s.beta_min, beta_max=s.beta_max)
+    return FixedKLController(beta)
 
 
 def make_optimizer(policy: PolicyWithValue, lr: float) -> torch.optim.Optimizer:
@@ -446,7 +458,7 @@ def train_ppo(out: Path | str, seed: int = 0, steps: int | None = None, settings
                 raise RuntimeError(f"the ratio was not 1 before the first step of iteration {it} "
                                    f"(max |r − 1| = {entry['first_minibatch_ratio_error']:.2e})")
             bar(it + 1, f"reward {entry['reward_score']:+.2f} KL {entry['kl_to_ref']:.2f} β {entry['beta']:.3f}")
-            if it % 10 == 0 or it == s.iterations - 1:
+            if it % 5 == 0 or it == s.iterations - 1:
                 log(_format(entry))
     policy.eval()
     after = evaluate_policy(policy.lm, ref, rm, tok, heldout_prompts, s.eval_samples_per_prompt, seed + 1, s)
@@ -460,7 +472,8 @@ def train_ppo(out: Path | str, seed: int = 0, steps: int | None = None, settings
         "config": policy.cfg.to_dict(),
         "parameters": sum(p.numel() for p in policy.parameters()),
         "vocab": tok.itos,
-        "head": "value_head: V(s_t) = value_head.weight · h_t + value_head.bias on the policy's final hidden state",
+        "head": "value_head: V(s_t) = MLP(h_t) (Linear d→d, tanh, Linear d→1) on the policy's final hidden state "
+                "h_t, read detached (the value loss trains the head only)",
         "sources": {"policy_and_reference": {"checkpoint": "sft", "weights_sha256": sft_meta.get("weights_sha256")},
                     "reward_model": {"checkpoint": "reward", "weights_sha256": rm_meta.get("weights_sha256")}},
         "data": _data_meta(),

@@ -85,6 +85,7 @@ register(Probe(
         Arg("advantage", "float", "the advantage estimate Â_t"),
         Arg("epsilon", "float", "the clip range ε", default=0.2, min=0.0, max=1.0),
     ),
+    renderer="engine.rlhf_render:ppo_clip",
 ))
 register(Probe(
     name="gae",
@@ -98,6 +99,7 @@ register(Probe(
         Arg("dones", "ints", "1 where the episode ends after that step (default: only after the last)", default=None),
         Arg("last_value", "float", "V(s_T) after the last step, used only when the episode has not ended there", default=0.0),
     ),
+    renderer="engine.rlhf_render:gae",
 ))
 register(Probe(
     name="kl",
@@ -110,6 +112,7 @@ register(Probe(
         Arg("samples", "int", "tokens sampled from a for the estimators", default=1000, min=1, max=100000),
         Arg("seed", "int", "random seed", default=0),
     ),
+    renderer="engine.rlhf_render:kl",
 ))
 register(Probe(
     name="ppo_step",
@@ -119,6 +122,7 @@ register(Probe(
         Arg("prompt", "str", "the prompt the policy answers"),
         Arg("seed", "int", "random seed (the same seed gives the same numbers)", default=0),
     ),
+    renderer="engine.rlhf_render:ppo_step",
 ))
 register(Probe(
     name="compare_stages",
@@ -128,6 +132,7 @@ register(Probe(
         Arg("prompt", "str", "the prompt"),
         Arg("seed", "int", "random seed", default=0),
     ),
+    renderer="engine.rlhf_render:compare_stages",
 ))
 
 # --- small formulas for calculated questions (engine/calc_probes.py, numpy only) ---

@@ -1,8 +1,14 @@
 """Stage 3, the reward model: the judge of RLHF, learned from preference pairs.
 
 The reward model r_φ(prompt, answer) is the SFT transformer with its language-model
-head left unused and a scalar head on top: the final hidden state at the
-<eot> token after the answer, times a learned vector, plus a bias.
+head left unused and a scalar head on top. The head reads two vectors side
+by side: the final hidden state at the <eot> after the answer (what
+InstructGPT reads) and the average of the final hidden states over the
+answer's tokens; score = w · [h_eot, mean_t h_t] + b. With the <eot> state
+alone a model this small learns little beyond "does it end well", because a
+misspelt word in the middle changes the states right after it much more than
+the one at the end; with the average alone, how the answer ends is diluted
+over all its tokens. (RewardSettings.pooling: "last+mean", "last" or "mean".)
 
 It learns from pairs (prompt, chosen, rejected) in which a rater preferred
 `chosen`, with the pairwise (Bradley–Terry) loss of InstructGPT:
@@ -45,17 +51,25 @@ class RewardSettings:
     min_lr_ratio: float = 0.1
     weight_decay: float = 0.1
     grad_clip: float = 1.0
-    eval_every: int = 100
-    threads: int = 2
+    eval_every: int = 300
+    pooling: str = "last+mean"  # what the head reads: the <eot> state, the answer's mean state, or both
+    threads: int = 1
+
+
+POOLINGS = ("last+mean", "last", "mean")
 
 
 class RewardModel(nn.Module):
     """The transformer body plus reward_head: hidden state at the last token → one number."""
 
-    def __init__(self, body: GPT):
+    def __init__(self, body: GPT, pooling: str = "last+mean"):
         super().__init__()
+        if pooling not in POOLINGS:
+            raise ValueError(f"pooling must be one of {', '.join(POOLINGS)}, not {pooling!r}")
         self.body = body
-        self.reward_head = nn.Linear(body.cfg.d_model, 1)
+        self.pooling = pooling
+        width = body.cfg.d_model * (2 if pooling == "last+mean" else 1)
+        self.reward_head = nn.Linear(width, 1)
         nn.init.normal_(self.reward_head.weight, std=0.02)
         nn.init.zeros_(self.reward_head.bias)
 
@@ -63,11 +77,15 @@ class RewardModel(nn.Module):
     def cfg(self) -> GPTConfig:
         return self.body.cfg
 
-    def forward(self, ids: torch.Tensor, last_index: torch.Tensor) -> torch.Tensor:
-        """[B] scores: the head applied to the hidden state at each row's last token."""
+    def forward(self, ids: torch.Tensor, start: torch.Tensor, end: torch.Tensor) -> torch.Tensor:
+        """[B] scores; the answer of row b is ids[b, start[b]:end[b] + 1], its <eot> at end[b]."""
         hidden = self.body.hidden(ids)
-        last = hidden[torch.arange(ids.size(0)), last_index]
-        return self.reward_head(last).squeeze(-1)
+        last = hidden[torch.arange(ids.size(0)), end]
+        j = torch.arange(ids.size(1))[None, :]
+        mask = ((j >= start[:, None]) & (j <= end[:, None])).float().unsqueeze(-1)
+        mean = (hidden * mask).sum(1) / mask.sum(1)
+        pooled = {"last": last, "mean": mean, "last+mean": torch.cat([last, mean], dim=-1)}[self.pooling]
+        return self.reward_head(pooled).squeeze(-1)
 
     def numpy_state(self) -> dict[str, np.ndarray]:
         state = self.body.numpy_state()
@@ -88,7 +106,7 @@ def load_reward_model(name: str = "reward", directory: Path | str | None = None
 
     state, meta = load_checkpoint(name, directory)
     cfg = GPTConfig(**{**meta["config"], "dropout": 0.0})
-    rm = RewardModel(GPT.from_numpy_state(cfg, lm_state(state)))
+    rm = RewardModel(GPT.from_numpy_state(cfg, lm_state(state)), pooling=meta.get("pooling", "last"))
     with torch.no_grad():
         rm.reward_head.weight.copy_(torch.from_numpy(np.asarray(state["reward_head.weight"])))
         rm.reward_head.bias.copy_(torch.from_numpy(np.asarray(state["reward_head.bias"])))
@@ -97,9 +115,15 @@ def load_reward_model(name: str = "reward", directory: Path | str | None = None
 
 # --- scoring texts and sampled episodes ---
 
-def encode_answer(tok: CharTokenizer, prompt: str, response: str) -> list[int]:
-    """prompt + response + <eot>: the reward model reads the answer as finished text."""
-    return tok.encode(prompt + response) + [tok.eot_id]
+def encode_answer(tok: CharTokenizer, prompt: str, response: str) -> tuple[list[int], int]:
+    """(prompt + response + <eot>, index of the answer's first token): the answer read as finished text."""
+    return tok.encode(prompt + response) + [tok.eot_id], len(tok.encode(prompt))
+
+
+def batch_of(encoded: list[tuple[list[int], int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(ids [B, T], start [B], end [B]) from (ids, answer start) pairs; end is the <eot>."""
+    ids, lens = pad_right([e[0] for e in encoded], pad_id)
+    return ids, torch.tensor([e[1] for e in encoded]), lens - 1
 
 
 @torch.no_grad()
@@ -108,39 +132,37 @@ def score_texts(rm: RewardModel, tok: CharTokenizer, prompts: list[str], answers
     """r_φ(prompt, answer) for each pair of texts (answers with their leading space)."""
     out = []
     for i in range(0, len(prompts), batch):
-        seqs = [encode_answer(tok, p, a) for p, a in zip(prompts[i:i + batch], answers[i:i + batch])]
-        ids, lens = pad_right(seqs, tok.eot_id)
-        out.append(rm(ids, lens - 1).numpy())
+        encoded = [encode_answer(tok, p, a) for p, a in zip(prompts[i:i + batch], answers[i:i + batch])]
+        out.append(rm(*batch_of(encoded, tok.eot_id)).numpy())
     return np.concatenate(out).astype(np.float64)
 
 
 @torch.no_grad()
 def score_episodes(rm: RewardModel, episodes: Episodes, eot_id: int) -> torch.Tensor:
     """[B] reward-model score of each sampled answer; an answer cut off by the length limit gets an <eot> appended."""
-    seqs = []
+    encoded = []
     for i in range(episodes.ids.size(0)):
-        n = int(episodes.prompt_lens[i] + episodes.response_lens[i])
-        seq = episodes.ids[i, :n].tolist()
+        p = int(episodes.prompt_lens[i])
+        seq = episodes.ids[i, :p + int(episodes.response_lens[i])].tolist()
         if not bool(episodes.finished[i]):
-            seq = seq[-(rm.cfg.block_size - 1):] + [eot_id]
-        seqs.append(seq)
-    ids, lens = pad_right(seqs, eot_id)
-    return rm(ids, lens - 1)
+            cut = max(0, len(seq) + 1 - rm.cfg.block_size)
+            seq, p = seq[cut:] + [eot_id], max(0, p - cut)
+        encoded.append((seq, p))
+    return rm(*batch_of(encoded, eot_id))
 
 
 # --- training ---
 
-def pair_batch(tok: CharTokenizer, pairs: list[dict]) -> tuple[torch.Tensor, torch.Tensor, int]:
-    """(ids [2B, T], last index [2B], B): the chosen answers first, then the rejected ones."""
-    seqs = [encode_answer(tok, p["prompt"], p["chosen"]) for p in pairs] + \
-           [encode_answer(tok, p["prompt"], p["rejected"]) for p in pairs]
-    ids, lens = pad_right(seqs, tok.eot_id)
-    return ids, lens - 1, len(pairs)
+def pair_batch(tok: CharTokenizer, pairs: list[dict]) -> tuple[tuple[torch.Tensor, ...], int]:
+    """((ids, start, end) of 2B answers, B): the chosen answers first, then the rejected ones."""
+    encoded = [encode_answer(tok, p["prompt"], p["chosen"]) for p in pairs] + \
+              [encode_answer(tok, p["prompt"], p["rejected"]) for p in pairs]
+    return batch_of(encoded, tok.eot_id), len(pairs)
 
 
 def batch_loss(rm: RewardModel, batch) -> torch.Tensor:
-    ids, last, n = batch
-    scores = rm(ids, last)
+    inputs, n = batch
+    scores = rm(*inputs)
     return pairwise_loss(scores[:n], scores[n:])
 
 
@@ -151,8 +173,8 @@ def evaluate_pairs(rm: RewardModel, tok: CharTokenizer, pairs: list[dict], batch
     rm.eval()
     margins = []
     for i in range(0, len(pairs), batch):
-        ids, last, n = pair_batch(tok, pairs[i:i + batch])
-        s = rm(ids, last)
+        inputs, n = pair_batch(tok, pairs[i:i + batch])
+        s = rm(*inputs)
         margins.append((s[:n] - s[n:]).numpy())
     rm.train(was_training)
     margin = np.concatenate(margins)
@@ -197,8 +219,8 @@ def train_reward_model(out: Path | str, seed: int = 0, steps: int | None = None,
     torch.manual_seed(seed)
     started = time.perf_counter()
 
-    body, tok, source_meta = load_gpt(source, source_for(source, out, source_dir, log))
-    rm = RewardModel(body)
+    body, tok, source_meta = load_gpt(source, source_for(source, out, source_dir, log), dropout=None)
+    rm = RewardModel(body, pooling=s.pooling)
     train_pairs, heldout_pairs = rlhf_data.load_preferences("train"), rlhf_data.load_preferences("heldout")
     log(f"reward model: {len(train_pairs)} preference pairs ({len(heldout_pairs)} held out), "
         f"starting from the {source} weights")
@@ -228,8 +250,9 @@ def train_reward_model(out: Path | str, seed: int = 0, steps: int | None = None,
         "config": rm.cfg.to_dict(),
         "parameters": sum(p.numel() for p in rm.parameters()),
         "vocab": tok.itos,
-        "head": "reward_head: score = reward_head.weight · h_last + reward_head.bias, h_last the final hidden "
-                "state at the <eot> after the answer",
+        "head": "reward_head: score = reward_head.weight · h + reward_head.bias; h = [h_eot, mean of the answer's "
+                "final hidden states] (pooling 'last+mean'), h_eot alone ('last') or the mean alone ('mean')",
+        "pooling": s.pooling,
         "source": {"checkpoint": source, "weights_sha256": source_meta.get("weights_sha256")},
         "data": _data_meta(),
         "labels": "engine/rater.py: a documented rule standing in for human raters",

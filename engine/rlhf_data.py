@@ -7,14 +7,22 @@ command reproduces them byte for byte.
 
 - A demonstration is a prompt "Question: <question> Answer:" and the response
   " <short correct answer>" a teacher would write (SFT learns from these).
+  Two teachers answered every training question with the same content: A in
+  one clean sentence ending with a full stop, B with a habit (every other
+  topic without the full stop, the rest with a filler sentence such as
+  "That is all." after it). SFT imitates both, so the SFT model ends about
+  half its answers B's way: this is what the preferences, and then PPO,
+  correct, as preferences correct what demonstrations cannot pin down in
+  real RLHF.
   Training appends the end-of-text token <eot> to every response, so the
   model learns to stop; generation stops there. The prompt format is the one
   the pre-training corpus uses for its questions.
 - A preference pair is a prompt with two answers, `chosen` and `rejected`.
   The candidates are the correct answer and corrupted versions of it that
   mimic what a small model gets wrong (misspelt words, an answer cut off
-  before its full stop, a stutter, two answers run together, half of another
-  answer, another question's answer). The label comes from the rule in
+  before its full stop, or cut short with a full stop, a stutter, a filler
+  sentence, two answers run together, half of another answer, another
+  question's answer). The label comes from the rule in
   engine/rater.py, which stands in for human raters.
 
 Each topic asks its question in several phrasings; one phrasing per topic
@@ -37,6 +45,9 @@ DEMOS_FILE = DATA / "sft_demos.jsonl"
 PREFERENCES_FILE = DATA / "preferences.jsonl"
 SEED = 1234
 MAX_CHARS = 120  # prompt + response, within the model's context of 128 characters (the <eot> needs one)
+
+# Teacher B's habit of ending an answer with a filler sentence (see teacher_b_answer).
+FILLERS = ["That is all.", "Good question.", "I think so.", "Hope it helps."]
 
 # (questions, answer): the course's questions in several phrasings, one short correct answer each.
 TOPICS: list[tuple[list[str], str]] = [
@@ -270,6 +281,12 @@ def _cut(answer: str, rng: random.Random) -> str:
     return body[: rng.randint(max(3, len(body) // 3), len(body) - 1)].rstrip()
 
 
+def _cut_short(answer: str, rng: random.Random) -> str:
+    """The first few words and a full stop: it looks finished, but half the answer is missing."""
+    ws = answer.rstrip(".").split(" ")
+    return " ".join(ws[: rng.randint(1, max(1, len(ws) // 2))]) + "."
+
+
 def _stutter(answer: str, rng: random.Random) -> str:
     ws = answer.rstrip(".").split(" ")
     i = rng.randrange(len(ws))
@@ -293,9 +310,11 @@ def corruptions(answer: str, others: list[str], rng: random.Random, limit: int =
         ("typo", _misspell(answer, rng, 1)),
         ("typos", _misspell(answer, rng, 4)),
         ("cut_off", _cut(answer, rng)),
+        ("cut_short", _cut_short(answer, rng)),
         ("no_full_stop", answer.rstrip(".")),
         ("stutter", _stutter(answer, rng)),
         ("run_on", answer + " " + other),
+        ("filler", answer + " " + rng.choice(FILLERS)),
         ("mash_up", _mash(answer, other)),
         ("off_topic", other),
     ]
@@ -308,14 +327,30 @@ class Demo:
     response: str
     topic: int
     split: str
+    teacher: str
+
+
+def teacher_b_answer(topic: int, answer: str, room: int) -> str:
+    """The second teacher's habit: every other topic without the full stop, the rest with a filler
+    sentence (when it fits in `room` characters; else without the full stop too)."""
+    with_filler = f"{answer} {FILLERS[topic // 2 % len(FILLERS)]}"
+    if topic % 2 == 0 or len(with_filler) > room:
+        return answer.rstrip(".")
+    return with_filler
 
 
 def build_demos() -> list[Demo]:
+    """Two teachers answer every training question: A in one clean sentence, B with a habit.
+
+    Held-out questions get teacher A's answer only (their loss measures the content).
+    """
     demos = []
     for topic, (questions, answer) in enumerate(TOPICS):
         for i, q in enumerate(questions):
             split = "heldout" if i == len(questions) - 1 else "train"
-            demos.append(Demo(prompt_text(q), response_text(answer), topic, split))
+            demos.append(Demo(prompt_text(q), response_text(answer), topic, split, "A"))
+            if split == "train":
+                demos.append(Demo(prompt_text(q), response_text(teacher_b_answer(topic, answer, MAX_CHARS - len(prompt_text(q)) - 1)), topic, split, "B"))
     return demos
 
 
@@ -325,6 +360,8 @@ def build_preferences(demos: list[Demo], lexicon: set[str], seed: int = SEED) ->
     answers = [a for _, a in TOPICS]
     pairs = []
     for demo in demos:
+        if demo.teacher != "A":
+            continue  # one set of pairs per question
         good = TOPICS[demo.topic][1]
         others = [a for j, a in enumerate(answers) if j != demo.topic]
         room = MAX_CHARS - len(demo.prompt) - 1  # what is left of the context after the prompt and the space
@@ -400,8 +437,8 @@ def write_files() -> None:
             raise ValueError(f"{text!r} is longer than {MAX_CHARS} characters")
     with open(DEMOS_FILE, "w", encoding="utf-8") as f:
         for d in demos:
-            f.write(json.dumps({"prompt": d.prompt, "response": d.response, "topic": d.topic, "split": d.split},
-                               ensure_ascii=False) + "\n")
+            f.write(json.dumps({"prompt": d.prompt, "response": d.response, "topic": d.topic, "split": d.split,
+                                "teacher": d.teacher}, ensure_ascii=False) + "\n")
     with open(PREFERENCES_FILE, "w", encoding="utf-8") as f:
         for p in pairs:
             f.write(json.dumps(p, ensure_ascii=False) + "\n")

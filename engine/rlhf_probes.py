@@ -91,11 +91,16 @@ def _sample_numpy(model, tok, prompt_ids: list[int], rng: np.random.Generator,
     return out, False
 
 
-def reward_score_numpy(rm, tok, prompt: str, answer_ids: list[int], finished: bool) -> float:
-    """r_φ(prompt, answer) with the numpy model: the reward head on the hidden state at the <eot>."""
-    ids = tok.encode(prompt) + [i for i in answer_ids if i != tok.eot_id] + [tok.eot_id]
-    ids = ids[-rm.cfg.block_size:]
-    h = rm.hidden(ids)[-1]
+def reward_score_numpy(rm, tok, prompt: str, answer_ids: list[int], pooling: str = "last+mean") -> float:
+    """r_φ(prompt, answer) with the numpy model: the reward head on the answer's hidden states."""
+    prompt_ids = tok.encode(prompt)
+    ids = prompt_ids + [i for i in answer_ids if i != tok.eot_id] + [tok.eot_id]
+    cut = max(0, len(ids) - rm.cfg.block_size)
+    ids, start = ids[cut:], max(0, len(prompt_ids) - cut)
+    hidden = rm.hidden(ids)
+    parts = {"last": [hidden[-1]], "mean": [hidden[start:].mean(axis=0)],
+             "last+mean": [hidden[-1], hidden[start:].mean(axis=0)]}[pooling]
+    h = np.concatenate(parts)
     return float(h @ rm.w["reward_head.weight"][0] + rm.w["reward_head.bias"][0])
 
 
@@ -105,7 +110,7 @@ def compare_stages(prompt: str, seed: int = 0, samples: int = 3) -> dict:
     from engine.rlhf_data import course_lexicon, references
 
     text = as_prompt(prompt)
-    rm, tok, _ = _numpy("reward")
+    rm, tok, rm_meta = _numpy("reward")
     reference = references().get(text)
     lexicon = course_lexicon()
     prompt_ids = _context_ids(tok, text, rm.cfg.block_size - 8)
@@ -120,7 +125,7 @@ def compare_stages(prompt: str, seed: int = 0, samples: int = 3) -> dict:
             answers.append({
                 "answer": answer,
                 "finished": finished,
-                "reward_score": reward_score_numpy(rm, tok, text, out, finished),
+                "reward_score": reward_score_numpy(rm, tok, text, out, rm_meta.get("pooling", "last")),
                 "rater_score": rater_score(answer, reference, lexicon),
                 "rater": rater_components(answer, reference, lexicon),
             })
@@ -230,6 +235,6 @@ def ppo_step(prompt: str, seed: int = 0, answers: int = 8) -> dict:
         "minibatch_size": settings.minibatch_size,
         "gradient_steps": len(stats.pg_loss),
         "ratio_is_one_before_update": bool(stats.first_minibatch_ratio_error < 1e-4),
-        "stats": log,
+        "stats": {k: v for k, v in log.items() if k not in ("seconds", "iteration")},  # same seed, same result
         "episodes": episodes,
     }

@@ -30,7 +30,7 @@ from engine.tokenizer import CharTokenizer
 
 @dataclass
 class SFTSettings:
-    steps: int = 400
+    steps: int = 300
     batch_size: int = 16
     lr: float = 5e-4
     warmup: int = 20
@@ -40,7 +40,7 @@ class SFTSettings:
     eval_every: int = 100
     eval_samples_per_prompt: int = 2
     max_new_tokens: int = 64
-    threads: int = 2
+    threads: int = 1
 
 
 # --- checkpoints as models ---
@@ -50,12 +50,19 @@ def lm_state(state: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {k: v for k, v in state.items() if not k.startswith(("value_head.", "reward_head."))}
 
 
-def load_gpt(name: str, directory: Path | str | None = None) -> tuple[GPT, CharTokenizer, dict]:
-    """(torch GPT in eval mode, tokenizer, metadata) from a checkpoint such as pretrain, sft or rlhf."""
+def load_gpt(name: str, directory: Path | str | None = None, dropout: float | None = 0.0
+             ) -> tuple[GPT, CharTokenizer, dict]:
+    """(torch GPT in eval mode, tokenizer, metadata) from a checkpoint such as pretrain, sft or rlhf.
+
+    dropout: the rate used in train mode; None keeps the checkpoint's own (fine-tuning does).
+    """
     from engine.weights import load_checkpoint
 
     state, meta = load_checkpoint(name, directory)
-    cfg = GPTConfig(**{**meta["config"], "dropout": 0.0})
+    config = dict(meta["config"])
+    if dropout is not None:
+        config["dropout"] = dropout
+    cfg = GPTConfig(**config)
     model = GPT.from_numpy_state(cfg, lm_state(state))
     return model.eval(), CharTokenizer(meta["vocab"]), meta
 
@@ -161,7 +168,7 @@ def train_sft(out: Path | str, seed: int = 0, steps: int | None = None, settings
     started = time.perf_counter()
     from engine.train import train_lm
 
-    model, tok, source_meta = load_gpt(source, source_for(source, out, source_dir, log))
+    model, tok, source_meta = load_gpt(source, source_for(source, out, source_dir, log), dropout=None)
     train_demos, heldout_demos = rlhf_data.load_demos("train"), rlhf_data.load_demos("heldout")
     train_ex = [encode_example(tok, d["prompt"], d["response"]) for d in train_demos]
     heldout_ex = [encode_example(tok, d["prompt"], d["response"]) for d in heldout_demos]

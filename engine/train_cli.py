@@ -14,6 +14,10 @@ from pathlib import Path
 
 STAGES: dict[str, str] = {
     "pretrain": "engine.train:pretrain",
+    "sft": "engine.sft:train_sft",
+    "reward": "engine.reward_model:train_reward_model",
+    "ppo": "engine.ppo_trainer:train_ppo",
+    "all": "engine.rlhf_pipeline:train_all",
 }
 
 DEFAULT_OUT = "engine-runs"

@@ -10,10 +10,13 @@ from quizapp.widgets.bars import Bars
 from quizapp.widgets.heatmap import visible_token
 
 
-async def settle(app, pilot):
-    for _ in range(3):
-        await pilot.pause(0.05)
-        await app.workers.wait_for_complete()
+async def settle(app, pilot, timeout=10.0):
+    """Wait until the lab has computed what was typed: debounce timers, workers, result messages."""
+    await pilot.pause()
+    for _ in range(int(timeout / 0.02)):
+        if getattr(app.screen, "idle", True) and not any(w.is_running for w in app.workers):
+            break
+        await pilot.pause(0.02)
     await pilot.pause()
 
 
@@ -51,8 +54,6 @@ async def test_softmax_tab_shows_the_softmax_probe_and_the_attention_scaling():
         assert [str(table.get_row_at(i)[3]) for i in range(table.row_count)] == \
             [f"{p:.3f}" for p in result["probabilities"]]
         app.screen.query_one("#sm-dk", Input).value = "16"
-        await settle(app, pilot)
-        await pilot.pause(0.2)
         await settle(app, pilot)
         scaled = run_probe("scaled_softmax", {"scores": [2, 1, 0], "d_k": 16})
         assert [str(table.get_row_at(i)[2]) for i in range(table.row_count)] == [f"{z:.3f}" for z in scaled["scaled"]]

@@ -7,10 +7,13 @@ from quizapp.labs.host import LabHost
 from quizapp.widgets.heatmap import Heatmap
 
 
-async def settle(app, pilot):
-    for _ in range(3):
-        await pilot.pause(0.05)
-        await app.workers.wait_for_complete()
+async def settle(app, pilot, timeout=10.0):
+    """Wait until the lab has computed what was typed: debounce timers, workers, result messages."""
+    await pilot.pause()
+    for _ in range(int(timeout / 0.02)):
+        if getattr(app.screen, "idle", True) and not any(w.is_running for w in app.workers):
+            break
+        await pilot.pause(0.02)
     await pilot.pause()
 
 

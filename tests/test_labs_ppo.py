@@ -11,10 +11,13 @@ from quizapp.widgets.plot import BraillePlot
 REAL_RUN_PROBE = registry.run_probe
 
 
-async def settle(app, pilot):
-    for _ in range(3):
-        await pilot.pause(0.05)
-        await app.workers.wait_for_complete()
+async def settle(app, pilot, timeout=10.0):
+    """Wait until the lab has computed what was typed: debounce timers, workers, result messages."""
+    await pilot.pause()
+    for _ in range(int(timeout / 0.02)):
+        if getattr(app.screen, "idle", True) and not any(w.is_running for w in app.workers):
+            break
+        await pilot.pause(0.02)
     await pilot.pause()
 
 
@@ -39,8 +42,6 @@ async def test_clip_calculator_shows_the_terms_the_branch_and_the_curve():
         field = app.screen.query_one("#advantage", Input)
         field.value = "-1"
         await settle(app, pilot)
-        await pilot.pause(0.2)
-        await settle(app, pilot)
         result = run_probe("ppo_clip", {"ratio": 1.45, "advantage": -1, "epsilon": 0.2})
         shown = str(app.screen.query_one("#clip-values", Static).content)
         assert f"{result['objective']:.4f}" in shown and not result["clip_active"]
@@ -49,8 +50,6 @@ async def test_clip_calculator_shows_the_terms_the_branch_and_the_curve():
 async def test_ratio_from_log_probabilities_feeds_the_clip():
     app = LabHost(open_lab("ppo", "ratio_from_logprobs", {"logp_new": -0.5, "logp_old": -1.0}))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
-        await pilot.pause(0.2)
         await settle(app, pilot)
         ratio = run_probe("ratio_from_logprobs", {"logp_new": -0.5, "logp_old": -1.0})["ratio"]
         assert float(app.screen.query_one("#ratio", Input).value) == pytest.approx(ratio, rel=1e-5)
@@ -67,8 +66,6 @@ async def test_gae_table_is_the_gae_probe():
         assert [r[5] for r in table] == [f"{a:.4f}" for a in result["advantages"]]
         assert [r[4] for r in table] == [f"{d:.4f}" for d in result["deltas"]]
         app.screen.query_one("#values", Input).value = "1, 2"  # one value short
-        await settle(app, pilot)
-        await pilot.pause(0.2)
         await settle(app, pilot)
         assert "values must have one number per reward" in str(app.screen.query_one("#lab-status", Static).content)
 

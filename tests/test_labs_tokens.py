@@ -12,10 +12,13 @@ from quizapp.widgets.heatmap import visible_token
 pytestmark = pytest.mark.skipif(not weights.paths("pretrain")[0].exists(), reason="pretrain checkpoint not bundled")
 
 
-async def settle(app, pilot):
-    for _ in range(3):
-        await pilot.pause(0.05)
-        await app.workers.wait_for_complete()
+async def settle(app, pilot, timeout=10.0):
+    """Wait until the lab has computed what was typed: debounce timers, workers, result messages."""
+    await pilot.pause()
+    for _ in range(int(timeout / 0.02)):
+        if getattr(app.screen, "idle", True) and not any(w.is_running for w in app.workers):
+            break
+        await pilot.pause(0.02)
     await pilot.pause()
 
 
@@ -62,8 +65,6 @@ async def test_empty_text_says_so_and_clears_the_tables():
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         app.screen.query_one("#text", Input).value = ""
-        await settle(app, pilot)
-        await pilot.pause(0.2)
         await settle(app, pilot)
         assert "empty" in str(app.screen.query_one("#lab-status", Static).content)
         assert app.screen.query_one("#char-table", DataTable).row_count == 0

@@ -15,7 +15,7 @@ from engine.model import GPT, GPTConfig  # noqa: E402
 from engine.ppo_trainer import (PPOSettings, PolicyWithValue, clipped_surrogate, clipped_value_loss,  # noqa: E402
                                 collect_rollout, entropy, exact_kl, make_controller, make_optimizer,
                                 ppo_iteration, ppo_update)
-from engine.sampling import sample, token_log_probs  # noqa: E402
+from engine.sampling import CachedDecoder, sample, token_log_probs  # noqa: E402
 from engine.tokenizer import CharTokenizer  # noqa: E402
 
 
@@ -119,7 +119,21 @@ def test_only_the_policy_learns():
     ppo_update(policy, make_optimizer(policy, s.lr), rollout, s, gen)
     assert all(torch.equal(v, ref.state_dict()[k]) for k, v in ref_before.items())
     assert any(not torch.equal(v, policy.state_dict()[k]) for k, v in before.items())
-    assert not torch.equal(before["value_head.weight"], policy.state_dict()["value_head.weight"])
+    assert not torch.equal(before["value_head.2.weight"], policy.state_dict()["value_head.2.weight"])
+
+
+def test_value_loss_trains_the_critic_only_and_the_policy_loss_the_body_only():
+    policy = tiny_policy()
+    ids = torch.tensor([TOK.encode("ab?:ab")])
+    logits, values = policy(ids)
+    ((values - 1.0) ** 2).sum().backward()
+    assert all(p.grad is None for p in policy.lm.parameters())
+    assert policy.value_head[2].weight.grad.abs().sum() > 0
+    policy.zero_grad(set_to_none=True)
+    logits, values = policy(ids)
+    token_log_probs(logits[:, :-1], ids[:, 1:]).sum().backward()
+    assert all(p.grad is None for p in policy.value_head.parameters())
+    assert policy.lm.wte.weight.grad.abs().sum() > 0
 
 
 def test_a_few_iterations_raise_the_reward():
@@ -145,3 +159,24 @@ def test_sampling_respects_prompts_and_stop():
         if ep.finished[i]:
             assert resp[-1] == TOK.eot_id and TOK.eot_id not in resp[:-1]
     assert int(ep.mask.sum()) == int(ep.response_lens.sum())
+
+
+def test_cached_decoding_equals_the_full_forward_pass():
+    policy = tiny_policy(3)
+    model = policy.lm
+    prompts = [TOK.encode(p) for p in PROMPTS]
+    gen = torch.Generator().manual_seed(0)
+    ep = sample(model, prompts, 10, TOK.eot_id, gen)
+    # Replay the sampled tokens through the cache and compare every step with model(ids).
+    with torch.no_grad():
+        full, _ = model(ep.ids)
+        dec = CachedDecoder(model, len(prompts))
+        lens = ep.prompt_lens
+        first = dec.prefill(ep.ids[:, :int(lens.max())])
+        rows = torch.arange(len(prompts))
+        assert torch.allclose(first[rows, lens - 1], full[rows, lens - 1], atol=1e-5)
+        for t in range(int(ep.response_lens.max()) - 1):
+            pos = torch.clamp(lens + t, max=ep.ids.size(1) - 1)
+            step = dec.step(ep.ids[rows, pos], pos)
+            ok = (t < ep.response_lens - 1)
+            assert torch.allclose(step[ok], full[rows, pos][ok], atol=1e-5)

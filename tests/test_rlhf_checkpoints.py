@@ -67,10 +67,13 @@ def test_reward_model_heldout_accuracy_recomputed():
     pairs = rlhf_data.load_preferences("heldout")
     recorded = meta["metrics"]["heldout"]
     assert recorded["pairs"] == len(pairs)
-    sample = pairs[::5]
+    sample = pairs[::4]
     got = evaluate_pairs(rm, tok, sample)
-    assert got["accuracy"] > 0.8
-    assert abs(got["accuracy"] - recorded["accuracy"]) < 0.08
+    assert got["accuracy"] > 0.7
+    assert abs(got["accuracy"] - recorded["accuracy"]) < 0.06
+    # the ending mistakes are learned perfectly: those pairs are what PPO exploits first
+    for kind in ("no_full_stop", "filler", "cut_off"):
+        assert recorded["accuracy_by_rejected_kind"][kind] > 0.95
 
 
 def test_rlhf_beats_sft_on_heldout_prompts_within_the_kl_target():
@@ -87,9 +90,9 @@ def test_rlhf_beats_sft_on_heldout_prompts_within_the_kl_target():
     assert held["kl_within_target"] and held["rlhf"]["kl_to_sft"] <= held["kl_target"]
 
     s = PPOSettings(**{k: v for k, v in meta["training"]["settings"].items() if k in PPOSettings.__dataclass_fields__})
-    prompts = sorted({d["prompt"] for d in rlhf_data.load_demos("heldout")})[::4]
-    after = evaluate_policy(policy.lm, sft, rm, tok, prompts, 2, seed=7, s=s)
-    before = evaluate_policy(sft, sft, rm, tok, prompts, 2, seed=7, s=s)
-    assert after["reward_score"] > before["reward_score"] + 0.3
+    prompts = sorted({d["prompt"] for d in rlhf_data.load_demos("heldout")})
+    after = evaluate_policy(policy.lm, sft, rm, tok, prompts, 1, seed=7, s=s)
+    before = evaluate_policy(sft, sft, rm, tok, prompts, 1, seed=7, s=s)
+    assert after["reward_score"] > before["reward_score"] + 0.25
     assert after["kl_to_sft_exact"] <= 1.5 * held["kl_target"]
     assert before["kl_to_sft_exact"] == pytest.approx(0.0, abs=1e-6)

@@ -1,10 +1,13 @@
 """Write engine/data/corpus.txt: English prose about the course, generated deterministically.
 
 The text is written for this project (MIT, like the rest of it): hand-written
-sentences on each topic of the course, shuffled into short documents, plus
-worked examples whose numbers are computed here (dot products, √d_k,
-softmax, PPO ratios and clipping, KL penalties, TD errors). One document per
-line; training puts an end-of-text token between documents.
+sentences on each topic of the course, shuffled into short documents;
+question-answer pairs; worked examples whose numbers are computed here (dot
+products, √d_k, softmax, PPO ratios and clipping, KL penalties, TD errors);
+and copy exercises (words and random strings spelled out or repeated later
+in the same sentence), which can only be completed by attending to earlier
+positions. One document per line; training puts an end-of-text token between
+documents.
 
     python -m engine.data.make_corpus          # rewrites corpus.txt
     python -m engine.data.make_corpus --check  # exit 1 if corpus.txt is not what this script writes
@@ -494,6 +497,38 @@ def position_example(rng: random.Random) -> str:
             f"{10000 ** ((d_model - 2) / d_model):.0f} times more slowly.")
 
 
+def _course_words() -> list[str]:
+    """Every distinct lower-case word of three or more letters in the topic sentences."""
+    import re
+    text = " ".join(TOPICS.values())
+    return sorted({w for w in re.findall(r"[a-z]+", text) if len(w) >= 3})
+
+
+COURSE_WORDS = _course_words()
+
+
+def copy_example(rng: random.Random) -> str:
+    """Texts that are repeated or spelled later in the same sentence: the model must copy from its context."""
+    words = rng.sample(COURSE_WORDS, k=rng.randint(2, 5))
+    phrase = " ".join(words)
+    kind = rng.randrange(7)
+    if kind >= 3:
+        # a random string cannot be remembered from training, only copied from earlier in the text
+        code = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(rng.randint(3, 8)))
+        if kind in (3, 4):
+            return (f'The character-level tokenizer splits the string "{code}" into {len(code)} tokens: '
+                    f'{", ".join(code)}. Decoding them gives back "{code}".')
+        return f'The code "{code}" is copied exactly: "{code}". The copy of "{code}" has {len(code)} characters.'
+    if kind == 0:
+        return (f'Tokenizing "{phrase}" one character at a time gives {len(phrase)} tokens, '
+                f'and decoding them gives back "{phrase}".')
+    if kind == 1:
+        return (f'The text "{phrase}" has {len(words)} words; its first word is "{words[0]}" '
+                f'and its last word is "{words[-1]}".')
+    w = words[0]
+    return f'Spelled out, the word "{w}" is {", ".join(w)}, which is {len(w)} characters.'
+
+
 EXAMPLES = [dot_example, softmax_example, scaling_example, ratio_example, kl_example, td_example,
             char_example, position_example]
 
@@ -523,10 +558,12 @@ def qa(rng: random.Random) -> str:
 
 def document(rng: random.Random) -> str:
     kind = rng.random()
-    if kind < 0.62:
+    if kind < 0.45:
         return paragraph(rng)
-    if kind < 0.80:
+    if kind < 0.57:
         return qa(rng)
+    if kind < 0.85:
+        return copy_example(rng)
     return rng.choice(EXAMPLES)(rng)
 
 

@@ -28,15 +28,15 @@ class LabInfo:
 
 LABS: tuple[LabInfo, ...] = (
     LabInfo("tokens", "quizapp.labs.tokens:TokensLab", "Tokens and embeddings",
-            "Character and BPE tokens of any text, unknown characters, nearest tokens in embedding space."),
+            "Character and BPE tokens of any text; nearest tokens by embedding."),
     LabInfo("positional", "quizapp.labs.positional:PositionalLab", "Positional encoding",
-            "The sinusoidal PE matrix and how similar positions are (PE·PE)."),
+            "The sinusoidal PE matrix and how alike positions are (PE·PE)."),
     LabInfo("attention", "quizapp.labs.attention:AttentionLab", "Attention",
-            "Softmax weights of every layer and head; q·k, q·k/√d_k and weights for one query."),
+            "Weights of every head; q·k, q·k/√d_k and softmax for one query."),
     LabInfo("policy", "quizapp.labs.policy:PolicyLab", "Policy π_θ(·|s)",
-            "Next-token distributions of the pretrained, SFT and RLHF models; temperature, top-k, softmax."),
+            "Next-token distributions of the three models; temperature, softmax."),
     LabInfo("ppo", "quizapp.labs.ppo:PPOLab", "PPO and RLHF",
-            "Clip calculator, GAE, KL estimators, one real PPO step, the three training stages."),
+            "Clip calculator, GAE, KL, one real PPO step, the training stages."),
 )
 
 # Which lab shows each probe (and, for labs with tabs, which tab).

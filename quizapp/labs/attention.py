@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import ContentSwitcher, DataTable, Input, Label, Static
 
-from quizapp.labs.base import LabScreen, Outcome
+from quizapp.labs.base import LabScreen, Outcome, text_field
 from quizapp.widgets.heatmap import SEQUENTIAL, Heatmap, MiniHeatmap, scale_colour, visible_token
 
 DEFAULT_TEXT = "the cat sat on the mat"
@@ -73,7 +73,7 @@ class AttentionLab(LabScreen):
     def compose_lab(self) -> ComposeResult:
         with Horizontal(classes="field-row"):
             yield Label("Text", classes="field-label")
-            yield Input(placeholder="type a sentence", id="text")
+            yield text_field(placeholder="type a sentence", id="text")
         yield Static(id="controls", classes="info")
         with ContentSwitcher(initial="single", id="views"):
             with Horizontal(id="single"):

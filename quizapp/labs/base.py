@@ -26,6 +26,9 @@ from engine import registry
 from question_bank.models import LiveLink
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+# Probes whose "note" is about the learner's input (a text cut to the model's context): the status line
+# shows it. Other probes' notes explain their numbers and are shown by their lab.
+INPUT_NOTES = frozenset({"embedding", "attention", "next_token"})
 
 # Models already loaded in this process (the engine caches them): the first probe that needs
 # one says "loading the model…" instead of "computing…".
@@ -60,6 +63,11 @@ def models_needed(probe: str, args: Mapping[str, Any]) -> set[str]:
     return set()
 
 
+def warm_models() -> frozenset[str]:
+    """The checkpoints (and "torch") that probes have loaded in this process so far."""
+    return frozenset(_warm)
+
+
 def one_line(text: str, limit: int = 300) -> str:
     line = " ".join(str(text).split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
@@ -84,7 +92,7 @@ class LabScreen(Screen[None]):
     """Base of every lab screen: compose_lab() for the body, start() to compute the first view."""
 
     CSS_PATH: ClassVar = "base.tcss"
-    AUTO_FOCUS = None  # each lab puts the focus where its learner starts (start())
+    AUTO_FOCUS = ""  # each lab puts the focus where its learner starts (start())
     LAB_TITLE: ClassVar[str] = "Lab"
     HINT: ClassVar[str] = ""  # shown in the status line when nothing else is
     # Actions bound to single letters: active (and shown) only when no text field has the focus.
@@ -257,7 +265,17 @@ class LabScreen(Screen[None]):
         timer = self._debounces.pop(key, None)
         if timer is not None:
             timer.stop()
-        self._debounces[key] = self.set_timer(delay, callback)
+
+        def fire() -> None:
+            self._debounces.pop(key, None)
+            callback()
+
+        self._debounces[key] = self.set_timer(delay, fire)
+
+    @property
+    def idle(self) -> bool:
+        """Nothing typed is waiting to be computed and no answer is outstanding (tests wait for this)."""
+        return not self._debounces and not self._busy
 
     def run_probes(self, calls: Sequence[Call], on_done: Callable[[list[Outcome]], None], *, group: str = "main",
                    on_error: Callable[[str], None] | None = None, busy: str | None = None) -> int:
@@ -316,8 +334,8 @@ class LabScreen(Screen[None]):
             _warm.update(message.warm)
             self._messages.pop(message.group, None)
             errors = [o.error for o in outcomes if o.error]
-            notes = [o.result.get("note") for o in outcomes if o.result and isinstance(o.result.get("note"), str)
-                     and o.probe != "positional_encoding"]
+            notes = [o.result["note"] for o in outcomes
+                     if o.probe in INPUT_NOTES and o.result and isinstance(o.result.get("note"), str)]
             if errors:
                 self.set_message(message.group, "error", errors[0])
             elif notes:
@@ -377,6 +395,11 @@ class LabScreen(Screen[None]):
             status.set_classes("")
         status.update(text)
         status.tooltip = text.plain.strip() or None
+
+
+def text_field(value: str = "", **kwargs: Any) -> Input:
+    """A one-line text field that keeps its text on focus (the cursor goes to the end, nothing selected)."""
+    return Input(value, select_on_focus=False, **kwargs)
 
 
 def describe_link(link: LiveLink) -> str:

@@ -15,8 +15,8 @@ class LabsMenuScreen(Screen[None]):
     CSS_PATH = "menu.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back", priority=True),
-        Binding("enter", "open", "Open lab", show=True),
-        *[Binding(str(i + 1), f"open_number({i})", "Open", show=False) for i in range(len(LABS))],
+        Binding("1", "open_number(0)", "Open lab", key_display=f"enter/1–{len(LABS)}"),
+        *[Binding(str(i + 1), f"open_number({i})", "Open", show=False) for i in range(1, len(LABS))],
     ]
 
     def compose(self) -> ComposeResult:
@@ -43,11 +43,6 @@ class LabsMenuScreen(Screen[None]):
         event.stop()
         if event.option.id:
             self.app.push_screen(open_lab(event.option.id))
-
-    def action_open(self) -> None:
-        labs = self.query_one("#labs", OptionList)
-        if labs.highlighted is not None:
-            self.action_open_number(labs.highlighted)
 
     def action_open_number(self, index: int) -> None:
         self.app.push_screen(open_lab(LABS[index].key))

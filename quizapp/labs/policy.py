@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Label, Static, TabbedContent, TabPane
 
-from quizapp.labs.base import LabScreen, Outcome
+from quizapp.labs.base import LabScreen, Outcome, text_field
 from quizapp.widgets.bars import BarRow, Bars, bar
 from quizapp.widgets.heatmap import visible_token
 from quizapp.widgets.number import NumberInput
@@ -39,7 +39,7 @@ class PolicyLab(LabScreen):
             with TabPane("Next token π_θ(·|s)", id="next"):
                 with Horizontal(classes="field-row"):
                     yield Label("s", classes="field-label")
-                    yield Input(placeholder="the context s", id="text")
+                    yield text_field(placeholder="the context s", id="text")
                     yield Label("T", classes="field-label")
                     yield NumberInput(1.0, step=0.1, lo=0.1, hi=10, digits=2, id="temperature", classes="number",
                                       tooltip="temperature: the logits are divided by T before the softmax")
@@ -56,7 +56,7 @@ class PolicyLab(LabScreen):
             with TabPane("Softmax", id="softmax"):
                 with Horizontal(classes="field-row"):
                     yield Label("scores", classes="field-label")
-                    yield Input(DEFAULT_SCORES, placeholder="numbers, comma-separated", id="scores")
+                    yield text_field(DEFAULT_SCORES, placeholder="numbers, comma-separated", id="scores")
                     yield Label("T", classes="field-label")
                     yield NumberInput(1.0, step=0.1, lo=0.1, hi=10, digits=2, id="sm-temperature", classes="number")
                 with Horizontal(classes="field-row"):

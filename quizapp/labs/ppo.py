@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Label, Static, TabbedContent, TabPane
 
-from quizapp.labs.base import LabScreen
+from quizapp.labs.base import LabScreen, text_field, warm_models
 from quizapp.widgets.cycler import Cycler
 from quizapp.widgets.heatmap import visible_token
 from quizapp.widgets.number import NumberInput
@@ -103,16 +103,16 @@ class PPOLab(LabScreen):
             with TabPane("GAE", id="gae"):
                 with Horizontal(classes="field-row"):
                     yield Label("rewards", classes="field-label")
-                    yield Input(d["gae"]["rewards"], id="rewards", classes="list")
+                    yield text_field(d["gae"]["rewards"], id="rewards", classes="list")
                     yield Label("values", classes="field-label")
-                    yield Input(d["gae"]["values"], id="values", classes="list")
+                    yield text_field(d["gae"]["values"], id="values", classes="list")
                 with Horizontal(classes="field-row"):
                     yield Label("γ", classes="field-label")
                     yield NumberInput(d["gae"]["gamma"], step=0.01, lo=0, hi=1, id="gamma", classes="number")
                     yield Label("λ", classes="field-label")
                     yield NumberInput(d["gae"]["lam"], step=0.05, lo=0, hi=1, id="lam", classes="number")
                     yield Label("dones", classes="field-label")
-                    yield Input(placeholder="default: only the last step", id="dones", classes="list")
+                    yield text_field(placeholder="default: only the last step", id="dones", classes="list")
                 yield Static("δ_t = r_t + γ·V(s_t+1)·(1 − done_t) − V(s_t)\n"
                              "Â_t = δ_t + γλ·(1 − done_t)·Â_t+1        R_t = Â_t + V(s_t)",
                              id="gae-formula", classes="info")
@@ -120,7 +120,7 @@ class PPOLab(LabScreen):
             with TabPane("KL", id="kl"):
                 with Horizontal(classes="field-row"):
                     yield Label("s", classes="field-label")
-                    yield Input(d["kl"]["text"], id="kl-text")
+                    yield text_field(d["kl"]["text"], id="kl-text")
                     yield Label("KL[", classes="field-label")
                     yield Cycler(KL_PAIRS, "sft|rlhf", id="kl-pair")
                     yield Label("] samples", classes="field-label")
@@ -132,16 +132,18 @@ class PPOLab(LabScreen):
             with TabPane("PPO step", id="step"):
                 with Horizontal(classes="field-row"):
                     yield Label("prompt", classes="field-label")
-                    yield Input(d["step"]["prompt"], id="step-prompt")
+                    yield text_field(d["step"]["prompt"], id="step-prompt")
                     yield Label("seed", classes="field-label")
                     yield NumberInput(0, step=1, lo=0, hi=10 ** 9, integer=True, id="step-seed", classes="number")
-                yield Static(id="step-stats", classes="info")
+                yield Static("Enter runs one real PPO update of the bundled RLHF policy on 8 fresh answers to the "
+                             "prompt (the weights on disk do not change); n runs it again with the next seed.",
+                             id="step-stats", classes="info")
                 yield Static(id="step-answer", classes="info")
                 yield DataTable(id="step-table", cursor_type="row", zebra_stripes=True)
             with TabPane("Stages", id="stages"):
                 with Horizontal(classes="field-row"):
                     yield Label("prompt", classes="field-label")
-                    yield Input(d["stages"]["prompt"], id="stages-prompt")
+                    yield text_field(d["stages"]["prompt"], id="stages-prompt")
                     yield Label("seed", classes="field-label")
                     yield NumberInput(0, step=1, lo=0, hi=10 ** 9, integer=True, id="stages-seed",
                                       classes="number")
@@ -186,11 +188,16 @@ class PPOLab(LabScreen):
                     field.value = numbers_text(args[name])
         if tab == "kl" and ("checkpoint_a" in args or "checkpoint_b" in args):
             pair = f"{args.get('checkpoint_a', 'sft')}|{args.get('checkpoint_b', 'rlhf')}"
-            self.query_one("#kl-pair", Cycler).value = pair
+            cycler = self.query_one("#kl-pair", Cycler)
+            if pair not in [value for value, _ in cycler.options]:  # e.g. a model against itself
+                cycler.options.append((pair, pair.replace("|", " ‖ ")))
+            cycler.value = pair
         if tab == "kl":
             self.kl_seed = args.get("seed", 0)
         if tab == "gae":
             self.extra = {k: v for k, v in args.items() if k == "last_value"}
+        if tab == "clip":
+            self.ratio_known = False
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.activate(event.pane.id or "")
@@ -257,7 +264,9 @@ class PPOLab(LabScreen):
             self.query_one("#step-stats", Static).update(Text(
                 "running one PPO update: sampling answers, rewards, GAE, epochs of clipped updates…",
                 style="italic"))
-            self.run_probe("ppo_step", args, self.show_step, group="step", on_error=lambda _: self.clear_step())
+            busy = "running one PPO update…" if "torch" in warm_models() else None  # None: "loading torch…"
+            self.run_probe("ppo_step", args, self.show_step, group="step", on_error=lambda _: self.clear_step(),
+                           busy=busy)
         elif tab == "stages":
             args = {"prompt": self.query_one("#stages-prompt", Input).value, "seed": self.value("#stages-seed")}
             self.query_one("#stages-text", Static).update(Text(
@@ -375,8 +384,9 @@ class PPOLab(LabScreen):
         self.query_one("#step-stats", Static).update(text)
         self.show_answer()
         table = self.query_one("#step-table", DataTable)
-        if self.focused is None or self.typing:
-            table.focus()  # so n and [ ] work at once
+        on_step = self.query_one("#tabs", TabbedContent).active == "step"
+        if on_step and (self.focused is None or self.typing):
+            table.focus()  # so n and [ ] work at once (focusing a hidden tab's widget would switch tabs)
 
     def show_answer(self) -> None:
         result = self.step_result

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Label, Static
 
-from quizapp.labs.base import LabScreen, Outcome
+from quizapp.labs.base import LabScreen, Outcome, text_field
 from quizapp.widgets.bars import BarRow, Bars
 from quizapp.widgets.heatmap import visible_token
 
@@ -60,7 +60,7 @@ class TokensLab(LabScreen):
     def compose_lab(self) -> ComposeResult:
         with Horizontal(classes="field-row"):
             yield Label("Text", classes="field-label")
-            yield Input(placeholder="type any text", id="text")
+            yield text_field(placeholder="type any text", id="text")
         yield Static(id="summary", classes="info")
         with Horizontal(id="chips-row"):
             yield Static("chars", classes="chips-label")
@@ -134,9 +134,9 @@ class TokensLab(LabScreen):
         table = self.query_one("#char-table", DataTable)
         table.clear()
         for i, (token, token_id) in enumerate(zip(char["tokens"], char["ids"])):
-            shown = Text(visible_token(token), style="bold red" if i in unknown else "")
-            if i in unknown:
-                shown = Text(f"{visible_token(token)} {char['text'][i]}", style="bold red")
+            # an unknown character shows as <unk> (�) followed by the character it replaced
+            shown = Text(f"{visible_token(token)} {char['text'][i]}", style="bold red") if i in unknown \
+                else Text(visible_token(token))
             table.add_row(str(i), shown, str(token_id))
         bpe_unknown = {u["position"] for u in bpe["unknown"]}
         table = self.query_one("#bpe-table", DataTable)

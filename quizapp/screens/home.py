@@ -27,6 +27,7 @@ class HomeScreen(Screen[None]):
         Binding("r", "review", "Review due"),
         Binding("w", "drill", "Weak topics"),
         Binding("s", "stats", "Statistics"),
+        Binding("L", "labs", "Labs"),
         Binding("space", "toggle_topic", "Toggle topic", show=False),
         Binding("a", "all_topics", "All topics", show=False),
         Binding("plus,equals_sign,right", "count(1)", "More", key_display="+", show=False),
@@ -211,6 +212,10 @@ class HomeScreen(Screen[None]):
             return
         from quizapp.screens.stats import StatsScreen
         self.app.push_screen(StatsScreen(self.catalog))
+
+    def action_labs(self) -> None:
+        from quizapp.labs import labs_menu
+        self.app.push_screen(labs_menu())
 
 
 def _escape(text: str) -> str:

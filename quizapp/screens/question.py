@@ -31,6 +31,7 @@ class QuestionScreen(Screen[None]):
         *PICK_KEYS[1:],
         Binding("enter", "submit", "Submit / next", priority=True),
         Binding("t", "toggle_language", "Language"),
+        Binding("l", "open_lab", "Lab"),
         Binding("escape", "leave", "End session"),
     ]
 
@@ -162,10 +163,21 @@ class QuestionScreen(Screen[None]):
         feedback.set_markdown(f"**Explanation.** {explanation.strip()}" if explanation else "")
         feedback.display = bool(explanation)
         self.call_after_refresh(lambda: self.query_one("#body").scroll_to_widget(feedback, top=False, animate=False))
+        self.refresh_bindings()  # `l Lab` shows once answered, if the question has live blocks
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_lab":
+            return self.answer is not None and bool(self.item.question.live)
+        return True
+
+    def action_open_lab(self) -> None:
+        from quizapp.labs import open_lab_for
+        self.app.push_screen(open_lab_for(self.item.question.live))
 
     async def next_question(self) -> None:
         self.answer = None
         self.toggled = set()
+        self.refresh_bindings()
         if self.session.finished:
             self.finish()
         else:

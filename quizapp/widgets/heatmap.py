@@ -11,6 +11,7 @@ choice (a linear scale between vmin and vmax) and never changes a number.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Sequence
 
 from rich.color import Color
@@ -51,6 +52,12 @@ def scale_colour(t: float, stops: Sequence[tuple[int, int, int]] = SEQUENTIAL) -
     f = x - i
     a, b = stops[i], stops[i + 1]
     return Color.from_rgb(*(round(a[k] + (b[k] - a[k]) * f) for k in range(3)))
+
+
+@lru_cache(maxsize=2048)
+def cell_style(level: int, diverging: bool) -> Style:
+    """Background style of a cell at `level` of 256 steps of a scale (cached: a matrix reuses them)."""
+    return Style(bgcolor=scale_colour(level / 255, DIVERGING if diverging else SEQUENTIAL))
 
 
 def value_range(values: Sequence[Sequence[float | None]], masked=None, diverging: bool = False) -> tuple[float, float]:
@@ -172,7 +179,9 @@ class Heatmap(ScrollView, can_focus=True):
         value = self.values[r][c]
         if value is None or (self.masked is not None and self.masked[r][c]):
             return Segment(MASK_GLYPH * self.cell_width, MASK_STYLE)
-        return Segment(" " * self.cell_width, Style(bgcolor=self.colour(value)))
+        span = self.vmax - self.vmin
+        t = min(max((value - self.vmin) / span, 0.0), 1.0) if span else 0.5
+        return Segment(" " * self.cell_width, cell_style(round(t * 255), self.diverging))
 
     def _build(self) -> None:
         self._rows = [Strip([self._cell(r, c) for c in range(self.n_cols)], self.n_cols * self.cell_width)
@@ -227,8 +236,20 @@ class Heatmap(ScrollView, can_focus=True):
             style = base + (Style(reverse=True, bold=True) if current else Style())
             left = Strip([Segment("▶" if current else " ", base + Style(bold=True)), Segment(label, style),
                           Segment(" ", base)], label_w)
-            cells = self._rows[r].crop_extend(scroll_x, scroll_x + cells_w, base)
+            row = self._cursor_strip(r) if current else self._rows[r]
+            cells = row.crop_extend(scroll_x, scroll_x + cells_w, base)
         return Strip.join([left, cells]).crop_extend(0, width, base)
+
+    def _cursor_strip(self, r: int) -> Strip:
+        """The cursor row: the same colours, underlined by a thin line so the row stands out."""
+        segments = []
+        for c in range(self.n_cols):
+            cell = self._cell(r, c)
+            if cell.text.strip():  # masked: keep the glyph
+                segments.append(cell)
+            else:
+                segments.append(Segment("▁" * self.cell_width, cell.style + Style(color="white")))
+        return Strip(segments, self.n_cols * self.cell_width)
 
     # --- cursor ---
 

@@ -1,0 +1,37 @@
+"""`quizapp engine train --stage all`: pre-training → SFT → reward model → PPO, one after the other.
+
+Each stage writes its checkpoint into `out` and the next one reads it from
+there, so `--out engine/weights` refreshes every bundled checkpoint. The time
+of each stage is printed at the end.
+"""
+from __future__ import annotations
+
+import importlib
+import time
+from pathlib import Path
+from typing import Callable
+
+ORDER = (
+    ("pretrain", "engine.train:pretrain"),
+    ("sft", "engine.sft:train_sft"),
+    ("reward", "engine.reward_model:train_reward_model"),
+    ("ppo", "engine.ppo_trainer:train_ppo"),
+)
+
+
+def train_all(out: Path | str, seed: int = 0, steps: int | None = None, progress: bool = True,
+              log: Callable[[str], None] = print) -> dict:
+    """Run every stage; `steps`, when given, is passed to each stage (a quick smoke run)."""
+    times: dict[str, float] = {}
+    metas: dict[str, dict] = {}
+    started = time.perf_counter()
+    for name, target in ORDER:
+        module, _, attr = target.partition(":")
+        stage = getattr(importlib.import_module(module), attr)
+        log(f"=== stage {name} ===")
+        t = time.perf_counter()
+        metas[name] = stage(out=Path(out), seed=seed, steps=steps, progress=progress)
+        times[name] = time.perf_counter() - t
+    total = time.perf_counter() - started
+    log("stage times: " + ", ".join(f"{k} {v:.0f} s" for k, v in times.items()) + f"; total {total:.0f} s")
+    return {"stage_seconds": times, "total_seconds": total, "metadata": metas}
