@@ -137,7 +137,10 @@ def to_plain(value: Any) -> Any:
         return {str(k): to_plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [to_plain(v) for v in value]
-    if hasattr(value, "tolist"):  # numpy arrays and scalars, torch tensors
+    kind = getattr(getattr(value, "dtype", None), "kind", None)
+    if kind in ("b", "i", "u") or (kind == "f" and (value.size == 0 or bool(abs(value).max() < math.inf))):
+        return value.tolist()  # a finite numeric array: tolist is exact and fast, no walk needed
+    if hasattr(value, "tolist"):  # other numpy arrays and scalars, torch tensors
         return to_plain(value.tolist())
     if isinstance(value, float) and not math.isfinite(value):
         return None if math.isnan(value) else (1e308 if value > 0 else -1e308)

@@ -54,11 +54,11 @@ def generic(name: str, result: dict[str, Any]) -> Group:
                 and all(_is_number(v) or isinstance(v, bool) for r in value for v in r):
             parts.append(matrix_table(key, [[float(v) for v in r] for r in value]))
         elif isinstance(value, list) and value and all(_is_number(v) for v in value):
-            scalars.add_row(key, "  ".join(_fmt(v) for v in value))
+            scalars.add_row(key, Text("  ".join(_fmt(v) for v in value)))
         elif isinstance(value, (list, dict)):
             scalars.add_row(key, Text(str(value)[:400]))
         else:
-            scalars.add_row(key, _fmt(value))
+            scalars.add_row(key, Text(_fmt(value)))  # Text: "PE[pos, 2i]" is not rich markup
     return Group(*parts)
 
 

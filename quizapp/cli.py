@@ -1,6 +1,12 @@
 """The `quizapp` command: the TUI by default, plus validate, schema and engine."""
 from __future__ import annotations
 
+import os
+
+# One BLAS thread: the engine's matrices are tiny, and on two busy cores more threads
+# make a lab's forward pass many times slower. Must be set before numpy loads.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import argparse
 import json
 import sys

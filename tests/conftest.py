@@ -1,3 +1,7 @@
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as quizapp.cli does: tiny matrices, shared cores
+
 import pytest
 
 
