@@ -58,7 +58,7 @@ class PPOSettings:
     episodes_per_iteration: int = 32   # answers sampled per rollout
     minibatch_size: int = 8            # answers per gradient step
     epochs: int = 4                    # passes over each rollout
-    lr: float = 1e-5
+    lr: float = 1.5e-5
     clip_epsilon: float = 0.2          # ε
     value_clip: float = 0.2
     vf_coef: float = 0.5               # c_v

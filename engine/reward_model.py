@@ -177,7 +177,11 @@ def evaluate_pairs(rm: RewardModel, tok: CharTokenizer, pairs: list[dict], batch
         s = rm(*inputs)
         margins.append((s[:n] - s[n:]).numpy())
     rm.train(was_training)
-    margin = np.concatenate(margins)
+    return pair_metrics(pairs, np.concatenate(margins))
+
+
+def pair_metrics(pairs: list[dict], margin: np.ndarray) -> dict:
+    """The metrics of evaluate_pairs from the margins r_chosen − r_rejected."""
     by_kind: dict[str, list[bool]] = defaultdict(list)
     for p, m in zip(pairs, margin):
         key = p["rejected_kind"] if p["chosen_kind"] == "correct" else "between_two_bad_answers"
@@ -191,8 +195,11 @@ def evaluate_pairs(rm: RewardModel, tok: CharTokenizer, pairs: list[dict], batch
     }
 
 
-def normalise_head(rm: RewardModel, tok: CharTokenizer, pairs: list[dict]) -> dict:
-    """Shift and scale the head so the training answers' scores have mean 0 and std 1."""
+def normalise_head(rm: RewardModel, tok: CharTokenizer, pairs: list[dict]) -> tuple[dict, dict]:
+    """Shift and scale the head so the training answers' scores have mean 0 and std 1.
+
+    Returns (the shift and scale, the training pairs' metrics after it), from one pass over the answers.
+    """
     prompts = [p["prompt"] for p in pairs] * 2
     answers = [p["chosen"] for p in pairs] + [p["rejected"] for p in pairs]
     raw = score_texts(rm, tok, prompts, answers)
@@ -200,7 +207,8 @@ def normalise_head(rm: RewardModel, tok: CharTokenizer, pairs: list[dict]) -> di
     with torch.no_grad():
         rm.reward_head.weight /= std
         rm.reward_head.bias.sub_(mean).div_(std)
-    return {"raw_mean": mean, "raw_std": std}
+    margin = (raw[:len(pairs)] - raw[len(pairs):]) / std
+    return {"raw_mean": mean, "raw_std": std}, pair_metrics(pairs, margin)
 
 
 def train_reward_model(out: Path | str, seed: int = 0, steps: int | None = None,
@@ -238,8 +246,7 @@ def train_reward_model(out: Path | str, seed: int = 0, steps: int | None = None,
             on_step=lambda step, loss: bar(step, f"loss {loss:.3f}"),
             on_eval=lambda step, tr, va: log(f"reward step {step:>4}: train loss {tr:.4f}, held-out loss {va:.4f}"))
     rm.eval()
-    normalisation = normalise_head(rm, tok, train_pairs)
-    train_eval = evaluate_pairs(rm, tok, train_pairs)
+    normalisation, train_eval = normalise_head(rm, tok, train_pairs)
     heldout_eval = evaluate_pairs(rm, tok, heldout_pairs)
     seconds = time.perf_counter() - started
     log(f"reward model done in {seconds:.0f} s: pairwise accuracy train {train_eval['accuracy']:.1%}, "

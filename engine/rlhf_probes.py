@@ -75,20 +75,57 @@ def kl_probe(text: str, checkpoint_a: str = "sft", checkpoint_b: str = "rlhf", s
 
 # --- compare_stages ---
 
-def _sample_numpy(model, tok, prompt_ids: list[int], rng: np.random.Generator,
-                  max_new_tokens: int = MAX_NEW_TOKENS) -> tuple[list[int], bool]:
-    ids = list(prompt_ids)
-    out: list[int] = []
-    room = min(max_new_tokens, model.cfg.block_size - len(ids))
-    for _ in range(room):
-        logits = model(ids)[0][-1]
+def sample_numpy(model, tok, prompt_ids: list[int], samples: int, rng: np.random.Generator,
+                 max_new_tokens: int = MAX_NEW_TOKENS, record: list | None = None) -> list[tuple[list[int], bool]]:
+    """`samples` answers to one prompt from the numpy model, all rows in one batch, keys and values cached.
+
+    The prompt runs once through NumpyGPT (whose trace holds every layer's k and v);
+    then each new token costs one position per row. Returns (answer ids, finished);
+    `record`, if given, receives the logits (B, vocab) of every step (the tests compare them
+    with NumpyGPT's full forward pass).
+    """
+    from engine.numpy_model import gelu, layer_norm, linear
+
+    cfg, w = model.cfg, model.w
+    H, d_k, C = cfg.n_head, cfg.d_k, cfg.d_model
+    trace: dict = {}
+    hidden = model.hidden(prompt_ids, trace)
+    T0 = len(prompt_ids)
+    keys = [np.zeros((samples, H, cfg.block_size, d_k)) for _ in range(cfg.n_layer)]
+    values = [np.zeros((samples, H, cfg.block_size, d_k)) for _ in range(cfg.n_layer)]
+    for i, layer in enumerate(trace["layers"]):
+        keys[i][:, :, :T0], values[i][:, :, :T0] = layer["k"], layer["v"]
+    logits = np.repeat(linear(hidden[-1:], w["lm_head.weight"]), samples, axis=0)   # (B, vocab)
+    out = [[] for _ in range(samples)]
+    done = np.zeros(samples, dtype=bool)
+    for pos in range(T0, min(T0 + max_new_tokens, cfg.block_size)):
+        if record is not None:
+            record.append(logits)
         p = np.exp(log_softmax(logits))
-        nxt = int(rng.choice(len(p), p=p / p.sum()))
-        ids.append(nxt)
-        out.append(nxt)
-        if nxt == tok.eot_id:
-            return out, True
-    return out, False
+        u = rng.random(samples)
+        nxt = np.minimum((np.cumsum(p, axis=1) < u[:, None]).sum(axis=1), p.shape[1] - 1)
+        for b in np.flatnonzero(~done):
+            out[b].append(int(nxt[b]))
+        done |= nxt == tok.eot_id
+        if done.all() or pos == cfg.block_size - 1:
+            break
+        x = w["wte.weight"][nxt] + model.pe[pos]                                      # (B, C)
+        for i in range(cfg.n_layer):
+            pre = f"blocks.{i}."
+            h = layer_norm(x, w[pre + "ln1.weight"], w[pre + "ln1.bias"])
+            q, k, v = (m.reshape(samples, H, d_k)
+                       for m in np.split(linear(h, w[pre + "attn.qkv.weight"], w[pre + "attn.qkv.bias"]), 3, axis=1))
+            keys[i][:, :, pos], values[i][:, :, pos] = k, v
+            scores = np.einsum("bhd,bhtd->bht", q, keys[i][:, :, :pos + 1]) / np.sqrt(d_k)
+            weights = np.exp(scores - scores.max(-1, keepdims=True))
+            weights /= weights.sum(-1, keepdims=True)
+            y = np.einsum("bht,bhtd->bhd", weights, values[i][:, :, :pos + 1]).reshape(samples, C)
+            x = x + linear(y, w[pre + "attn.proj.weight"], w[pre + "attn.proj.bias"])
+            h = layer_norm(x, w[pre + "ln2.weight"], w[pre + "ln2.bias"])
+            x = x + linear(gelu(linear(h, w[pre + "mlp.fc.weight"], w[pre + "mlp.fc.bias"])),
+                           w[pre + "mlp.proj.weight"], w[pre + "mlp.proj.bias"])
+        logits = linear(layer_norm(x, w["ln_f.weight"], w["ln_f.bias"]), w["lm_head.weight"])
+    return [(ids, bool(ids and ids[-1] == tok.eot_id)) for ids in out]
 
 
 def reward_score_numpy(rm, tok, prompt: str, answer_ids: list[int], pooling: str = "last+mean") -> float:
@@ -117,10 +154,8 @@ def compare_stages(prompt: str, seed: int = 0, samples: int = 3) -> dict:
     stages = []
     for name in STAGES:
         model, _, meta = _numpy(name)
-        rng = np.random.default_rng(seed)
         answers = []
-        for _ in range(samples):
-            out, finished = _sample_numpy(model, tok, prompt_ids, rng)
+        for out, finished in sample_numpy(model, tok, prompt_ids, samples, np.random.default_rng(seed)):
             answer = tok.decode([i for i in out if i != tok.eot_id])
             answers.append({
                 "answer": answer,

@@ -31,20 +31,44 @@ def test_kl_probe_exact_and_estimates():
     from engine.ppo import log_softmax
     from engine.weights import numpy_model
 
-    text = "Question: What is the ratio in PPO? Answer:"
-    out = run_probe("kl", {"text": text, "checkpoint_a": "sft", "checkpoint_b": "rlhf", "samples": 4000})
     a, tok, _ = numpy_model("sft")
     b, _, _ = numpy_model("rlhf")
-    pa = np.exp(log_softmax(a(tok.encode(text))[0][-1]))
-    pb = np.exp(log_softmax(b(tok.encode(text))[0][-1]))
+
+    def next_token(model, text):
+        return np.exp(log_softmax(model(tok.encode(text))[0][-1]))
+
+    # a context where the two policies differ (the last token of an answer: full stop or not)
+    candidates = ["Question: What is the policy? Answer: The rule that picks actions, here the next token",
+                  "Question: What is a reward? Answer: The points the environment gives for an action",
+                  "Question: What does the softmax do? Answer: It turns scores into probabilities",
+                  "Question: What is gamma? Answer:", "Question: What is beta? Answer: The"]
+    text = max(candidates, key=lambda t: float(np.sum(next_token(a, t) * np.log(next_token(a, t) / next_token(b, t)))))
+    out = run_probe("kl", {"text": text, "checkpoint_a": "sft", "checkpoint_b": "rlhf", "samples": 20000})
+    pa, pb = next_token(a, text), next_token(b, text)
     assert out["exact_kl"] == pytest.approx(float(np.sum(pa * np.log(pa / pb))), rel=1e-6)
+    assert out["exact_kl"] > 1e-3
     for name in ("k1", "k3"):
         est = out["estimates"][name]
-        assert est["expected"] == pytest.approx(out["exact_kl"], rel=1e-6, abs=1e-9)  # unbiased
-        assert abs(est["mean"] - out["exact_kl"]) <= 5 * est["stderr"] + 1e-9
+        assert est["expected"] == pytest.approx(out["exact_kl"], rel=1e-6)  # unbiased
+        assert abs(est["mean"] - out["exact_kl"]) <= 5 * est["stderr"] + 1e-3 * out["exact_kl"]
+    assert out["estimates"]["k3"]["std"] <= out["estimates"]["k1"]["std"]
     same = run_probe("kl", {"text": text, "checkpoint_a": "sft", "checkpoint_b": "sft"})
     assert same["exact_kl"] == pytest.approx(0.0, abs=1e-12)
     assert same["estimates"]["k3"]["mean"] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_numpy_sampling_with_cache_equals_the_full_forward_pass():
+    from engine.rlhf_probes import sample_numpy
+    from engine.weights import numpy_model
+
+    model, tok, _ = numpy_model("rlhf")
+    prompt = tok.encode("Question: What is the critic? Answer:")
+    record: list = []
+    answers = sample_numpy(model, tok, prompt, 3, np.random.default_rng(0), max_new_tokens=12, record=record)
+    for b, (ids, _) in enumerate(answers):
+        for t in range(len(ids)):
+            full = model(prompt + ids[:t])[0][-1]
+            assert np.abs(record[t][b] - full).max() < 1e-8
 
 
 def test_compare_stages_is_deterministic_and_scored():
