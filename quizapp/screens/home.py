@@ -23,10 +23,10 @@ class HomeScreen(Screen[None]):
     CSS_PATH = "home.tcss"
     BINDINGS = [
         Binding("enter", "start", "Practice", priority=True),
-        Binding("e", "exam", "Mock exam"),
-        Binding("r", "review", "Review due"),
-        Binding("w", "drill", "Weak topics"),
-        Binding("s", "stats", "Statistics"),
+        Binding("e", "exam", "Exam"),
+        Binding("r", "review", "Review"),
+        Binding("w", "drill", "Weak"),
+        Binding("s", "stats", "Stats"),
         Binding("L", "labs", "Labs"),
         Binding("space", "toggle_topic", "Toggle topic", show=False),
         Binding("a", "all_topics", "All topics", show=False),

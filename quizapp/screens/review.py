@@ -15,7 +15,10 @@ from quizapp.widgets.markdown_text import MarkdownText
 
 class ReviewScreen(Screen[None]):
     CSS_PATH = "question.tcss"
-    BINDINGS = [Binding("escape,enter", "back", "Back", priority=True)]
+    BINDINGS = [
+        Binding("escape,enter", "back", "Back", priority=True),
+        Binding("l", "open_lab", "Lab"),
+    ]
 
     def __init__(self, answer: Answer, pack: Pack, lang: str | None = None) -> None:
         super().__init__()
@@ -37,6 +40,15 @@ class ReviewScreen(Screen[None]):
             yield MarkdownText(choices, id="review-choices")
             yield MarkdownText(feedback_markdown(self.answer, shown), id="feedback")
         yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_lab":
+            return bool(self.answer.item.question.live)
+        return True
+
+    def action_open_lab(self) -> None:
+        from quizapp.labs import open_lab_for
+        self.app.push_screen(open_lab_for(self.answer.item.question.live))
 
     def action_back(self) -> None:
         self.app.pop_screen()
