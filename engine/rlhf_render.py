@@ -1,6 +1,7 @@
 """How `quizapp engine ppo-clip|gae|kl|ppo-step|compare-stages` print without --json (rich tables)."""
 from __future__ import annotations
 
+from rich import box
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -77,14 +78,16 @@ def ppo_step(r: dict) -> Group:
         f"Ê KL[π_θold ‖ π_θ] {s['kl_old_new_exact']:.5f} (≤ δ = {r['trust_region_delta']:g}: "
         f"{s['within_trust_region']}) · value loss {s['value_loss']:.4f} · entropy {s['entropy']:.3f}")
     ep = r["episodes"][0]
-    t = Table(title=f"answer 1: {ep['answer']!r}  (score {ep['reward_score']:+.3f}, KL {ep['kl_to_ref']:.3f})")
-    for c in ("t", "a_t", "π_θold", "π_θ", "ratio", "Â_t", "Â norm.", "reward", "−β·KL", "V(s_t)", "clipped"):
-        t.add_column(c, justify="right")
+    t = Table(title=f"answer 1: {ep['answer']!r}  (score {ep['reward_score']:+.3f}, KL {ep['kl_to_ref']:.3f})",
+              caption="Â: GAE advantage; Â′: normalised, what L^CLIP used; ✂: the clip bound (zero gradient)",
+              box=box.SIMPLE_HEAD, padding=(0, 1))
+    for c in ("t", "a_t", "π_θold", "π_θ", "r_t", "Â", "Â′", "reward", "−β·KL", "V(s_t)", "✂"):
+        t.add_column(c, justify="right", no_wrap=True)
     for i, tok in enumerate(ep["tokens"]):
         style = "bold yellow" if tok["clipped"] else ""
-        t.add_row(str(i), _visible(tok["token"]), _f(tok["pi_old"]), _f(tok["pi_new"]), _f(tok["ratio"]),
-                  _f(tok["advantage"], 3), _f(tok["advantage_normalized"], 3), _f(tok["reward"]),
-                  _f(tok["kl_penalty"]), _f(tok["value"], 3), "✂" if tok["clipped"] else "", style=style)
+        t.add_row(str(i), _visible(tok["token"]), _f(tok["pi_old"], 3), _f(tok["pi_new"], 3), _f(tok["ratio"], 3),
+                  _f(tok["advantage"], 2), _f(tok["advantage_normalized"], 2), _f(tok["reward"], 3),
+                  _f(tok["kl_penalty"], 3), _f(tok["value"], 2), "✂" if tok["clipped"] else "", style=style)
     return Group(head, t)
 
 
