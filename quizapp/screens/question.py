@@ -162,7 +162,9 @@ class QuestionScreen(Screen[None]):
         feedback = self.query_one("#feedback", MarkdownText)
         feedback.set_markdown(f"**Explanation.** {explanation.strip()}" if explanation else "")
         feedback.display = bool(explanation)
-        self.call_after_refresh(lambda: self.query_one("#body").scroll_to_widget(feedback, top=False, animate=False))
+        # The verdict goes to the top of the view; the choices with their whys and the
+        # explanation follow it (↓ scrolls on when they do not fit).
+        self.call_after_refresh(lambda: self.query_one("#body").scroll_to_widget(hint, top=True, animate=False))
         self.refresh_bindings()  # `l Lab` shows once answered, if the question has live blocks
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
