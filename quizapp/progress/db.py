@@ -80,6 +80,21 @@ def _code(error: sqlite3.Error) -> int:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
+    """_open, retried while another process holds the lock: switching a fresh file to WAL
+    fails at once with "database is locked" instead of waiting for the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay = 0.01
+    while True:
+        try:
+            return _open(path)
+        except sqlite3.OperationalError as error:
+            if _code(error) not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or time.monotonic() > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.25)
+
+
+def _open(path: Path) -> sqlite3.Connection:
     """Open, configure, check and migrate; raises _Unreadable for a bad file."""
     existed = path.exists()
     try:
