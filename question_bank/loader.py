@@ -555,13 +555,11 @@ class _PackWalker:
             links.append(LiveLink(name, args))
         return tuple(links)
 
-    def translations(self, pair: tuple[Node, Node] | None, where: str,
-                     choice_count: int | None) -> FrozenMap[str, Translation]:
-        """`choice_count` is None when the question's own choices are broken: nothing to compare."""
+    def translation_entries(self, pair: tuple[Node, Node] | None, where: str):
+        """(language, node, fields, where) per well-formed translation; bad tags are reported."""
         if pair is None:
-            return EMPTY
+            return
         fields = self.mapping(pair[1], where, "'translations'")
-        found: dict[str, Translation] = {}
         for lang, (key, node) in (fields or {}).items():
             if lang.startswith("x-"):
                 continue
@@ -569,8 +567,14 @@ class _PackWalker:
                 self.error(key, f"{where}: '{lang}' is not a language tag like 'de' or 'pt-BR'")
             twhere = f"{where}: translation '{lang}'"
             tfields = self.mapping(node, twhere)
-            if tfields is None:
-                continue
+            if tfields is not None:
+                yield lang, node, tfields, twhere
+
+    def translations(self, pair: tuple[Node, Node] | None, where: str,
+                     choice_count: int | None) -> FrozenMap[str, Translation]:
+        """`choice_count` is None when the question's own choices are broken: nothing to compare."""
+        found: dict[str, Translation] = {}
+        for lang, node, tfields, twhere in self.translation_entries(pair, where):
             self.keys(tfields, TRANSLATION_KEYS, twhere)
             self.require(node, tfields, ("prompt", "choices"), twhere)
             prompt = self.text(tfields, "prompt", twhere, nonempty=True)
@@ -803,19 +807,8 @@ class _PackWalker:
 
     def calculated_translations(self, pair: tuple[Node, Node] | None, where: str,
                                 params: dict[str, tuple[Any, ...]]) -> FrozenMap[str, CalculatedTranslation]:
-        if pair is None:
-            return EMPTY
-        fields = self.mapping(pair[1], where, "'translations'")
         found: dict[str, CalculatedTranslation] = {}
-        for lang, (key, node) in (fields or {}).items():
-            if lang.startswith("x-"):
-                continue
-            if not LANGUAGE_TAG.fullmatch(lang):
-                self.error(key, f"{where}: '{lang}' is not a language tag like 'de' or 'pt-BR'")
-            twhere = f"{where}: translation '{lang}'"
-            tfields = self.mapping(node, twhere)
-            if tfields is None:
-                continue
+        for lang, node, tfields, twhere in self.translation_entries(pair, where):
             self.keys(tfields, CALCULATED_TRANSLATION_KEYS, twhere,
                       {"choices": " (the choices of a calculated question are computed; they need no translation)"})
             self.require(node, tfields, ("prompt",), twhere)
