@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 

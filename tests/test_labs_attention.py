@@ -1,26 +1,12 @@
 """Attention lab: heatmap cells and the query table are the attention probe's numbers."""
-import pytest
 from textual.widgets import DataTable, Input, Static
 
-from engine import weights
 from engine.registry import run_probe
 from quizapp.labs import open_lab
 from quizapp.labs.attention import key_rows
 from quizapp.labs.host import LabHost
 from quizapp.widgets.heatmap import Heatmap, MiniHeatmap, visible_token
-
-pytestmark = pytest.mark.skipif(not weights.paths("pretrain")[0].exists(), reason="pretrain checkpoint not bundled")
-
-
-async def settle(app, pilot, timeout=10.0):
-    """Wait until the lab has computed what was typed: debounce timers, workers, result messages."""
-    await pilot.pause()
-    for _ in range(int(timeout / 0.02)):
-        if getattr(app.screen, "idle", True) and not any(w.is_running for w in app.workers):
-            break
-        await pilot.pause(0.02)
-    await pilot.pause()
-
+from labkit import settle
 
 def table_rows(table: DataTable) -> list[list[str]]:
     return [[str(c) for c in table.get_row_at(r)] for r in range(table.row_count)]

@@ -18,6 +18,7 @@ from quizapp.labs.menu import LabsMenuScreen
 from quizapp.labs.policy import PolicyLab
 from quizapp.labs.ppo import PPOLab
 from quizapp.labs.tokens import TokensLab
+from labkit import settle
 
 REAL_RUN_PROBE = registry.run_probe
 
@@ -28,16 +29,6 @@ def link(probe, **args):
 
 def status(app) -> str:
     return str(app.screen.query_one("#lab-status", Static).content).strip()
-
-
-async def settle(app, pilot, timeout=10.0):
-    """Wait until the lab has computed what was typed: debounce timers, workers, result messages."""
-    await pilot.pause()
-    for _ in range(int(timeout / 0.02)):
-        if getattr(app.screen, "idle", True) and not any(w.is_running for w in app.workers):
-            break
-        await pilot.pause(0.02)
-    await pilot.pause()
 
 
 def fake_tokenize(text):

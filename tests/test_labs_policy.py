@@ -1,39 +1,20 @@
 """Policy lab: the bars are next_token's probabilities per checkpoint; the softmax table is softmax's."""
-import pytest
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input
 
-from engine import weights
 from engine.registry import run_probe
 from quizapp.labs import open_lab
 from quizapp.labs.host import LabHost
 from quizapp.widgets.bars import Bars
 from quizapp.widgets.heatmap import visible_token
+from labkit import settle
 
 
-async def settle(app, pilot, timeout=10.0):
-    """Wait until the lab has computed what was typed: debounce timers, workers, result messages."""
-    await pilot.pause()
-    for _ in range(int(timeout / 0.02)):
-        if getattr(app.screen, "idle", True) and not any(w.is_running for w in app.workers):
-            break
-        await pilot.pause(0.02)
-    await pilot.pause()
-
-
-def bundled(name: str) -> bool:
-    return weights.paths(name)[0].exists()
-
-
-@pytest.mark.skipif(not bundled("pretrain"), reason="pretrain checkpoint not bundled")
 async def test_bars_are_the_next_token_distribution_of_each_checkpoint():
     app = LabHost(open_lab("policy", "next_token", {"text": "the policy ", "top_k": 5, "temperature": 0.7}))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         for name in ("pretrain", "sft", "rlhf"):
             bars = app.screen.query_one(f"#bars-{name}", Bars)
-            if not bundled(name):
-                assert "not bundled" in str(app.screen.query_one(f"#info-{name}", Static).content)
-                continue
             top = run_probe("next_token", {"text": "the policy ", "top_k": 5, "temperature": 0.7,
                                            "checkpoint": name})["top"]
             assert [(r.label, r.text) for r in bars.rows] == [(visible_token(t["token"]), f"{t['probability']:.3f}")

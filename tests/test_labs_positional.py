@@ -5,16 +5,7 @@ from engine.registry import run_probe
 from quizapp.labs import open_lab
 from quizapp.labs.host import LabHost
 from quizapp.widgets.heatmap import Heatmap
-
-
-async def settle(app, pilot, timeout=10.0):
-    """Wait until the lab has computed what was typed: debounce timers, workers, result messages."""
-    await pilot.pause()
-    for _ in range(int(timeout / 0.02)):
-        if getattr(app.screen, "idle", True) and not any(w.is_running for w in app.workers):
-            break
-        await pilot.pause(0.02)
-    await pilot.pause()
+from labkit import settle
 
 
 async def test_heatmaps_show_pe_and_its_similarity_and_follow_the_fields():

@@ -2,23 +2,14 @@
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from engine import registry, weights
+from engine import registry
 from engine.registry import run_probe
 from quizapp.labs import open_lab
 from quizapp.labs.host import LabHost
 from quizapp.widgets.plot import BraillePlot
+from labkit import settle
 
 REAL_RUN_PROBE = registry.run_probe
-
-
-async def settle(app, pilot, timeout=10.0):
-    """Wait until the lab has computed what was typed: debounce timers, workers, result messages."""
-    await pilot.pause()
-    for _ in range(int(timeout / 0.02)):
-        if getattr(app.screen, "idle", True) and not any(w.is_running for w in app.workers):
-            break
-        await pilot.pause(0.02)
-    await pilot.pause()
 
 
 def rows(table: DataTable) -> list[list[str]]:
@@ -70,8 +61,6 @@ async def test_gae_table_is_the_gae_probe():
         assert "values must have one number per reward" in str(app.screen.query_one("#lab-status", Static).content)
 
 
-@pytest.mark.skipif(not (weights.paths("sft")[0].exists() and weights.paths("rlhf")[0].exists()),
-                    reason="sft/rlhf checkpoints not bundled")
 async def test_kl_tab_shows_exact_kl_and_the_estimators():
     args = {"text": "the reward model", "checkpoint_a": "sft", "checkpoint_b": "rlhf", "samples": 200}
     app = LabHost(open_lab("ppo", "kl", args))

@@ -1,26 +1,12 @@
 """Tokens and embeddings lab: what it shows is what the tokenize and embedding probes return."""
-import pytest
 from textual.widgets import DataTable, Input, Static
 
-from engine import weights
 from engine.registry import run_probe
 from quizapp.labs import open_lab
 from quizapp.labs.host import LabHost
 from quizapp.widgets.bars import Bars
 from quizapp.widgets.heatmap import visible_token
-
-pytestmark = pytest.mark.skipif(not weights.paths("pretrain")[0].exists(), reason="pretrain checkpoint not bundled")
-
-
-async def settle(app, pilot, timeout=10.0):
-    """Wait until the lab has computed what was typed: debounce timers, workers, result messages."""
-    await pilot.pause()
-    for _ in range(int(timeout / 0.02)):
-        if getattr(app.screen, "idle", True) and not any(w.is_running for w in app.workers):
-            break
-        await pilot.pause(0.02)
-    await pilot.pause()
-
+from labkit import settle
 
 def column(table: DataTable, index: int) -> list[str]:
     return [str(table.get_row_at(r)[index]) for r in range(table.row_count)]

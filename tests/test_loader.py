@@ -533,7 +533,6 @@ def test_importing_the_package_is_free_and_loading_needs_no_torch():
 BUNDLED = bundled_pack_paths()
 
 
-@pytest.mark.skipif(not BUNDLED, reason="no bundled packs yet")
 @pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.name)
 def test_bundled_pack_loads_without_problems(path):
     result = load_pack(path)

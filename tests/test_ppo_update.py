@@ -7,7 +7,7 @@ import copy
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch")
+import torch
 
 from engine import kl as klm  # noqa: E402
 from engine import ppo  # noqa: E402

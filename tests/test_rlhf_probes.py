@@ -10,17 +10,15 @@ import numpy as np
 import pytest
 
 from engine.registry import ProbeError, run_probe
-from engine.weights import paths
 
-pytestmark = pytest.mark.skipif(not all(paths(n)[0].exists() for n in ("pretrain", "sft", "reward", "rlhf")),
-                                reason="the RLHF checkpoints are not bundled yet")
+
 CLI = [sys.executable, "-c", "import sys; from engine.cli import main; sys.exit(main(sys.argv[1:]))"]
 PROMPT = "What is the ratio in PPO?"
 
 
 @pytest.fixture(autouse=True, scope="module")
 def one_thread():
-    torch = pytest.importorskip("torch")
+    import torch
     before = torch.get_num_threads()
     torch.set_num_threads(1)
     yield

@@ -95,7 +95,6 @@ BUNDLED = [path for folder in bundled_pack_paths() for path in
            ([folder] if folder.is_file() else sorted(folder.glob("*.y*ml")))]
 
 
-@pytest.mark.skipif(not BUNDLED, reason="no bundled packs yet")
 @pytest.mark.parametrize("path", BUNDLED, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_bundled_pack_files_validate_against_the_schema(validator, path):
     errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"

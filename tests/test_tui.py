@@ -1,11 +1,11 @@
 """The practice session through the real app, driven by Pilot as a learner would."""
 from pathlib import Path
 
-import pytest
+
 
 from question_bank.loader import load_pack
 from quizapp.app import QuizApp
-from quizapp.catalog import Catalog, BrokenPack, load_catalog
+from quizapp.catalog import Catalog, load_catalog
 from quizapp.cli import Options
 from quizapp.screens.home import HomeScreen
 from quizapp.screens.question import QuestionScreen

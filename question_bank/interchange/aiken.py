@@ -39,7 +39,7 @@ def parse(source: str, path: str = "<aiken>", pack_id: str | None = None, title:
 
     def unfinished(line: int, what: str) -> None:
         report.error(question_line, f"the question here has no ANSWER line before {what} (line {line})"
-                     if line else f"the question here has no ANSWER line before the end of the file")
+                     if line else "the question here has no ANSWER line before the end of the file")
 
     for number, raw in enumerate(source.lstrip("\ufeff").splitlines(), 1):
         line = raw.strip()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from question_bank.calculated import CalculationError, instantiate
 from question_bank.models import CalculatedQuestion, Question

@@ -29,7 +29,7 @@ from fsrs import Card, Rating, Scheduler
 
 from question_bank.models import Question
 from quizapp.progress.db import Store
-from quizapp.study.clock import Clock, SystemClock, utc
+from quizapp.study.clock import Clock, SystemClock
 
 HARD_FACTOR = 2.0
 HARD_MIN_EXTRA_SECONDS = 5.0
