@@ -24,6 +24,12 @@ class Catalog:
         return next((p for p in self.packs if p.id == pack_id), None)
 
 
+def missing_pack_error(prog: str, paths: list[Path]) -> str | None:
+    """The one-line error for --pack paths that do not exist, or None when all do."""
+    missing = [str(p) for p in paths if not p.exists()]
+    return f"{prog}: error: no such pack file or folder: {', '.join(missing)}" if missing else None
+
+
 def user_pack_paths(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []

@@ -134,12 +134,12 @@ def _main(argv: list[str]) -> int:
         ns = build_parser().parse_args(argv)
     except SystemExit as exit_:  # argparse's usage errors exit with 2, --help with 0
         return int(exit_.code or 0)
-    missing = [str(p) for p in ns.pack if not p.exists()]
-    if missing:
-        print(f"quizapp: error: no such pack file or folder: {', '.join(missing)}", file=sys.stderr)
+    from quizapp.catalog import load_catalog, missing_pack_error
+    error = missing_pack_error("quizapp", ns.pack)
+    if error:
+        print(error, file=sys.stderr)
         return 2
     options = Options(packs=tuple(ns.pack), topics=tuple(ns.topic), count=ns.count, seed=ns.seed, lang=ns.lang)
-    from quizapp.catalog import load_catalog
     catalog = load_catalog(list(options.packs), options.user_packs)
     known = {t.id for p in catalog.packs for t in p.topics}
     unknown = [t for t in options.topics if t not in known]

@@ -97,12 +97,7 @@ class AttentionLab(LabScreen):
         self.layer_no = int(args.get("layer", self.layer_no))
         self.head_no = int(args.get("head", self.head_no))
         self.checkpoint = str(args.get("checkpoint", self.checkpoint))
-        text = str(args.get("text", DEFAULT_TEXT))
-        field = self.query_one("#text", Input)
-        with field.prevent(Input.Changed):
-            field.value = text
-        field.cursor_position = len(text)
-        field.focus()
+        self.fill("#text", args.get("text", DEFAULT_TEXT)).focus()
         self.compute()
 
     # --- computing ---

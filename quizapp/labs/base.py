@@ -168,6 +168,15 @@ class LabScreen(Screen[None]):
     def start(self) -> None:
         """Fill the inputs from self.initial and run the first computation."""
 
+    def fill(self, selector: str, value: object) -> Input:
+        """Set a field as if typed, without firing Input.Changed (no recomputation per field)."""
+        field = self.query_one(selector, Input)
+        text = str(value)
+        with field.prevent(Input.Changed):
+            field.value = text
+            field.cursor_position = len(text)
+        return field
+
     # --- keys ---
 
     @property

@@ -73,24 +73,18 @@ class PolicyLab(LabScreen):
         tab = "softmax" if self.probe in ("softmax", "scaled_softmax") else "next"
         self.query_one("#tabs", TabbedContent).active = tab
         if self.probe in ("softmax", "scaled_softmax"):
-            self._set("#scores", scores_text(args.get("scores", DEFAULT_SCORES)))
-            self._set("#sm-temperature", str(args.get("temperature", 1.0)))
-            self._set("#sm-dk", str(args.get("d_k", "")))
-            self._set("#sm-power", str(args.get("power", 0.5)))
+            self.fill("#scores", scores_text(args.get("scores", DEFAULT_SCORES)))
+            self.fill("#sm-temperature", str(args.get("temperature", 1.0)))
+            self.fill("#sm-dk", str(args.get("d_k", "")))
+            self.fill("#sm-power", str(args.get("power", 0.5)))
         else:
-            self._set("#text", str(args.get("text", DEFAULT_TEXT)))
+            self.fill("#text", str(args.get("text", DEFAULT_TEXT)))
             for name in ("temperature", "top_k"):
                 if name in args:
-                    self._set(f"#{name}", str(args[name]))
+                    self.fill(f"#{name}", str(args[name]))
         self.query_one("#scores" if tab == "softmax" else "#text", Input).focus()
         self.compute_next()
         self.compute_softmax()
-
-    def _set(self, selector: str, value: str) -> None:
-        field = self.query_one(selector, Input)
-        with field.prevent(Input.Changed):
-            field.value = value
-            field.cursor_position = len(value)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id in SOFTMAX_FIELDS:

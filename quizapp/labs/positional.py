@@ -58,9 +58,7 @@ class PositionalLab(LabScreen):
             self.initial.setdefault("length", max(16, int(self.initial["pos"]) + 1))
         for name in ("length", "d_model", "pos", "i"):
             if name in self.initial:
-                field = self.query_one(f"#{name}", NumberInput)
-                with field.prevent(Input.Changed):
-                    field.value = str(self.initial[name])
+                self.fill(f"#{name}", self.initial[name])
         self.query_one("#length", NumberInput).focus()
         self.compute()
 

@@ -183,9 +183,7 @@ class PPOLab(LabScreen):
                   "stages": {"prompt": "#stages-prompt", "seed": "#stages-seed"}}[tab]
         for name, selector in fields.items():
             if name in args:
-                field = self.query_one(selector, Input)
-                with field.prevent(Input.Changed):
-                    field.value = numbers_text(args[name])
+                self.fill(selector, numbers_text(args[name]))
         if tab == "kl" and ("checkpoint_a" in args or "checkpoint_b" in args):
             pair = f"{args.get('checkpoint_a', 'sft')}|{args.get('checkpoint_b', 'rlhf')}"
             cycler = self.query_one("#kl-pair", Cycler)

@@ -88,12 +88,7 @@ class TokensLab(LabScreen):
         super().on_mount()
 
     def start(self) -> None:
-        text = str(self.initial.get("text", DEFAULT_TEXT))
-        field = self.query_one("#text", Input)
-        with field.prevent(Input.Changed):
-            field.value = text
-        field.cursor_position = len(text)
-        field.focus()
+        self.fill("#text", self.initial.get("text", DEFAULT_TEXT)).focus()
         self.compute()
 
     def on_input_changed(self, event: Input.Changed) -> None:

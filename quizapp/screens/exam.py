@@ -12,6 +12,7 @@ from question_bank.models import Pack
 from quizapp.progress.db import StoreError
 from quizapp.screens.confirm import ConfirmScreen
 from quizapp.study.exam import ExamResult, ExamSession
+from quizapp.study.feedback import toggled_language
 from quizapp.study.persist import Tracker
 from quizapp.study.practice import LETTERS
 from quizapp.widgets.choice import ChoiceRow
@@ -151,11 +152,12 @@ class ExamScreen(Screen[None]):
         self.show_status()
 
     async def action_toggle_language(self) -> None:
-        available = sorted(self.exam.current.question.translations)
-        if available:
-            wanted = self.app.options.lang if self.app.options.lang in available else available[0]
-            self.lang = None if self.lang else wanted
-            await self.show_item()
+        try:
+            self.lang = toggled_language(self.exam.current.question, self.lang, self.app.options.lang)
+        except LookupError as error:
+            self.notify(str(error), severity="information")
+            return
+        await self.show_item()
 
     def action_submit(self) -> None:
         counts = self.exam.counts()

@@ -1,7 +1,6 @@
 """The exam's result: pass or fail, per-topic scores, time used, and every question to review."""
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from question_bank.models import Pack
 from quizapp.screens.exam import clock_text
+from quizapp.widgets.topic_table import topic_table
 from quizapp.study.exam import ExamResult
 from quizapp.study.practice import Answer
 
@@ -39,7 +39,7 @@ class ExamResultScreen(Screen[None]):
         with Horizontal(id="columns"):
             with Vertical(id="topics-column"):
                 yield Label("By topic", classes="section-title")
-                yield Static(self._topic_table(), id="by-topic")
+                yield Static(topic_table(self.pack, self.result.by_topic), id="by-topic")
             with Vertical(id="missed-column"):
                 yield Label("Every question  ·  Enter reviews it", classes="section-title")
                 yield OptionList(*[Option(self._label(i), id=str(i)) for i in range(len(r.items))], id="missed")
@@ -51,16 +51,6 @@ class ExamResultScreen(Screen[None]):
         prompt = " ".join(item.item.question.prompt.split())
         flag = " ⚑" if item.flagged else ""
         return Text.assemble((f"{mark} ", style), f"{index + 1}. {prompt[:64]}{'…' if len(prompt) > 64 else ''}{flag}")
-
-    def _topic_table(self) -> Table:
-        table = Table(expand=True, box=None, pad_edge=False)
-        table.add_column("Topic", ratio=1)
-        table.add_column("Right", justify="right", no_wrap=True)
-        table.add_column("%", justify="right", no_wrap=True)
-        for t in self.result.by_topic:
-            topic = self.pack.topic(t.topic)
-            table.add_row(topic.title if topic else t.topic, f"{t.right}/{t.total}", f"{t.percent:.0f}")
-        return table
 
     def on_mount(self) -> None:
         items = self.query_one("#missed", OptionList)

@@ -82,6 +82,7 @@ class HomeScreen(Screen[None]):
             packs.highlighted = packs.get_option_index(self.pack_id)
             self._show_topics()
             self._show_pack_info()
+            self._update_due()
         else:
             self.query_one("#plan", Static).update("No packs loaded. Give one with --pack PATH.")
         self.query_one("#topics", SelectionList).focus()
@@ -118,6 +119,7 @@ class HomeScreen(Screen[None]):
             self.pack_id = event.option.id
             self._show_topics()
             self._show_pack_info()
+            self._update_due()
 
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
         if self.pack is not None:
@@ -139,7 +141,6 @@ class HomeScreen(Screen[None]):
         text = (f"[b]{n}[/b] of {available} questions (+/− to change) from {topics} topic{'s' * (topics != 1)}"
                 f"  ·  [b]Enter[/b] starts practice" if available else "Select at least one topic with questions.")
         self.query_one("#plan", Static).update(text)
-        self._update_due()
 
     def _update_due(self) -> None:
         scheduler, pack = self.app.scheduler, self.pack
@@ -155,8 +156,7 @@ class HomeScreen(Screen[None]):
         self.query_one("#due", Static).update(text)
 
     def on_screen_resume(self) -> None:  # back from a session: the due count has moved
-        if self.pack is not None:
-            self._update_plan()
+        self._update_due()
 
     def action_toggle_topic(self) -> None:
         topics = self.query_one("#topics", SelectionList)
@@ -166,19 +166,24 @@ class HomeScreen(Screen[None]):
     def action_all_topics(self) -> None:
         self.query_one("#topics", SelectionList).select_all()
 
-    def action_start(self) -> None:
-        pack = self.pack
-        if pack is None or not self._available():
+    def _ready_pack(self) -> Pack | None:
+        """The highlighted pack when its selected topics have questions; else says what is missing."""
+        if self.pack is None or not self._available():
             self.notify("Select a pack and at least one topic that has questions.", severity="warning")
+            return None
+        return self.pack
+
+    def action_start(self) -> None:
+        pack = self._ready_pack()
+        if pack is None:
             return
         topics = sorted(self.selected[pack.id])
         session = PracticeSession.start(pack.questions, topics, self.count, self.options.seed)
         open_practice(self.app, session, pack, "practice", {"topics": topics, "count": self.count})
 
     def action_exam(self) -> None:
-        pack = self.pack
-        if pack is None or not self._available():
-            self.notify("Select a pack and at least one topic that has questions.", severity="warning")
+        pack = self._ready_pack()
+        if pack is None:
             return
         from quizapp.screens.exam_setup import ExamSetupScreen
         topics = sorted(self.selected[pack.id])

@@ -16,7 +16,7 @@ from quizapp.study.practice import LETTERS, Answer, Item, PracticeSession
 from quizapp.study.ratings import RATING_KEYS, rating_line
 from quizapp.widgets.choice import ChoiceRow
 from quizapp.widgets.markdown_text import MarkdownText
-from quizapp.study.feedback import verdict
+from quizapp.study.feedback import toggled_language, verdict
 
 PICK_KEYS = [Binding(k, f"pick({i})", "Pick", show=False) for i, k in enumerate("abcdefgh")]
 # Digits pick a choice before the answer and change its review rating (1 Again … 4 Easy) after it.
@@ -197,12 +197,11 @@ class QuestionScreen(Screen[None]):
         self.app.switch_screen(SummaryScreen(self.session, self.pack, self.lang))
 
     async def action_toggle_language(self) -> None:
-        available = sorted(self.item.question.translations)
-        if not available:
-            self.notify("This question has no translation.", severity="information")
+        try:
+            self.lang = toggled_language(self.item.question, self.lang, self.app.options.lang)
+        except LookupError as error:
+            self.notify(str(error), severity="information")
             return
-        wanted = self.app.options.lang if self.app.options.lang in available else available[0]
-        self.lang = None if self.lang else wanted
         await self.show_item()
 
     def action_leave(self) -> None:

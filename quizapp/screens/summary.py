@@ -5,11 +5,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from rich.table import Table
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from question_bank.models import Pack
+from quizapp.widgets.topic_table import topic_table
 from quizapp.study.practice import PracticeSession
 
 
@@ -34,7 +34,7 @@ class SummaryScreen(Screen[None]):
         with Horizontal(id="columns"):
             with Vertical(id="topics-column"):
                 yield Label("By topic", classes="section-title")
-                yield Static(self._topic_table(), id="by-topic")
+                yield Static(topic_table(self.pack, self.summary.by_topic), id="by-topic")
             with Vertical(id="missed-column"):
                 yield Label(f"Missed questions ({len(s.missed)})  ·  Enter reopens", classes="section-title")
                 yield OptionList(*[Option(self._missed_label(i, a), id=str(i)) for i, a in enumerate(s.missed)],
@@ -44,17 +44,6 @@ class SummaryScreen(Screen[None]):
     def _missed_label(self, index: int, answer) -> str:
         prompt = " ".join(answer.item.question.prompt.split())
         return f"{index + 1}. {prompt[:70]}{'…' if len(prompt) > 70 else ''}"
-
-    def _topic_table(self) -> Table:
-        table = Table(expand=True, box=None, pad_edge=False)
-        table.add_column("Topic", ratio=1)
-        table.add_column("Right", justify="right", no_wrap=True)
-        table.add_column("%", justify="right", no_wrap=True)
-        for r in self.summary.by_topic:
-            topic = self.pack.topic(r.topic)
-            style = "green" if r.percent >= 80 else "yellow" if r.percent >= 50 else "red"
-            table.add_row(topic.title if topic else r.topic, f"{r.right}/{r.total}", f"[{style}]{r.percent:.0f}[/]")
-        return table
 
     def on_mount(self) -> None:
         missed = self.query_one("#missed", OptionList)

@@ -5,6 +5,17 @@ from question_bank.models import Question
 from quizapp.study.practice import LETTERS, Answer
 
 
+def toggled_language(question: Question, current: str | None, preferred: str | None) -> str | None:
+    """What the language key switches to: back to the pack's language, or to a translation
+    (the one asked for with --lang when the question has it). Raises LookupError when untranslated."""
+    available = sorted(question.translations)
+    if not available:
+        raise LookupError("This question has no translation.")
+    if current:
+        return None
+    return preferred if preferred in available else available[0]
+
+
 def letters(positions) -> str:
     return ", ".join(LETTERS[p] for p in sorted(positions))
 

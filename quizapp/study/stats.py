@@ -219,7 +219,7 @@ def stats_main(argv: Sequence[str], prog: str = "quizapp stats") -> int:
     """`quizapp stats [--json] [--questions] [--pack PATH]...`"""
     from pathlib import Path
 
-    from quizapp.catalog import load_catalog
+    from quizapp.catalog import load_catalog, missing_pack_error
     from quizapp.locations import user_pack_dir
     from quizapp.progress.db import StoreError, open_store
 
@@ -232,9 +232,9 @@ def stats_main(argv: Sequence[str], prog: str = "quizapp stats") -> int:
         ns = parser.parse_args(list(argv))
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    missing = [str(p) for p in ns.pack if not p.exists()]
-    if missing:
-        print(f"{prog}: error: no such pack file or folder: {', '.join(missing)}", file=sys.stderr)
+    error = missing_pack_error(prog, ns.pack)
+    if error:
+        print(error, file=sys.stderr)
         return 2
     try:
         store = open_store()
