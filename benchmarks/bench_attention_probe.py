@@ -15,9 +15,9 @@ import argparse
 import statistics
 import time
 
-from engine import inspect
-from engine.registry import run_probe
-from engine.weights import numpy_model
+from engine.probes import transformer as inspect
+from engine.probes import run_probe
+from engine.transformer.weights import numpy_model
 
 TEXT = "The dot product of the query and the key gives the attention score."[:64]
 
@@ -63,8 +63,8 @@ def main() -> None:
     all_heads = median_ms(sweep, max(3, args.repeat // 5))
 
     import torch
-    from engine.model import GPT, GPTConfig
-    from engine.weights import load_checkpoint
+    from engine.transformer.model import GPT, GPTConfig
+    from engine.transformer.weights import load_checkpoint
     state, _ = load_checkpoint("pretrain")
     tmodel = GPT.from_numpy_state(GPTConfig(**meta["config"]), state).eval()
     x = torch.tensor([ids])

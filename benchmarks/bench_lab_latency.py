@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
-from engine.registry import run_probe  # noqa: E402
+from engine.probes import run_probe  # noqa: E402
 from quizapp.labs import open_lab  # noqa: E402
 from quizapp.labs.host import LabHost  # noqa: E402
 from quizapp.widgets.heatmap import Heatmap  # noqa: E402

@@ -30,10 +30,10 @@ def main() -> int:
 
     import torch
 
-    from engine.ppo_trainer import (PPOSettings, clipped_surrogate, clipped_value_loss, collect_rollout,
+    from engine.rlhf.ppo_trainer import (PPOSettings, clipped_surrogate, clipped_value_loss, collect_rollout,
                                     masked_mean, normalized_advantages, reward_model_judge)
-    from engine.rlhf_probes import _ppo_models, as_prompt, ppo_step
-    from engine.sampling import token_log_probs
+    from engine.probes.rlhf import _ppo_models, as_prompt, ppo_step
+    from engine.rlhf.sampling import token_log_probs
 
     if args.threads:
         torch.set_num_threads(args.threads)

@@ -35,7 +35,7 @@ import time; t0 = time.perf_counter()
 import asyncio
 from quizapp.app import QuizApp
 from quizapp.catalog import load_catalog
-from quizapp.cli import Options
+from quizapp.options import Options
 
 async def main():
     app = QuizApp(load_catalog([], None), Options(user_packs=None, seed=1))

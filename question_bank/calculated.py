@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from engine.registry import ProbeError, get
+from engine.probes import ProbeError, get
 from question_bank.models import (EMPTY, CalculatedQuestion, Choice, FrozenMap, LiveLink, Question, Translation,
                                   ValueSpec)
 

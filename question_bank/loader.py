@@ -18,7 +18,7 @@ from typing import Any, Iterable, Mapping
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from engine.registry import Probe, all_probes
+from engine.probes import Probe, all_probes
 from question_bank import calculated as calc
 from question_bank.models import (EMPTY, CalculatedQuestion, CalculatedTranslation, Choice, FrozenMap, LiveLink,
                                   Pack, Question, Topic, Translation, ValueSpec)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.registry import all_probes
+from engine.probes import all_probes
 from question_bank.calculated import CHOICES, FIELD_PATH, NAME, RESERVED
 from question_bank.loader import LANGUAGE_TAG, MAX_CHOICES, MAX_PARAM_VALUES, MIN_CHOICES, PACK_ID
 

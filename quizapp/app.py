@@ -5,7 +5,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from quizapp.catalog import Catalog
-from quizapp.cli import Options
+from quizapp.options import Options
 from quizapp.progress.db import Store, StoreError
 from quizapp.screens.confirm import ConfirmScreen
 from quizapp.screens.home import HomeScreen

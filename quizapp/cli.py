@@ -10,21 +10,11 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import argparse
 import json
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from quizapp import __version__
 from quizapp.locations import user_pack_dir
-
-
-@dataclass(frozen=True)
-class Options:
-    packs: tuple[Path, ...] = ()
-    topics: tuple[str, ...] = ()
-    count: int = 10
-    seed: int | None = None
-    lang: str | None = None
-    user_packs: Path | None = field(default_factory=user_pack_dir)
+from quizapp.options import Options
 
 
 def _positive(text: str) -> int:

@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 import yaml
 
-from engine.calc_probes import BRANCHES
+from engine.probes.calculated import BRANCHES
 from question_bank.calculated import (CHOICES, FILLER_WHY, CalculationError, check, combinations, instantiate,
                                       instantiate_with, render, show_param, show_value)
 from question_bank.loader import load_pack

@@ -280,7 +280,7 @@ def _live_blocks():
 
 @pytest.mark.parametrize("probe,args", _live_blocks())
 def test_live_block_runs(probe, args):
-    from engine.registry import run_probe
+    from engine.probes import run_probe
 
     result = run_probe(probe, args)
     assert isinstance(result, dict)

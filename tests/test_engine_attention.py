@@ -6,9 +6,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from engine.model import GPT, GPTConfig
-from engine.numpy_model import Config, NumpyGPT, attention
-from engine.positional import positional_encoding, positional_encoding_probe
+from engine.transformer.model import GPT, GPTConfig
+from engine.transformer.numpy_model import Config, NumpyGPT, attention
+from engine.probes.transformer import positional_encoding_probe
+from engine.transformer.positional import positional_encoding
 
 
 def test_attention_by_hand_on_three_tokens():

@@ -7,9 +7,10 @@ import sys
 import numpy as np
 import pytest
 
-from engine import inspect, weights
+from engine.probes import transformer as inspect
+from engine.transformer import weights
 from engine.cli import main
-from engine.registry import ProbeError, run_probe
+from engine.probes import ProbeError, run_probe
 
 SENTENCE = "The attention score is the dot product of q and k."
 
@@ -138,7 +139,7 @@ def test_command_line_errors_are_one_sentence(capsys):
 
 def test_probes_and_the_train_parser_never_import_torch():
     code = ("import sys; from engine.cli import build_parser; build_parser(); "
-            "from engine.registry import run_probe; run_probe('attention', {'text': 'abc'}); "
+            "from engine.probes import run_probe; run_probe('attention', {'text': 'abc'}); "
             "run_probe('next_token', {'text': 'abc'}); run_probe('tokenize', {'text': 'abc', 'tokenizer': 'bpe'}); "
             "print('torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -1,6 +1,6 @@
 """The character-level and BPE tokenizers, and the corpus they are trained on."""
 from engine.data import make_corpus
-from engine.tokenizer import EOT, UNK, BPETokenizer, CharTokenizer
+from engine.transformer.tokenizer import EOT, UNK, BPETokenizer, CharTokenizer
 
 TEXT = "The attention score is q·k / √d_k, then a softmax."
 

@@ -4,12 +4,12 @@ import json
 import numpy as np
 import torch
 
-from engine import weights
+from engine.transformer import weights
 from engine.cli import build_parser, main
-from engine.model import GPT, GPTConfig
-from engine.numpy_model import Config, NumpyGPT
-from engine.tokenizer import CharTokenizer
-from engine.train import PretrainSettings, encode_documents, evaluate, load_corpus, random_batches, train_lm
+from engine.transformer.model import GPT, GPTConfig
+from engine.transformer.numpy_model import Config, NumpyGPT
+from engine.transformer.tokenizer import CharTokenizer
+from engine.rlhf.pretrain import PretrainSettings, encode_documents, evaluate, load_corpus, random_batches, train_lm
 
 
 def test_a_few_training_steps_make_the_loss_fall():
@@ -26,7 +26,7 @@ def test_a_few_training_steps_make_the_loss_fall():
 
 
 def test_train_command_writes_a_checkpoint_that_loads_without_torch(tmp_path, monkeypatch, capsys):
-    import engine.train as train
+    import engine.rlhf.pretrain as train
     small = PretrainSettings(n_layer=1, n_head=2, d_model=32, block_size=32, batch_size=4, eval_every=5,
                              bpe_merges=10, warmup=2)
     monkeypatch.setattr(train, "PretrainSettings", lambda: small)

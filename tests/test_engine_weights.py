@@ -5,11 +5,11 @@ import shutil
 import numpy as np
 import pytest
 
-from engine import weights
-from engine.head_roles import label_heads
-from engine.numpy_model import Config, NumpyGPT
-from engine.tokenizer import CharTokenizer
-from engine.train import encode_documents, load_corpus, split_documents, unigram_loss, windows
+from engine.transformer import weights
+from engine.transformer.head_roles import label_heads
+from engine.transformer.numpy_model import Config, NumpyGPT
+from engine.transformer.tokenizer import CharTokenizer
+from engine.rlhf.pretrain import encode_documents, load_corpus, split_documents, unigram_loss, windows
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +36,8 @@ def test_bundled_weights_are_small_and_match_their_checksum(bundled):
 
 def test_bundled_model_reaches_its_recorded_validation_loss(bundled):
     import torch
-    from engine.model import GPT, GPTConfig
-    from engine.train import evaluate
+    from engine.transformer.model import GPT, GPTConfig
+    from engine.rlhf.pretrain import evaluate
 
     _, meta = bundled
     _, val, _ = _val_ids(meta)

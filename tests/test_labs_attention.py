@@ -1,7 +1,7 @@
 """Attention lab: heatmap cells and the query table are the attention probe's numbers."""
 from textual.widgets import DataTable, Input, Static
 
-from engine.registry import run_probe
+from engine.probes import run_probe
 from quizapp.labs import open_lab
 from quizapp.labs.attention import key_rows
 from quizapp.labs.host import LabHost

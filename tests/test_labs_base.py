@@ -9,7 +9,7 @@ import time
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from engine import registry
+from engine import probes
 from question_bank.models import FrozenMap, LiveLink
 from quizapp.labs import PROBE_LAB, open_lab, open_lab_for
 from quizapp.labs.attention import AttentionLab
@@ -20,7 +20,7 @@ from quizapp.labs.ppo import PPOLab
 from quizapp.labs.tokens import TokensLab
 from labkit import settle
 
-REAL_RUN_PROBE = registry.run_probe
+REAL_RUN_PROBE = probes.run_probe
 
 
 def link(probe, **args):
@@ -37,7 +37,7 @@ def fake_tokenize(text):
 
 
 def test_every_probe_has_a_lab_and_the_question_args_prefill_it():
-    assert set(PROBE_LAB) == set(registry.all_probes())
+    assert set(PROBE_LAB) == set(probes.all_probes())
     screen = open_lab_for([link("attention", text="abc", head=2)])
     assert isinstance(screen, AttentionLab) and screen.initial == {"text": "abc", "head": 2}
     assert isinstance(open_lab_for([link("softmax", scores=[1, 2])]), PolicyLab)
@@ -55,7 +55,7 @@ async def test_keys_are_handled_while_a_slow_probe_runs(monkeypatch):
         release.wait(5)
         return fake_tokenize(args["text"]) if name == "tokenize" else REAL_RUN_PROBE(name, args)
 
-    monkeypatch.setattr(registry, "run_probe", slow)
+    monkeypatch.setattr(probes, "run_probe", slow)
     app = LabHost(open_lab("tokens"))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -80,9 +80,9 @@ async def test_a_newer_request_wins_over_an_older_slower_one(monkeypatch):
             if args["text"] == "slow":
                 time.sleep(0.6)
             return fake_tokenize(args["text"])
-        raise registry.ProbeError("no embeddings in this test")
+        raise probes.ProbeError("no embeddings in this test")
 
-    monkeypatch.setattr(registry, "run_probe", run)
+    monkeypatch.setattr(probes, "run_probe", run)
     app = LabHost(open_lab("tokens", "tokenize", {"text": "slow"}))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause(0.05)
@@ -97,14 +97,14 @@ async def test_a_newer_request_wins_over_an_older_slower_one(monkeypatch):
 
 
 @pytest.mark.parametrize("error, shown", [
-    (registry.ProbeError("the text is too strange"), "the text is too strange"),
+    (probes.ProbeError("the text is too strange"), "the text is too strange"),
     (RuntimeError("boom\nsecond line"), "tokenize failed: RuntimeError: boom second line"),
 ])
 async def test_probe_errors_end_in_one_status_line_not_a_crash(monkeypatch, error, shown):
     def fail(name, args=None):
         raise error
 
-    monkeypatch.setattr(registry, "run_probe", fail)
+    monkeypatch.setattr(probes, "run_probe", fail)
     app = LabHost(open_lab("tokens"))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
@@ -116,11 +116,11 @@ async def test_probe_errors_end_in_one_status_line_not_a_crash(monkeypatch, erro
 
 
 async def test_missing_weights_give_one_clear_message(monkeypatch, tmp_path):
-    import engine.inspect
-    import engine.weights
+    import engine.probes.transformer
+    import engine.transformer.weights
 
-    monkeypatch.setattr(engine.weights, "WEIGHTS_DIR", tmp_path)
-    engine.inspect.clear_caches()
+    monkeypatch.setattr(engine.transformer.weights, "WEIGHTS_DIR", tmp_path)
+    engine.probes.transformer.clear_caches()
     try:
         app = LabHost(open_lab("attention"))
         async with app.run_test(size=(80, 24)) as pilot:
@@ -131,7 +131,7 @@ async def test_missing_weights_give_one_clear_message(monkeypatch, tmp_path):
             assert not isinstance(app.screen, AttentionLab)
     finally:
         monkeypatch.undo()
-        engine.inspect.clear_caches()
+        engine.probes.transformer.clear_caches()
 
 
 async def test_next_example_cycles_through_the_questions_live_blocks():

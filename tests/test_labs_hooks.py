@@ -6,7 +6,7 @@ from textual.widgets import Input
 from question_bank.loader import load_pack
 from quizapp.app import QuizApp
 from quizapp.catalog import Catalog
-from quizapp.cli import Options
+from quizapp.options import Options
 from quizapp.labs.menu import LabsMenuScreen
 from quizapp.labs.ppo import PPOLab
 from quizapp.screens.home import HomeScreen

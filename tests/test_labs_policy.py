@@ -1,7 +1,7 @@
 """Policy lab: the bars are next_token's probabilities per checkpoint; the softmax table is softmax's."""
 from textual.widgets import DataTable, Input
 
-from engine.registry import run_probe
+from engine.probes import run_probe
 from quizapp.labs import open_lab
 from quizapp.labs.host import LabHost
 from quizapp.widgets.bars import Bars

@@ -1,7 +1,7 @@
 """Positional encoding lab: both heatmaps and the entry line are the probes' numbers."""
 from textual.widgets import Input, Static
 
-from engine.registry import run_probe
+from engine.probes import run_probe
 from quizapp.labs import open_lab
 from quizapp.labs.host import LabHost
 from quizapp.widgets.heatmap import Heatmap

@@ -2,14 +2,14 @@
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from engine import registry
-from engine.registry import run_probe
+from engine import probes
+from engine.probes import run_probe
 from quizapp.labs import open_lab
 from quizapp.labs.host import LabHost
 from quizapp.widgets.plot import BraillePlot
 from labkit import settle
 
-REAL_RUN_PROBE = registry.run_probe
+REAL_RUN_PROBE = probes.run_probe
 
 
 def rows(table: DataTable) -> list[list[str]]:
@@ -93,7 +93,7 @@ async def test_ppo_step_table_and_next_step_key(monkeypatch):
             return canned_step(args["prompt"], int(args["seed"]))
         return REAL_RUN_PROBE(name, args)
 
-    monkeypatch.setattr(registry, "run_probe", run)
+    monkeypatch.setattr(probes, "run_probe", run)
     app = LabHost(open_lab("ppo", "ppo_step", {"prompt": "what is a critic?", "seed": 3}))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
@@ -122,7 +122,7 @@ async def test_stages_show_each_models_answers_and_scores(monkeypatch):
                                                                       ("rlhf", 1.75))]}
         return REAL_RUN_PROBE(name, args)
 
-    monkeypatch.setattr(registry, "run_probe", run)
+    monkeypatch.setattr(probes, "run_probe", run)
     app = LabHost(open_lab("ppo", "compare_stages", {"prompt": "x"}))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)

@@ -1,7 +1,7 @@
 """Tokens and embeddings lab: what it shows is what the tokenize and embedding probes return."""
 from textual.widgets import DataTable, Input, Static
 
-from engine.registry import run_probe
+from engine.probes import run_probe
 from quizapp.labs import open_lab
 from quizapp.labs.host import LabHost
 from quizapp.widgets.bars import Bars

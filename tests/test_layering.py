@@ -21,8 +21,8 @@ def heavy(modules: set[str], name: str) -> bool:
 
 
 @pytest.mark.parametrize("code", [
-    "import engine, engine.registry, engine.cli; engine.registry.all_probes()",
-    "from engine.registry import run_probe; run_probe('softmax', {'scores': [1, 2]})",
+    "import engine, engine.probes, engine.cli; engine.probes.all_probes()",
+    "from engine.probes import run_probe; run_probe('softmax', {'scores': [1, 2]})",
     "import question_bank, question_bank.loader, question_bank.validate, question_bank.schema",
     "from question_bank.loader import load_pack, bundled_pack_paths; [load_pack(p) for p in bundled_pack_paths()]",
 ])
@@ -37,7 +37,7 @@ def test_app_reaches_first_question_without_torch():
         import asyncio
         from quizapp.app import QuizApp
         from quizapp.catalog import load_catalog
-        from quizapp.cli import Options
+        from quizapp.options import Options
 
         async def main():
             app = QuizApp(load_catalog([], None), Options(user_packs=None, seed=1))
@@ -51,3 +51,45 @@ def test_app_reaches_first_question_without_torch():
     """)
     assert heavy(modules, "textual")
     assert not heavy(modules, "torch"), "the first screen imported torch"
+
+
+# --- the import graph, read from the source ---
+
+from import_graph import cycles, external_imports, imports, project_modules  # noqa: E402
+
+MODULES = project_modules()
+GRAPH = imports(MODULES)
+
+
+def test_the_graph_sees_every_package_and_its_imports():
+    assert {"engine.probes", "question_bank.loader", "quizapp.app"} <= set(MODULES)
+    assert "engine.probes" in GRAPH["question_bank.loader"]
+
+
+def test_no_module_imports_itself_back_through_others():
+    assert cycles(GRAPH) == []
+
+
+def test_cycle_finder_finds_a_cycle():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+@pytest.mark.parametrize("lower, higher", [("engine", "question_bank"), ("engine", "quizapp"),
+                                           ("question_bank", "quizapp")])
+def test_imports_point_down_only(lower, higher):
+    wrong = sorted(f"{m} → {t}" for m, targets in GRAPH.items() if m.split(".")[0] == lower
+                   for t in targets if t.split(".")[0] == higher)
+    assert wrong == []
+
+
+def test_the_rest_of_the_app_enters_the_engine_through_probes_or_its_cli():
+    wrong = sorted(f"{m} → {t}" for m, targets in GRAPH.items() if not m.startswith("engine")
+                   for t in targets if t.startswith("engine") and t.split(".")[:2] not in (["engine", "probes"],
+                                                                                          ["engine", "cli"]))
+    assert wrong == []
+
+
+def test_only_the_engine_cli_imports_rich():
+    wrong = sorted(m for m, names in external_imports(MODULES).items()
+                   if m.startswith("engine") and not m.startswith("engine.cli") and "rich" in names)
+    assert wrong == []

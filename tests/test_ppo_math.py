@@ -9,10 +9,10 @@ import sys
 import numpy as np
 import pytest
 
-from engine import gae as gae_mod
-from engine import kl as klm
-from engine import ppo
-from engine.registry import ProbeError, run_probe
+from engine.rl import gae as gae_mod
+from engine.rl import kl as klm
+from engine.rl import ppo
+from engine.probes import ProbeError, run_probe
 
 
 # --- L^CLIP, hand-worked with ε = 0.2 ---
@@ -173,10 +173,10 @@ def test_beta_controllers_and_trust_region():
 # --- the tiny probes stay torch-free and work from the command line ---
 
 def test_probes_do_not_import_torch():
-    code = ("import sys; from engine.registry import run_probe; "
+    code = ("import sys; from engine.probes import run_probe; "
             "run_probe('ppo_clip', {'ratio': 1.5, 'advantage': 1}); "
             "run_probe('gae', {'rewards': [1], 'values': [0]}); "
-            "import engine.kl; print('torch' in sys.modules)")
+            "import engine.rl.kl; print('torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -9,14 +9,14 @@ import pytest
 
 import torch
 
-from engine import kl as klm  # noqa: E402
-from engine import ppo  # noqa: E402
-from engine.model import GPT, GPTConfig  # noqa: E402
-from engine.ppo_trainer import (PPOSettings, PolicyWithValue, clipped_surrogate, clipped_value_loss,  # noqa: E402
+from engine.rl import kl as klm  # noqa: E402
+from engine.rl import ppo  # noqa: E402
+from engine.transformer.model import GPT, GPTConfig  # noqa: E402
+from engine.rlhf.ppo_trainer import (PPOSettings, PolicyWithValue, clipped_surrogate, clipped_value_loss,  # noqa: E402
                                 collect_rollout, entropy, exact_kl, make_controller, make_optimizer,
                                 ppo_iteration, ppo_update)
-from engine.sampling import CachedDecoder, sample, token_log_probs  # noqa: E402
-from engine.tokenizer import CharTokenizer  # noqa: E402
+from engine.rlhf.sampling import CachedDecoder, sample, token_log_probs  # noqa: E402
+from engine.transformer.tokenizer import CharTokenizer  # noqa: E402
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from engine import rlhf_data
-from engine.weights import WEIGHTS_DIR, load_checkpoint, numpy_model, paths
+from engine.rlhf import datasets as rlhf_data
+from engine.transformer.weights import WEIGHTS_DIR, load_checkpoint, numpy_model, paths
 
 STAGES = {"sft": "sft", "reward": "reward", "rlhf": "ppo"}
 
@@ -40,7 +40,7 @@ def test_checkpoint_metadata(name):
 def test_language_model_weights_load_in_numpy_and_torch_alike(name):
     import torch
 
-    from engine.sft import load_gpt
+    from engine.rlhf.sft import load_gpt
 
     model_np, tok, _ = numpy_model(name)
     model_t, _, _ = load_gpt(name)
@@ -59,7 +59,7 @@ def test_the_data_files_are_what_the_generator_writes():
 
 
 def test_reward_model_heldout_accuracy_recomputed():
-    from engine.reward_model import evaluate_pairs, load_reward_model
+    from engine.rlhf.reward_model import evaluate_pairs, load_reward_model
 
     rm, tok, meta = load_reward_model()
     pairs = rlhf_data.load_preferences("heldout")
@@ -76,9 +76,9 @@ def test_reward_model_heldout_accuracy_recomputed():
 
 def test_rlhf_beats_sft_on_heldout_prompts_within_the_kl_target():
     """Re-compute a sample of the metadata's claim: higher reward-model score, KL to SFT within the target."""
-    from engine.ppo_trainer import PPOSettings, evaluate_policy, load_policy
-    from engine.reward_model import load_reward_model
-    from engine.sft import load_gpt
+    from engine.rlhf.ppo_trainer import PPOSettings, evaluate_policy, load_policy
+    from engine.rlhf.reward_model import load_reward_model
+    from engine.rlhf.sft import load_gpt
 
     policy, tok, meta = load_policy("rlhf")
     sft, _, _ = load_gpt("sft")

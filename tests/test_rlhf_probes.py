@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from engine.registry import ProbeError, run_probe
+from engine.probes import ProbeError, run_probe
 
 
 CLI = [sys.executable, "-c", "import sys; from engine.cli import main; sys.exit(main(sys.argv[1:]))"]
@@ -26,8 +26,8 @@ def one_thread():
 
 
 def test_kl_probe_exact_and_estimates():
-    from engine.ppo import log_softmax
-    from engine.weights import numpy_model
+    from engine.rl.ppo import log_softmax
+    from engine.transformer.weights import numpy_model
 
     a, tok, _ = numpy_model("sft")
     b, _, _ = numpy_model("rlhf")
@@ -56,8 +56,8 @@ def test_kl_probe_exact_and_estimates():
 
 
 def test_numpy_sampling_with_cache_equals_the_full_forward_pass():
-    from engine.rlhf_probes import sample_numpy
-    from engine.weights import numpy_model
+    from engine.probes.rlhf import sample_numpy
+    from engine.transformer.weights import numpy_model
 
     model, tok, _ = numpy_model("rlhf")
     prompt = tok.encode("Question: What is the critic? Answer:")
@@ -83,7 +83,7 @@ def test_compare_stages_is_deterministic_and_scored():
 
 
 def test_ppo_step_one_real_update():
-    from engine.rlhf_probes import _ppo_models
+    from engine.probes.rlhf import _ppo_models
 
     policy = _ppo_models()[0]
     before = {k: v.clone() for k, v in policy.state_dict().items()}

@@ -5,7 +5,7 @@ import jsonschema
 import pytest
 import yaml
 
-from engine.registry import all_probes
+from engine.probes import all_probes
 from question_bank.loader import bundled_pack_paths
 from question_bank.schema import json_schema
 

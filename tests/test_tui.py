@@ -6,7 +6,7 @@ from pathlib import Path
 from question_bank.loader import load_pack
 from quizapp.app import QuizApp
 from quizapp.catalog import Catalog, load_catalog
-from quizapp.cli import Options
+from quizapp.options import Options
 from quizapp.screens.home import HomeScreen
 from quizapp.screens.question import QuestionScreen
 from quizapp.screens.summary import SummaryScreen

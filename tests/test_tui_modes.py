@@ -7,7 +7,7 @@ from fsrs import Rating
 from question_bank.loader import load_pack
 from quizapp.app import QuizApp
 from quizapp.catalog import Catalog
-from quizapp.cli import Options
+from quizapp.options import Options
 from quizapp.progress.db import open_store
 from quizapp.screens.exam import ExamScreen
 from quizapp.screens.question import QuestionScreen

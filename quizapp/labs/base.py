@@ -1,7 +1,7 @@
 """What every lab shares: probes run in thread workers, a status line, Escape back, the question's examples.
 
 A lab asks for numbers with `run_probes([(name, args), ...], on_done)`. The
-calls run one after the other in a thread worker (`engine.registry.run_probe`,
+calls run one after the other in a thread worker (`engine.probes.probes.run_probe`,
 which imports the probe's module, and torch if it needs it, inside that
 thread). The outcomes come back to the UI thread as a message; a result is
 dropped when a newer request of the same group was made meanwhile, so the
@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, TabbedContent
 
-from engine import registry
+from engine import probes
 from question_bank.models import LiveLink
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -80,8 +80,8 @@ def run_calls(calls: Sequence[Call], cancelled: Callable[[], bool] = lambda: Fal
         if cancelled():
             break
         try:
-            outcomes.append(Outcome(name, args, result=registry.run_probe(name, args)))
-        except registry.ProbeError as exc:
+            outcomes.append(Outcome(name, args, result=probes.run_probe(name, args)))
+        except probes.ProbeError as exc:
             outcomes.append(Outcome(name, args, error=one_line(str(exc))))
         except Exception as exc:  # a bug or an environment problem: one line, never a traceback
             outcomes.append(Outcome(name, args, error=one_line(f"{name} failed: {type(exc).__name__}: {exc}")))

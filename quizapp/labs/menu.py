@@ -8,7 +8,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from quizapp.labs import LABS, open_lab
+from quizapp.labs.catalog import LABS, open_lab
 
 
 class LabsMenuScreen(Screen[None]):

@@ -11,6 +11,7 @@ from textual.widgets import Footer, Static
 from question_bank.models import Pack
 from quizapp.progress.db import StoreError
 from quizapp.screens.confirm import ConfirmScreen
+from quizapp.study.clock import clock_text
 from quizapp.study.exam import ExamResult, ExamSession
 from quizapp.study.feedback import toggled_language
 from quizapp.study.persist import Tracker
@@ -19,11 +20,6 @@ from quizapp.widgets.choice import ChoiceRow
 from quizapp.widgets.markdown_text import MarkdownText
 
 MAP_STYLES = {"answered": "black on green", "flagged": "black on yellow", "open": "white on grey23"}
-
-
-def clock_text(seconds: float) -> str:
-    seconds = max(0, int(seconds + 0.999))  # count down in whole seconds, never show 0:00 early
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 class ExamScreen(Screen[None]):

@@ -10,8 +10,8 @@ from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from question_bank.models import Pack
-from quizapp.screens.exam import clock_text
 from quizapp.widgets.topic_table import topic_table
+from quizapp.study.clock import clock_text
 from quizapp.study.exam import ExamResult
 from quizapp.study.practice import Answer
 

@@ -12,7 +12,7 @@ from textual.widgets.selection_list import Selection
 
 from question_bank.models import Pack
 from quizapp.catalog import Catalog
-from quizapp.cli import Options
+from quizapp.options import Options
 from quizapp.progress.db import StoreError
 from quizapp.screens.launch import open_practice
 from quizapp.study.drill import draw_drill

@@ -66,3 +66,9 @@ class FakeClock:
 
     def __repr__(self) -> str:
         return f"FakeClock(time={self._wall!r}, now={self._mono!r})"
+
+
+def clock_text(seconds: float) -> str:
+    """Seconds as m:ss, for the exam countdown and the time used."""
+    seconds = max(0, int(seconds + 0.999))  # count down in whole seconds, never show 0:00 early
+    return f"{seconds // 60}:{seconds % 60:02d}"

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.registry import ProbeError
-
 
 def positional_encoding(length: int, d_model: int) -> np.ndarray:
     """The (length, d_model) matrix of sinusoidal position codes, float64."""
@@ -25,20 +23,3 @@ def positional_encoding(length: int, d_model: int) -> np.ndarray:
     pe[:, 0::2] = np.sin(angle)
     pe[:, 1::2] = np.cos(angle)
     return pe
-
-
-def positional_encoding_probe(length: int = 16, d_model: int = 16) -> dict:
-    """The matrix, and PE·PEᵀ: how similar each position's code is to every other's."""
-    if d_model % 2:
-        raise ProbeError(f"d_model must be even (sines and cosines come in pairs), not {d_model}")
-    pe = positional_encoding(length, d_model)
-    similarity = pe @ pe.T  # dot product between positions; d_model/2 on the diagonal
-    return {
-        "length": length,
-        "d_model": d_model,
-        "formula": "PE[pos, 2i] = sin(pos / 10000^(2i/d_model)), PE[pos, 2i+1] = cos(pos / 10000^(2i/d_model))",
-        "encoding": pe,
-        "similarity": similarity,
-        "note": "similarity[p][q] = PE[p]·PE[q] = Σ_i cos((p − q)·ω_i): it depends only on the distance p − q "
-                "and is largest, d_model/2, at distance 0",
-    }

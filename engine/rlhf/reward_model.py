@@ -21,7 +21,7 @@ training answers have mean 0 and standard deviation 1 (the pairwise accuracy
 and loss do not change; PPO gets rewards of a known size).
 
 The pairs are in engine/data/preferences.jsonl; their labels come from the
-rule in engine/rater.py, which stands in for human raters.
+rule in engine/rlhf/rater.py, which stands in for human raters.
 """
 from __future__ import annotations
 
@@ -36,10 +36,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from engine import rlhf_data
-from engine.model import GPT, GPTConfig
-from engine.sampling import Episodes, pad_right
-from engine.tokenizer import CharTokenizer
+from engine.rlhf import datasets as rlhf_data
+from engine.transformer.model import GPT, GPTConfig
+from engine.rlhf.sampling import Episodes, pad_right
+from engine.transformer.tokenizer import CharTokenizer
 
 
 @dataclass
@@ -101,8 +101,8 @@ def pairwise_loss(chosen: torch.Tensor, rejected: torch.Tensor) -> torch.Tensor:
 
 def load_reward_model(name: str = "reward", directory: Path | str | None = None
                       ) -> tuple[RewardModel, CharTokenizer, dict]:
-    from engine.sft import lm_state
-    from engine.weights import load_checkpoint
+    from engine.rlhf.sft import lm_state
+    from engine.transformer.weights import load_checkpoint
 
     state, meta = load_checkpoint(name, directory)
     cfg = GPTConfig(**{**meta["config"], "dropout": 0.0})
@@ -215,10 +215,10 @@ def train_reward_model(out: Path | str, seed: int = 0, steps: int | None = None,
                        settings: RewardSettings | None = None, progress: bool = True, source: str = "sft",
                        source_dir: Path | str | None = None, log: Callable[[str], None] = print) -> dict:
     """Train r_φ on the preference pairs, starting from the SFT weights; write out/reward.{safetensors,json}."""
-    from engine.progress import progress_bar
-    from engine.sft import _data_meta, load_gpt, source_for
-    from engine.train import train_lm
-    from engine.weights import save_checkpoint
+    from engine.rlhf.progress import progress_bar
+    from engine.rlhf.sft import _data_meta, load_gpt, source_for
+    from engine.rlhf.pretrain import train_lm
+    from engine.transformer.weights import save_checkpoint
 
     s = settings or RewardSettings()
     if steps is not None:
@@ -262,7 +262,7 @@ def train_reward_model(out: Path | str, seed: int = 0, steps: int | None = None,
         "pooling": s.pooling,
         "source": {"checkpoint": source, "weights_sha256": source_meta.get("weights_sha256")},
         "data": _data_meta(),
-        "labels": "engine/rater.py: a documented rule standing in for human raters",
+        "labels": "engine/rlhf/rater.py: a documented rule standing in for human raters",
         "training": {"seed": seed, "steps": s.steps, "settings": asdict(s), "seconds": round(seconds, 1),
                      "torch": torch.__version__},
         "normalisation": normalisation,

@@ -1,13 +1,14 @@
 """Draw a probe result with rich when `--json` is not given.
 
-A probe may name its own renderer; this generic one shows scalars as a
-key/value table, lists of numbers as a row and matrices as a shaded grid.
+The generic drawing shows scalars as a key/value table, lists of numbers as a
+row and matrices as a shaded grid; the probes with a drawing of their own are
+drawn by render_transformer and render_rl.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Console, Group
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
@@ -61,12 +62,3 @@ def generic(name: str, result: dict[str, Any]) -> Group:
             scalars.add_row(key, Text(_fmt(value)))  # Text: "PE[pos, 2i]" is not rich markup
     return Group(*parts)
 
-
-def print_result(probe, result: dict[str, Any], console: Console | None = None) -> None:
-    console = console or Console()
-    if probe.renderer:
-        module, _, attr = probe.renderer.partition(":")
-        import importlib
-        console.print(getattr(importlib.import_module(module), attr)(result))
-    else:
-        console.print(generic(probe.name, result))

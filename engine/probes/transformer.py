@@ -1,6 +1,6 @@
-"""Probes on the trained model: tokens, embeddings, one head's attention, the next-token distribution.
+"""Transformer probes: tokens, embeddings, one head's attention, the next-token distribution, positions.
 
-Everything runs on the numpy forward pass (engine.numpy_model), so a lab never
+Everything runs on the numpy forward pass (engine.transformer.numpy_model), so a lab never
 waits for torch. The model and tokenizers are loaded once per checkpoint;
 the trace of the last few texts is kept, so switching layer or head on the
 same sentence costs no new forward pass.
@@ -11,9 +11,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from engine.registry import ProbeError
-from engine.tokenizer import BPETokenizer, CharTokenizer, Encoding
-from engine.weights import load_meta, numpy_model
+from engine.errors import ProbeError
+from engine.transformer.positional import positional_encoding
+from engine.transformer.tokenizer import BPETokenizer, CharTokenizer, Encoding
+from engine.transformer.weights import load_meta, numpy_model
 
 TOKENIZER_CHECKPOINT = "pretrain"  # the vocabulary and BPE merges every stage shares
 
@@ -156,4 +157,21 @@ def next_token(text: str, top_k: int = 10, temperature: float = 1.0, checkpoint:
         "unknown": _unknown(enc),
         "note": note,
         "checkpoint": checkpoint,
+    }
+
+
+def positional_encoding_probe(length: int = 16, d_model: int = 16) -> dict:
+    """The matrix, and PE·PEᵀ: how similar each position's code is to every other's."""
+    if d_model % 2:
+        raise ProbeError(f"d_model must be even (sines and cosines come in pairs), not {d_model}")
+    pe = positional_encoding(length, d_model)
+    similarity = pe @ pe.T  # dot product between positions; d_model/2 on the diagonal
+    return {
+        "length": length,
+        "d_model": d_model,
+        "formula": "PE[pos, 2i] = sin(pos / 10000^(2i/d_model)), PE[pos, 2i+1] = cos(pos / 10000^(2i/d_model))",
+        "encoding": pe,
+        "similarity": similarity,
+        "note": "similarity[p][q] = PE[p]·PE[q] = Σ_i cos((p − q)·ω_i): it depends only on the distance p − q "
+                "and is largest, d_model/2, at distance 0",
     }

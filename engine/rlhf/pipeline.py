@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Callable
 
 ORDER = (
-    ("pretrain", "engine.train:pretrain"),
-    ("sft", "engine.sft:train_sft"),
-    ("reward", "engine.reward_model:train_reward_model"),
-    ("ppo", "engine.ppo_trainer:train_ppo"),
+    ("pretrain", "engine.rlhf.pretrain:pretrain"),
+    ("sft", "engine.rlhf.sft:train_sft"),
+    ("reward", "engine.rlhf.reward_model:train_reward_model"),
+    ("ppo", "engine.rlhf.ppo_trainer:train_ppo"),
 )
 
 

@@ -1,6 +1,6 @@
 """The committed fine-tuning data: demonstrations for SFT and preference pairs for the reward model.
 
-    python -m engine.rlhf_data          # rewrites engine/data/sft_demos.jsonl and preferences.jsonl
+    python -m engine.rlhf.datasets          # rewrites engine/data/sft_demos.jsonl and preferences.jsonl
 
 Both files are generated from the course topics below by a fixed seed, so the
 command reproduces them byte for byte.
@@ -23,7 +23,7 @@ command reproduces them byte for byte.
   before its full stop, or cut short with a full stop, a stutter, a filler
   sentence, two answers run together, half of another answer, another
   question's answer). The label comes from the rule in
-  engine/rater.py, which stands in for human raters.
+  engine/rlhf/rater.py, which stands in for human raters.
 
 Each topic asks its question in several phrasings; one phrasing per topic
 (the last) is held out: the held-out prompts are never trained on by SFT,
@@ -38,9 +38,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from engine.rater import prefers, rater_score, words
+from engine.rlhf.rater import prefers, rater_score, words
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"  # engine/data
 DEMOS_FILE = DATA / "sft_demos.jsonl"
 PREFERENCES_FILE = DATA / "preferences.jsonl"
 SEED = 1234
@@ -355,7 +355,7 @@ def build_demos() -> list[Demo]:
 
 
 def build_preferences(demos: list[Demo], lexicon: set[str], seed: int = SEED) -> list[dict]:
-    """Label pairs of candidate answers with the stand-in rater (engine/rater.py)."""
+    """Label pairs of candidate answers with the stand-in rater (engine/rlhf/rater.py)."""
     rng = random.Random(seed)
     answers = [a for _, a in TOPICS]
     pairs = []

@@ -13,11 +13,11 @@ import sys
 from pathlib import Path
 
 STAGES: dict[str, str] = {
-    "pretrain": "engine.train:pretrain",
-    "sft": "engine.sft:train_sft",
-    "reward": "engine.reward_model:train_reward_model",
-    "ppo": "engine.ppo_trainer:train_ppo",
-    "all": "engine.rlhf_pipeline:train_all",
+    "pretrain": "engine.rlhf.pretrain:pretrain",
+    "sft": "engine.rlhf.sft:train_sft",
+    "reward": "engine.rlhf.reward_model:train_reward_model",
+    "ppo": "engine.rlhf.ppo_trainer:train_ppo",
+    "all": "engine.rlhf.pipeline:train_all",
 }
 
 DEFAULT_OUT = "engine-runs"
@@ -37,11 +37,15 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 
 def run(ns: argparse.Namespace) -> int:
-    from engine.registry import ProbeError
+    from engine.errors import ProbeError
 
     if ns.steps is not None and ns.steps < 1:
         print("quizapp engine train: error: --steps must be at least 1", file=sys.stderr)
         return 2
+    if not ns.no_progress:
+        from engine.cli.progress import rich_bar
+        from engine.rlhf.progress import set_display
+        set_display(rich_bar)
     module, _, attr = STAGES[ns.stage].partition(":")
     stage = getattr(importlib.import_module(module), attr)
     try:

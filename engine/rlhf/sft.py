@@ -22,10 +22,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from engine import rlhf_data
-from engine.model import GPT, GPTConfig
-from engine.sampling import pad_right, responses, sample
-from engine.tokenizer import CharTokenizer
+from engine.rlhf import datasets as rlhf_data
+from engine.transformer.model import GPT, GPTConfig
+from engine.rlhf.sampling import pad_right, responses, sample
+from engine.transformer.tokenizer import CharTokenizer
 
 
 @dataclass
@@ -56,7 +56,7 @@ def load_gpt(name: str, directory: Path | str | None = None, dropout: float | No
 
     dropout: the rate used in train mode; None keeps the checkpoint's own (fine-tuning does).
     """
-    from engine.weights import load_checkpoint
+    from engine.transformer.weights import load_checkpoint
 
     state, meta = load_checkpoint(name, directory)
     config = dict(meta["config"])
@@ -70,7 +70,7 @@ def load_gpt(name: str, directory: Path | str | None = None, dropout: float | No
 def source_for(name: str, out: Path | str, source_dir: Path | str | None, log: Callable[[str], None]) -> Path | None:
     """Where a stage reads the checkpoint it starts from: source_dir if given, else `out` when the
     previous stage wrote it there, else the bundled weights (None)."""
-    from engine.weights import paths
+    from engine.transformer.weights import paths
 
     if source_dir is not None:
         return Path(source_dir)
@@ -134,8 +134,8 @@ def response_loss(model: GPT, tok: CharTokenizer, examples: list[tuple[list[int]
 @torch.no_grad()
 def rater_eval(model: GPT, tok: CharTokenizer, prompts: list[str], samples_per_prompt: int, seed: int,
                max_new_tokens: int = 64) -> dict:
-    """Sample answers to the prompts and score them with the stand-in rater rule (engine/rater.py)."""
-    from engine.rater import rater_components, rater_score
+    """Sample answers to the prompts and score them with the stand-in rater rule (engine/rlhf/rater.py)."""
+    from engine.rlhf.rater import rater_components, rater_score
 
     lexicon, refs = rlhf_data.course_lexicon(), rlhf_data.references()
     gen = torch.Generator().manual_seed(seed)
@@ -157,8 +157,8 @@ def train_sft(out: Path | str, seed: int = 0, steps: int | None = None, settings
               progress: bool = True, source: str = "pretrain", source_dir: Path | str | None = None,
               log: Callable[[str], None] = print) -> dict:
     """Fine-tune the pretrained checkpoint on the demonstrations; write out/sft.{safetensors,json}."""
-    from engine.progress import progress_bar
-    from engine.weights import save_checkpoint
+    from engine.rlhf.progress import progress_bar
+    from engine.transformer.weights import save_checkpoint
 
     s = settings or SFTSettings()
     if steps is not None:
@@ -166,7 +166,7 @@ def train_sft(out: Path | str, seed: int = 0, steps: int | None = None, settings
     torch.set_num_threads(s.threads)
     torch.manual_seed(seed)
     started = time.perf_counter()
-    from engine.train import train_lm
+    from engine.rlhf.pretrain import train_lm
 
     model, tok, source_meta = load_gpt(source, source_for(source, out, source_dir, log), dropout=None)
     train_demos, heldout_demos = rlhf_data.load_demos("train"), rlhf_data.load_demos("heldout")

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.registry import ProbeError
-
 
 def td_errors(rewards: np.ndarray, values: np.ndarray, gamma: float,
               dones: np.ndarray, last_value: float | np.ndarray = 0.0) -> np.ndarray:
@@ -53,30 +51,3 @@ def gae(rewards: np.ndarray, values: np.ndarray, gamma: float, lam: float,
         advantages[..., t] = next_advantage
     returns = advantages + values
     return deltas, advantages, returns
-
-
-def gae_probe(rewards: list[float], values: list[float], gamma: float = 0.99, lam: float = 0.95,
-              dones: list[int] | None = None, last_value: float = 0.0) -> dict:
-    if not rewards:
-        raise ProbeError("rewards must hold at least one number")
-    if len(values) != len(rewards):
-        raise ProbeError(f"values must have one number per reward ({len(rewards)}), not {len(values)}")
-    if dones is None:
-        dones = [0] * (len(rewards) - 1) + [1]
-    if len(dones) != len(rewards):
-        raise ProbeError(f"dones must have one entry per reward ({len(rewards)}), not {len(dones)}")
-    if any(d not in (0, 1) for d in dones):
-        raise ProbeError("dones must be 0 or 1")
-    deltas, advantages, returns = gae(rewards, values, gamma, lam, np.asarray(dones), last_value)
-    return {
-        "rewards": list(rewards),
-        "values": list(values),
-        "gamma": gamma,
-        "lam": lam,
-        "dones": list(dones),
-        # Without a final "done" the last step bootstraps from V(s_T) = last_value.
-        "last_value": last_value,
-        "deltas": deltas,
-        "advantages": advantages,
-        "returns": returns,
-    }

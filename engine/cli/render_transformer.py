@@ -106,7 +106,7 @@ def render_next_token(result: dict) -> Group:
 
 
 def render_positional_encoding(result: dict) -> Group:
-    from engine.render import matrix_table
+    from engine.cli.render import matrix_table
     return Group(Text(result["formula"]), Text(result["note"], style="dim"),
                  matrix_table(f"PE: {result['length']} positions × d_model {result['d_model']}", result["encoding"]),
                  matrix_table("PE·PEᵀ: dot product between positions", result["similarity"]))

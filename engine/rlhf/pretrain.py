@@ -20,8 +20,8 @@ import torch
 import torch.nn.functional as F
 
 from engine.data.make_corpus import CORPUS, UNSEEN
-from engine.model import GPT, GPTConfig
-from engine.tokenizer import BPETokenizer, CharTokenizer
+from engine.transformer.model import GPT, GPTConfig
+from engine.transformer.tokenizer import BPETokenizer, CharTokenizer
 
 
 @dataclass
@@ -190,9 +190,10 @@ def train_lm(model: torch.nn.Module, get_batch: Callable, steps: int, lr: float,
 def pretrain(out: Path | str, seed: int = 0, steps: int | None = None, settings: PretrainSettings | None = None,
              progress: bool = True, corpus: Path = CORPUS, log: Callable[[str], None] = print) -> dict:
     """Train the character-level GPT on the corpus and write out/pretrain.{safetensors,json}; returns the metadata."""
-    from engine import head_roles
-    from engine.numpy_model import Config, NumpyGPT
-    from engine.weights import save_checkpoint
+    from engine.rlhf.progress import progress_bar
+    from engine.transformer import head_roles
+    from engine.transformer.numpy_model import Config, NumpyGPT
+    from engine.transformer.weights import save_checkpoint
 
     s = settings or PretrainSettings()
     if steps is not None:
@@ -217,12 +218,12 @@ def pretrain(out: Path | str, seed: int = 0, steps: int | None = None, settings:
         f"{model.num_params():,} parameters; {s.steps} steps of {s.batch_size}×{s.block_size} tokens, seed {seed}")
     get_batch = random_batches(train_ids, s.block_size, s.batch_size, torch.Generator().manual_seed(seed))
 
-    with _progress(progress, s.steps) as bar:
+    with progress_bar("training", s.steps, enabled=progress) as bar:
         history = train_lm(
             model, get_batch, s.steps, s.lr, warmup=s.warmup, min_lr_ratio=s.min_lr_ratio,
             weight_decay=s.weight_decay, grad_clip=s.grad_clip,
             eval_fn=lambda: evaluate(model, val_ids, s.block_size), eval_every=s.eval_every,
-            on_step=lambda step, loss: bar(step, loss),
+            on_step=lambda step, loss: bar(step, f"loss {loss:.3f}"),
             on_eval=lambda step, tr, va: log(f"step {step:>5}: train loss {tr:.4f}, val loss {va:.4f}"))
     model.eval()
     train_loss = evaluate(model, train_ids, s.block_size)
@@ -257,28 +258,3 @@ def pretrain(out: Path | str, seed: int = 0, steps: int | None = None, settings:
     log(f"wrote {weights_path} and {meta_path}")
     return meta
 
-
-class _progress:
-    """A rich progress bar (or nothing), called as bar(step, loss)."""
-
-    def __init__(self, enabled: bool, total: int):
-        self.enabled, self.total = enabled, total
-
-    def __enter__(self):
-        from rich.console import Console
-        if not self.enabled or not Console().is_terminal:  # a log file gets the loss lines only
-            self.enabled = False
-            return lambda step, loss: None
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-        self.progress = Progress(TextColumn("training"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("loss {task.fields[loss]}"), TimeRemainingColumn())
-        self.progress.__enter__()
-        task = self.progress.add_task("train", total=self.total, loss="…")
-
-        def update(step: int, loss: float) -> None:
-            self.progress.update(task, completed=step, loss=f"{loss:.3f}")
-        return update
-
-    def __exit__(self, *exc):
-        if self.enabled:
-            self.progress.__exit__(*exc)

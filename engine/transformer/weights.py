@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.registry import ProbeError
+from engine.errors import ProbeError
 
-WEIGHTS_DIR = Path(__file__).with_name("weights")
+WEIGHTS_DIR = Path(__file__).parent.parent / "weights"  # engine/weights: the bundled checkpoints
 
 # The training stage that writes each checkpoint, for the "run ... to create it" hint.
 STAGE_OF = {"pretrain": "pretrain", "sft": "sft", "reward": "reward", "rlhf": "ppo"}
@@ -86,8 +86,8 @@ def load_checkpoint(name: str, directory: Path | str | None = None) -> tuple[dic
 @lru_cache(maxsize=8)
 def numpy_model(name: str, directory: str | None = None):
     """(NumpyGPT, CharTokenizer, metadata) for a checkpoint, loaded once per process."""
-    from engine.numpy_model import Config, NumpyGPT
-    from engine.tokenizer import CharTokenizer
+    from engine.transformer.numpy_model import Config, NumpyGPT
+    from engine.transformer.tokenizer import CharTokenizer
 
     state, meta = load_checkpoint(name, directory)
     return NumpyGPT(Config.from_dict(meta["config"]), state), CharTokenizer(meta["vocab"]), meta

@@ -10,9 +10,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from engine import kl as klm
-from engine.ppo import log_softmax
-from engine.registry import ProbeError
+from engine.rl import kl as klm
+from engine.rl.ppo import log_softmax
+from engine.errors import ProbeError
 
 STAGES = ("pretrain", "sft", "rlhf")
 MAX_NEW_TOKENS = 64
@@ -20,7 +20,7 @@ MAX_NEW_TOKENS = 64
 
 def as_prompt(text: str) -> str:
     """A bare question becomes "Question: … Answer:", the format the models were tuned on."""
-    from engine.rlhf_data import prompt_text
+    from engine.rlhf.datasets import prompt_text
 
     text = text.strip()
     if not text:
@@ -29,7 +29,7 @@ def as_prompt(text: str) -> str:
 
 
 def _numpy(name: str):
-    from engine.weights import numpy_model
+    from engine.transformer.weights import numpy_model
     return numpy_model(name)
 
 
@@ -84,7 +84,7 @@ def sample_numpy(model, tok, prompt_ids: list[int], samples: int, rng: np.random
     `record`, if given, receives the logits (B, vocab) of every step (the tests compare them
     with NumpyGPT's full forward pass).
     """
-    from engine.numpy_model import gelu, layer_norm, linear
+    from engine.transformer.numpy_model import gelu, layer_norm, linear
 
     cfg, w = model.cfg, model.w
     H, d_k, C = cfg.n_head, cfg.d_k, cfg.d_model
@@ -143,8 +143,8 @@ def reward_score_numpy(rm, tok, prompt: str, answer_ids: list[int], pooling: str
 
 def compare_stages(prompt: str, seed: int = 0, samples: int = 3) -> dict:
     """The same prompt answered by the pretrained, SFT and RLHF models, each answer scored by the reward model."""
-    from engine.rater import rater_components, rater_score
-    from engine.rlhf_data import course_lexicon, references
+    from engine.rlhf.rater import rater_components, rater_score
+    from engine.rlhf.datasets import course_lexicon, references
 
     text = as_prompt(prompt)
     rm, tok, rm_meta = _numpy("reward")
@@ -177,9 +177,9 @@ def compare_stages(prompt: str, seed: int = 0, samples: int = 3) -> dict:
 
 @lru_cache(maxsize=1)
 def _ppo_models():
-    from engine.ppo_trainer import load_policy
-    from engine.reward_model import load_reward_model
-    from engine.sft import load_gpt
+    from engine.rlhf.ppo_trainer import load_policy
+    from engine.rlhf.reward_model import load_reward_model
+    from engine.rlhf.sft import load_gpt
 
     policy, tok, meta = load_policy("rlhf")
     ref, _, _ = load_gpt("sft")
@@ -195,8 +195,8 @@ def ppo_step(prompt: str, seed: int = 0, answers: int = 8) -> dict:
 
     import torch
 
-    from engine.kl import FixedKLController, adaptive_beta
-    from engine.ppo_trainer import (PPOSettings, make_optimizer, normalized_advantages, ppo_iteration,
+    from engine.rl.kl import FixedKLController, adaptive_beta
+    from engine.rlhf.ppo_trainer import (PPOSettings, make_optimizer, normalized_advantages, ppo_iteration,
                                      reward_model_judge)
 
     base, ref, rm, tok, meta = _ppo_models()
@@ -217,7 +217,7 @@ def ppo_step(prompt: str, seed: int = 0, answers: int = 8) -> dict:
     log, rollout, stats = ppo_iteration(policy, ref, reward_model_judge(rm, tok.eot_id), tok, optimizer,
                                         [text] * answers, settings, controller, gen)
     with torch.no_grad():
-        from engine.sampling import token_log_probs
+        from engine.rlhf.sampling import token_log_probs
         logits_new, _ = policy(rollout.episodes.inputs)
         logp_new = token_log_probs(logits_new, rollout.episodes.targets)
     adv_norm = normalized_advantages(rollout, settings.normalize_advantages)

@@ -5,7 +5,7 @@ Notation of the paper and the names used here:
     π_θ(a_t|s_t)      the policy after (or during) the update   → logp_new = log π_θ(a_t|s_t)
     π_θold(a_t|s_t)   the policy that collected the samples     → logp_old = log π_θold(a_t|s_t)
     r_t(θ)            π_θ(a_t|s_t) / π_θold(a_t|s_t)             → ratio = exp(logp_new − logp_old)
-    Â_t               the advantage estimate (see engine/gae.py) → advantages
+    Â_t               the advantage estimate (see engine/rl/gae.py) → advantages
     ε                 the clip range                             → epsilon
     Ê_t[...]          the average over a finite batch            → np.mean
     L^PG(θ)  = Ê_t[log π_θ(a_t|s_t) Â_t]         policy_gradient_objective
@@ -18,15 +18,13 @@ equal (r = 1 and ∇r = ∇ log π_θ there). All objectives here are to be
 *maximised* (gradient ascent); the training code minimises their negatives.
 
 The KL-related quantities (KL estimators, exact KL, β, the trust-region δ)
-are in engine/kl.py; advantages by GAE in engine/gae.py. The torch versions
-used in training are in engine/ppo_trainer.py, and a test checks they agree
+are in engine/rl/kl.py; advantages by GAE in engine/rl/gae.py. The torch versions
+used in training are in engine/rlhf/ppo_trainer.py, and a test checks they agree
 with these. This module imports no torch, so the ppo_clip probe is instant.
 """
 from __future__ import annotations
 
 import numpy as np
-
-from engine.registry import ProbeError
 
 
 # --- log-probabilities of the chosen tokens (actions) ---
@@ -149,37 +147,3 @@ def normalize(advantages: np.ndarray, eps: float = 1e-8) -> np.ndarray:
     """(Â − mean) / (std + eps): advantages normalised per minibatch, as CleanRL does."""
     advantages = np.asarray(advantages, dtype=np.float64)
     return (advantages - advantages.mean()) / (advantages.std() + eps)
-
-
-# --- the probe: one (r, Â, ε) and the curve of the PPO paper's Figure 1 ---
-
-def objective_curve(advantage: float, epsilon: float, r_max: float = 2.0, points: int = 41) -> list[dict]:
-    """L^CLIP of a single sample as a function of r for a fixed Â and ε (PPO paper, Figure 1)."""
-    ratios = np.linspace(0.0, r_max, points)
-    objective = clipped_surrogate(ratios, np.full_like(ratios, advantage), epsilon)
-    return [{"ratio": round(float(r), 6), "objective": float(o)} for r, o in zip(ratios, objective)]
-
-
-def ppo_clip_probe(ratio: float, advantage: float, epsilon: float = 0.2) -> dict:
-    if ratio < 0:
-        raise ProbeError("ratio must be at least 0: it is a quotient of two probabilities")
-    unclipped = ratio * advantage
-    clipped_ratio = float(clip(np.float64(ratio), epsilon))
-    clipped = clipped_ratio * advantage
-    objective = min(unclipped, clipped)
-    return {
-        "ratio": ratio,
-        "advantage": advantage,
-        "epsilon": epsilon,
-        "clip_range": [1.0 - epsilon, 1.0 + epsilon],
-        "clipped_ratio": clipped_ratio,
-        "unclipped": unclipped,
-        "clipped": clipped,
-        "objective": objective,
-        # The min took the clipped term, and it is a different number: the gradient is zero here.
-        "clip_active": bool(clipped < unclipped),
-        "outside_band": bool(abs(ratio - 1.0) > epsilon),
-        "gradient_wrt_ratio": 0.0 if clipped < unclipped else advantage,
-        "curve": objective_curve(advantage, epsilon, r_max=max(2.0, 1.25 * ratio)),
-    }
-

@@ -10,18 +10,18 @@ what an exam asks on paper and no other probe returns as a single number:
     pe_entry              PE[pos, 2i] and PE[pos, 2i+1] of the sinusoidal encoding
     clip_branch           which term min(r·Â, clip(r, 1−ε, 1+ε)·Â) selects
 
-Each reuses the engine's own functions (engine.ppo, engine.kl, engine.softmax,
-engine.positional), so a question's answer is the number the engine computes.
+Each reuses the engine's own functions (engine.rl.ppo, engine.rl.kl, engine.rl.softmax,
+engine.transformer.positional), so a question's answer is the number the engine computes.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from engine import kl as klm
-from engine.positional import positional_encoding
-from engine.ppo import clipped_term, probability_ratio, unclipped_term
-from engine.registry import ProbeError
-from engine.softmax import softmax
+from engine.rl import kl as klm
+from engine.transformer.positional import positional_encoding
+from engine.rl.ppo import clipped_term, probability_ratio, unclipped_term
+from engine.errors import ProbeError
+from engine.rl.softmax import softmax
 
 # The four cases of the clipped surrogate, as clip_branch names them.
 BRANCH_UNCLIPPED = "r·Â, the unclipped term"
@@ -38,7 +38,7 @@ def ratio_from_logprobs(logp_new: float, logp_old: float) -> dict:
         raise ProbeError("log-probabilities are at most 0")
     log_ratio = float(logp_new - logp_old)
     ratio = float(probability_ratio(np.float64(logp_new), np.float64(logp_old)))
-    # q = π_θold sampled the token, p = π_θ, so ρ = p/q = r (engine/kl.py).
+    # q = π_θold sampled the token, p = π_θ, so ρ = p/q = r (engine/rl/kl.py).
     return {
         "logp_new": logp_new,
         "logp_old": logp_old,

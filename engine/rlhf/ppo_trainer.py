@@ -7,7 +7,7 @@ The reinforcement-learning view of a language model (Ziegler et al. 2019, Instru
     action a_t           the next token
     episode              one answer, ending at <eot> or at the length limit
     reward               r_t = −β · KL_t  for every token,  plus the reward model's score on the last one
-    KL_t                 log π_θold(a_t|s_t) − log π_ref(a_t|s_t)   (k1, see engine/kl.py)
+    KL_t                 log π_θold(a_t|s_t) − log π_ref(a_t|s_t)   (k1, see engine/rl/kl.py)
     π_ref                a frozen copy of the SFT model: the penalty keeps the policy near it
 
 One iteration (CleanRL's ppo.py, line for line in spirit):
@@ -16,7 +16,7 @@ One iteration (CleanRL's ppo.py, line for line in spirit):
    dropout off), and record log π_θold(a_t|s_t), log π_ref(a_t|s_t), V(s_t) and the
    reward-model score of every answer;
 2. rewards per token as above, then advantages Â_t and returns by GAE(γ, λ)
-   (engine/gae.py), advantages normalised over the rollout;
+   (engine/rl/gae.py), advantages normalised over the rollout;
 3. several epochs over shuffled minibatches of the rollout, each a gradient step on
 
        loss = −L^CLIP(θ) + c_v · L^V(θ) − c_H · H[π_θ]
@@ -25,9 +25,9 @@ One iteration (CleanRL's ppo.py, line for line in spirit):
    epoch θ = θold, so every ratio is exactly 1 (checked); later minibatches see the
    ratio move and the clip take hold;
 4. log the batch statistics, and adapt β to the measured KL to π_ref
-   (PPO paper, section 4: halve or double; engine/kl.py).
+   (PPO paper, section 4: halve or double; engine/rl/kl.py).
 
-The numpy versions of every objective are in engine/ppo.py; the torch ones
+The numpy versions of every objective are in engine/rl/ppo.py; the torch ones
 below compute the same numbers (a test checks) and carry the gradients.
 """
 from __future__ import annotations
@@ -43,13 +43,13 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from engine import rlhf_data
-from engine.gae import gae
-from engine.kl import AdaptiveKLController, FixedKLController, within_trust_region
-from engine.model import GPT, GPTConfig
-from engine.reward_model import RewardModel, score_episodes
-from engine.sampling import Episodes, responses, sample, token_log_probs
-from engine.tokenizer import CharTokenizer
+from engine.rlhf import datasets as rlhf_data
+from engine.rl.gae import gae
+from engine.rl.kl import AdaptiveKLController, FixedKLController, within_trust_region
+from engine.transformer.model import GPT, GPTConfig
+from engine.rlhf.reward_model import RewardModel, score_episodes
+from engine.rlhf.sampling import Episodes, responses, sample, token_log_probs
+from engine.transformer.tokenizer import CharTokenizer
 
 
 @dataclass
@@ -116,8 +116,8 @@ class PolicyWithValue(nn.Module):
 def load_policy(name: str = "rlhf", directory: Path | str | None = None
                 ) -> tuple[PolicyWithValue, CharTokenizer, dict]:
     """The policy and its value head from a checkpoint (a checkpoint without a value head gets a zero one)."""
-    from engine.sft import lm_state
-    from engine.weights import load_checkpoint
+    from engine.rlhf.sft import lm_state
+    from engine.transformer.weights import load_checkpoint
 
     state, meta = load_checkpoint(name, directory)
     cfg = GPTConfig(**{**meta["config"], "dropout": 0.0})
@@ -129,7 +129,7 @@ def load_policy(name: str = "rlhf", directory: Path | str | None = None
     return policy.eval(), CharTokenizer(meta["vocab"]), meta
 
 
-# --- the losses in torch (the same maths as engine/ppo.py, with gradients) ---
+# --- the losses in torch (the same maths as engine/rl/ppo.py, with gradients) ---
 
 def masked_mean(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     """Ê_t over the positions that hold an action."""
@@ -362,7 +362,7 @@ def ppo_iteration(policy: PolicyWithValue, ref: GPT, score_fn: Callable[[Episode
 def evaluate_policy(policy_lm: GPT, ref: GPT, rm: RewardModel, tok: CharTokenizer, prompts: list[str],
                     samples_per_prompt: int, seed: int, s: PPOSettings) -> dict:
     """Mean reward-model score, stand-in rater score and KL to π_ref of sampled answers to the prompts."""
-    from engine.rater import rater_score
+    from engine.rlhf.rater import rater_score
 
     gen = torch.Generator().manual_seed(seed)
     all_prompts = [p for p in prompts for _ in range(samples_per_prompt)]
@@ -416,10 +416,10 @@ def train_ppo(out: Path | str, seed: int = 0, steps: int | None = None, settings
 
     steps: PPO iterations (rollout + update), default PPOSettings.iterations.
     """
-    from engine.progress import progress_bar
-    from engine.reward_model import load_reward_model
-    from engine.sft import _data_meta, load_gpt, source_for
-    from engine.weights import save_checkpoint
+    from engine.rlhf.progress import progress_bar
+    from engine.rlhf.reward_model import load_reward_model
+    from engine.rlhf.sft import _data_meta, load_gpt, source_for
+    from engine.transformer.weights import save_checkpoint
 
     s = settings or PPOSettings()
     if steps is not None:

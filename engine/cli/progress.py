@@ -1,21 +1,20 @@
-"""A rich progress bar for the fine-tuning stages (or nothing, when it is switched off).
-
-    with progress_bar("ppo", total=60) as bar:
-        bar(step, "reward 0.31")
-"""
+"""The rich progress bar that `quizapp engine train` shows while a stage trains."""
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import Iterator
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from engine.rlhf.progress import Update
 
 
 @contextmanager
-def progress_bar(label: str, total: int, enabled: bool = True) -> Iterator[Callable[[int, str], None]]:
-    if not enabled:
+def rich_bar(label: str, total: int) -> Iterator[Update]:
+    if not Console().is_terminal:  # a log file gets the stages' own loss lines only
         yield lambda step, status="": None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[status]}"),
                TimeRemainingColumn())
     with Progress(*columns) as progress:

@@ -7,7 +7,7 @@
 `forward(idx, trace=True)` also returns every intermediate a learner may want
 to see: per layer and head q, k, v, the raw scores q·k, the scores scaled by
 1/√d_k, the causal mask, the softmax weights and the head's output.
-`engine.numpy_model` computes the same thing without torch; the tests check
+`engine.transformer.numpy_model` computes the same thing without torch; the tests check
 that both agree.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from engine.positional import positional_encoding
+from engine.transformer.positional import positional_encoding
 
 
 @dataclass
@@ -173,7 +173,7 @@ class GPT(nn.Module):
                 break
         return idx
 
-    # --- weights as plain numpy arrays (what engine.weights saves and engine.numpy_model reads) ---
+    # --- weights as plain numpy arrays (what engine.transformer.weights saves and engine.transformer.numpy_model reads) ---
 
     def numpy_state(self) -> dict[str, np.ndarray]:
         return {k: v.detach().cpu().numpy().copy() for k, v in self.state_dict().items()}

@@ -3,12 +3,12 @@
 Only data here: the functions are imported when a probe runs, so listing
 probes (the validator does) never imports torch.
 """
-from engine.registry import Arg, Probe, register
+from engine.probes.registry import Arg, Probe, register
 
 register(Probe(
     name="softmax",
     summary="Softmax of a list of scores at a temperature: the probabilities they turn into.",
-    function="engine.softmax:softmax_probe",
+    function="engine.probes.rl:softmax_probe",
     args=(
         Arg("scores", "floats", "the scores (logits), comma-separated on the command line"),
         Arg("temperature", "float", "divides the scores before the softmax; lower is sharper", default=1.0, min=1e-6),
@@ -22,8 +22,7 @@ CHECKPOINTS = ("pretrain", "sft", "rlhf")
 register(Probe(
     name="tokenize",
     summary="Split a text into tokens and ids with the character-level or the BPE tokenizer.",
-    function="engine.inspect:tokenize",
-    renderer="engine.inspect_render:render_tokenize",
+    function="engine.probes.transformer:tokenize",
     args=(
         Arg("text", "str", "the text to tokenize"),
         Arg("tokenizer", "str", "which tokenizer", default="char", choices=("char", "bpe")),
@@ -32,8 +31,7 @@ register(Probe(
 register(Probe(
     name="embedding",
     summary="Each token's embedding vector and its nearest tokens by cosine similarity.",
-    function="engine.inspect:embedding",
-    renderer="engine.inspect_render:render_embedding",
+    function="engine.probes.transformer:embedding",
     args=(
         Arg("text", "str", "the text whose tokens to look up"),
         Arg("top_k", "int", "how many nearest tokens to list per token", default=5, min=1, max=50),
@@ -42,8 +40,7 @@ register(Probe(
 register(Probe(
     name="positional_encoding",
     summary="The sinusoidal positional encoding matrix and the dot-product similarity between positions.",
-    function="engine.positional:positional_encoding_probe",
-    renderer="engine.inspect_render:render_positional_encoding",
+    function="engine.probes.transformer:positional_encoding_probe",
     args=(
         Arg("length", "int", "number of positions", default=16, min=1, max=512),
         Arg("d_model", "int", "width of each encoding (even)", default=16, min=2, max=512),
@@ -52,8 +49,7 @@ register(Probe(
 register(Probe(
     name="attention",
     summary="q, k, every q·k, the √d_k scaling, the causal mask and the softmax weights of one head.",
-    function="engine.inspect:attention",
-    renderer="engine.inspect_render:render_attention",
+    function="engine.probes.transformer:attention",
     args=(
         Arg("text", "str", "the sentence to run through the model"),
         Arg("layer", "int", "layer index, from 0", default=0, min=0),
@@ -64,8 +60,7 @@ register(Probe(
 register(Probe(
     name="next_token",
     summary="π_θ(·|s): the model's most likely next tokens after a text, with their probabilities.",
-    function="engine.inspect:next_token",
-    renderer="engine.inspect_render:render_next_token",
+    function="engine.probes.transformer:next_token",
     args=(
         Arg("text", "str", "the context s"),
         Arg("top_k", "int", "how many tokens to list", default=10, min=1, max=200),
@@ -79,18 +74,17 @@ register(Probe(
 register(Probe(
     name="ppo_clip",
     summary="The clipped surrogate min(r·Â, clip(r, 1−ε, 1+ε)·Â) and its curve over r (PPO paper, Fig. 1).",
-    function="engine.ppo:ppo_clip_probe",
+    function="engine.probes.rl:ppo_clip_probe",
     args=(
         Arg("ratio", "float", "r_t(θ) = π_θ(a_t|s_t) / π_θold(a_t|s_t)", min=0.0),
         Arg("advantage", "float", "the advantage estimate Â_t"),
         Arg("epsilon", "float", "the clip range ε", default=0.2, min=0.0, max=1.0),
     ),
-    renderer="engine.rlhf_render:ppo_clip",
 ))
 register(Probe(
     name="gae",
     summary="Generalised advantage estimation: TD errors δ_t, advantages Â_t and returns.",
-    function="engine.gae:gae_probe",
+    function="engine.probes.rl:gae_probe",
     args=(
         Arg("rewards", "floats", "reward r_t per step"),
         Arg("values", "floats", "value estimate V(s_t) per step"),
@@ -99,12 +93,11 @@ register(Probe(
         Arg("dones", "ints", "1 where the episode ends after that step (default: only after the last)", default=None),
         Arg("last_value", "float", "V(s_T) after the last step, used only when the episode has not ended there", default=0.0),
     ),
-    renderer="engine.rlhf_render:gae",
 ))
 register(Probe(
     name="kl",
     summary="Exact KL between two checkpoints' next-token distributions, and the k1/k2/k3 sample estimates.",
-    function="engine.rlhf_probes:kl_probe",
+    function="engine.probes.rlhf:kl_probe",
     args=(
         Arg("text", "str", "the context s"),
         Arg("checkpoint_a", "str", "the first policy (the KL is KL[a ‖ b])", default="sft", choices=CHECKPOINTS),
@@ -112,35 +105,32 @@ register(Probe(
         Arg("samples", "int", "tokens sampled from a for the estimators", default=1000, min=1, max=100000),
         Arg("seed", "int", "random seed", default=0),
     ),
-    renderer="engine.rlhf_render:kl",
 ))
 register(Probe(
     name="ppo_step",
     summary="One real PPO update of the bundled RLHF policy, token by token: π_θold, π_θ, ratio, Â, reward, KL.",
-    function="engine.rlhf_probes:ppo_step",
+    function="engine.probes.rlhf:ppo_step",
     args=(
         Arg("prompt", "str", "the prompt the policy answers"),
         Arg("seed", "int", "random seed (the same seed gives the same numbers)", default=0),
     ),
-    renderer="engine.rlhf_render:ppo_step",
 ))
 register(Probe(
     name="compare_stages",
     summary="The same prompt answered by the pretrained, SFT and RLHF models, with reward-model scores.",
-    function="engine.rlhf_probes:compare_stages",
+    function="engine.probes.rlhf:compare_stages",
     args=(
         Arg("prompt", "str", "the prompt"),
         Arg("seed", "int", "random seed", default=0),
     ),
-    renderer="engine.rlhf_render:compare_stages",
 ))
 
-# --- small formulas for calculated questions (engine/calc_probes.py, numpy only) ---
+# --- small formulas for calculated questions (engine/probes/calculated.py, numpy only) ---
 
 register(Probe(
     name="ratio_from_logprobs",
     summary="r_t = exp(log π_θ − log π_θold) of one token, and its k1/k2/k3 estimates of KL[π_θold ‖ π_θ].",
-    function="engine.calc_probes:ratio_from_logprobs",
+    function="engine.probes.calculated:ratio_from_logprobs",
     args=(
         Arg("logp_new", "float", "log π_θ(a_t|s_t)", max=0.0),
         Arg("logp_old", "float", "log π_θold(a_t|s_t), the policy that sampled the token", max=0.0),
@@ -149,7 +139,7 @@ register(Probe(
 register(Probe(
     name="scaled_softmax",
     summary="Attention weights softmax(q·k / d_k^power) from raw dot products; power ½ is the √d_k scaling.",
-    function="engine.calc_probes:scaled_softmax",
+    function="engine.probes.calculated:scaled_softmax",
     args=(
         Arg("scores", "floats", "the dot products q·k_j, comma-separated on the command line"),
         Arg("d_k", "float", "the key (and query) width d_k", min=1e-6),
@@ -159,7 +149,7 @@ register(Probe(
 register(Probe(
     name="pe_entry",
     summary="PE[pos, 2i] = sin(pos / 10000^(2i/d_model)) and PE[pos, 2i+1] = cos(...) of the sinusoidal encoding.",
-    function="engine.calc_probes:pe_entry",
+    function="engine.probes.calculated:pe_entry",
     args=(
         Arg("pos", "int", "the position", min=0, max=10000),
         Arg("i", "int", "the frequency index: columns 2i and 2i+1", min=0),
@@ -169,7 +159,7 @@ register(Probe(
 register(Probe(
     name="clip_branch",
     summary="Which term min(r·Â, clip(r, 1−ε, 1+ε)·Â) selects, and whether the gradient flows through it.",
-    function="engine.calc_probes:clip_branch",
+    function="engine.probes.calculated:clip_branch",
     args=(
         Arg("ratio", "float", "r_t(θ)", min=0.0),
         Arg("advantage", "float", "Â_t"),

@@ -5,6 +5,10 @@ JSON-serialisable data. Packs name probes in `live:` blocks, the labs render
 their results and `quizapp engine NAME` prints them. Listing the registry and
 checking arguments import nothing heavy: a probe's module is imported only
 when the probe runs.
+
+The registry knows no probe by name: the catalogue registers them when the
+`engine.probes` package is imported, and importing this module always imports
+that package first.
 """
 from __future__ import annotations
 
@@ -14,9 +18,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-
-class ProbeError(Exception):
-    """A problem the caller can fix (bad argument, empty text, missing weights)."""
+from engine.errors import ProbeError
 
 
 REQUIRED: Any = object()
@@ -93,7 +95,6 @@ class Probe:
     summary: str
     function: str  # "module:function", imported on first run
     args: tuple[Arg, ...] = ()
-    renderer: str | None = None  # optional "module:function" drawing the result with rich
 
     def arg(self, name: str) -> Arg | None:
         return next((a for a in self.args if a.name == name), None)
@@ -161,7 +162,6 @@ def register(probe: Probe) -> Probe:
 
 
 def get(name: str) -> Probe:
-    _load_catalogue()
     try:
         return PROBES[name]
     except KeyError:
@@ -169,13 +169,9 @@ def get(name: str) -> Probe:
 
 
 def all_probes() -> dict[str, Probe]:
-    _load_catalogue()
     return dict(PROBES)
 
 
 def run_probe(name: str, args: Mapping[str, Any] | None = None) -> dict[str, Any]:
     return get(name).run(args)
 
-
-def _load_catalogue() -> None:
-    importlib.import_module("engine.probes")  # registers every probe on first import

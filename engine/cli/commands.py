@@ -11,7 +11,7 @@ import json
 import re
 import sys
 
-from engine.registry import ProbeError, all_probes
+from engine.probes import ProbeError, all_probes
 
 COMMANDS_WITHOUT_PROBE = {"list"}
 
@@ -41,7 +41,7 @@ def build_parser(prog: str = "quizapp engine") -> argparse.ArgumentParser:
 
 def _add_train(sub) -> None:
     try:
-        from engine.train_cli import add_parser  # the training stages register their own flags
+        from engine.cli.train import add_parser  # the training stages register their own flags
     except ImportError:
         return
     add_parser(sub)
@@ -83,6 +83,28 @@ def main(argv: list[str] | None = None, prog: str = "quizapp engine") -> int:
         json.dump(result, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        from engine.render import print_result
         print_result(probe, result)
     return 0
+
+
+def print_result(probe, result: dict) -> None:
+    """Draw a result with rich: the probe's own drawing, or the generic one."""
+    from rich.console import Console
+
+    from engine.cli import render_rl, render_transformer
+    from engine.cli.render import generic
+
+    own = {
+        "tokenize": render_transformer.render_tokenize,
+        "embedding": render_transformer.render_embedding,
+        "positional_encoding": render_transformer.render_positional_encoding,
+        "attention": render_transformer.render_attention,
+        "next_token": render_transformer.render_next_token,
+        "ppo_clip": render_rl.ppo_clip,
+        "gae": render_rl.gae,
+        "kl": render_rl.kl,
+        "ppo_step": render_rl.ppo_step,
+        "compare_stages": render_rl.compare_stages,
+    }
+    draw = own.get(probe.name)
+    Console().print(draw(result) if draw else generic(probe.name, result))

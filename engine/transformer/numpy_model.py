@@ -1,4 +1,4 @@
-"""The same GPT forward pass as engine.model, in plain numpy: what the labs run.
+"""The same GPT forward pass as engine.transformer.model, in plain numpy: what the labs run.
 
 It reads the same weights (a dict of arrays named like the torch state_dict)
 and returns the same trace, with no torch import; the tests check that both
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.positional import positional_encoding
+from engine.transformer.positional import positional_encoding
 
 
 @dataclass(frozen=True)

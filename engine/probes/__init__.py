@@ -1,0 +1,13 @@
+"""The door into the engine: every computation the app, packs and the CLI may run, by name.
+
+    from engine.probes import all_probes, run_probe
+    run_probe("softmax", {"scores": [2, 1, 0]})
+
+Importing this package registers the catalogue (names and argument specs
+only, no numpy or torch); a probe's code is imported when it first runs.
+"""
+from engine.errors import ProbeError
+from engine.probes.registry import Arg, Probe, all_probes, get, register, run_probe, to_plain
+from engine.probes import catalogue  # noqa: F401  (registers every probe)
+
+__all__ = ["Arg", "Probe", "ProbeError", "all_probes", "get", "register", "run_probe", "to_plain"]

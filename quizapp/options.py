@@ -1,0 +1,21 @@
+"""What the learner chose on the command line for a TUI session: packs, topics, count, seed, language.
+
+The CLI fills it in; the app and the home screen read it. It lives here, not in
+the CLI, so that the screens never import the command-line module.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quizapp.locations import user_pack_dir
+
+
+@dataclass(frozen=True)
+class Options:
+    packs: tuple[Path, ...] = ()
+    topics: tuple[str, ...] = ()
+    count: int = 10
+    seed: int | None = None
+    lang: str | None = None
+    user_packs: Path | None = field(default_factory=user_pack_dir)
