@@ -21,3 +21,8 @@ def user_pack_dir() -> Path:
 def database_path() -> Path:
     """The progress database: sessions, answers, FSRS cards and review logs."""
     return home() / "progress.sqlite3"
+
+
+def settings_path() -> Path:
+    """The learner's remembered choices (language, pseudonym, ...), a small JSON object."""
+    return home() / "settings.json"
