@@ -28,11 +28,11 @@ import math
 import random
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterator
 
 from engine.probes import ProbeError, get
-from question_bank.models import (EMPTY, CalculatedQuestion, Choice, FrozenMap, LiveLink, Question, Translation,
+from question_bank.models import (EMPTY, CalculatedQuestion, Choice, FrozenMap, Question, Translation,
                                   ValueSpec)
 
 CHOICES = 4
@@ -289,10 +289,11 @@ def _build(question: CalculatedQuestion, params: Mapping[str, Any], runner: _Run
     texts_in_order = tuple(c.text for c in choices)
     translations = {
         lang: Translation(render(t.prompt, values_for({}), shown_for({})), texts_in_order,
-                          None if t.explanation is None else render(t.explanation, values_for({}), shown_for({})))
+                          None if t.explanation is None else render(t.explanation, values_for({}), shown_for({})),
+                          captions=t.captions)
         for lang, t in question.translations.items()
     }
-    live = tuple(LiveLink(link.probe, FrozenMap(resolve_args(link.args, params))) for link in question.live)
+    live = tuple(replace(link, args=FrozenMap(resolve_args(link.args, params))) for link in question.live)
     concrete = Question(question.pack_id, question.id, question.topic, "single", prompt, tuple(choices),
                         explanation, question.difficulty, question.tags, question.source, live,
                         FrozenMap(translations) if translations else EMPTY, question.extras,

@@ -18,8 +18,10 @@ from typing import Any, Iterable, Mapping
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from engine.probes import Probe, all_probes
+from engine.probes import Probe, ProbeError, all_probes
 from question_bank import calculated as calc
+from question_bank import evidence
+from question_bank.evidence import Claim, EvidenceError
 from question_bank.models import (EMPTY, CalculatedQuestion, CalculatedTranslation, Choice, FrozenMap, LiveLink,
                                   Pack, Question, Topic, Translation, ValueSpec)
 from question_bank.problems import Problem
@@ -41,13 +43,15 @@ TOPIC_KEYS = frozenset({"id", "title"})
 QUESTION_KEYS = frozenset({"id", "topic", "type", "difficulty", "tags", "prompt", "choices", "explanation",
                            "live", "source", "translations"})
 CHOICE_KEYS = frozenset({"text", "correct", "why", "pin"})
-LIVE_KEYS = frozenset({"probe", "args"})
-TRANSLATION_KEYS = frozenset({"prompt", "choices", "explanation"})
+LIVE_KEYS = frozenset({"probe", "args", "caption", "expect"})
+TRANSLATION_KEYS = frozenset({"prompt", "choices", "explanation", "whys", "captions"})
 CALCULATED_KEYS = frozenset({"id", "topic", "type", "difficulty", "tags", "prompt", "params", "answer",
                              "distractors", "format", "explanation", "live", "source", "translations"})
 CALCULATED_ONLY = CALCULATED_KEYS - QUESTION_KEYS
 SPEC_KEYS = frozenset({"probe", "args", "field", "param", "value", "why"})
-CALCULATED_TRANSLATION_KEYS = frozenset({"prompt", "explanation"})
+CALCULATED_TRANSLATION_KEYS = frozenset({"prompt", "explanation", "captions"})
+CLAIM_KEYS = frozenset({"at", "tolerance", *evidence.OPERATORS})
+MAX_EVIDENCE_RUNS = 200  # probe runs per live block of a calculated question (one per drawn variant)
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _BOOL, _FLOAT, _NULL = _TAG + "str", _TAG + "int", _TAG + "bool", _TAG + "float", _TAG + "null"
@@ -80,21 +84,24 @@ class LoadResult:
         return not self.errors
 
 
-def load_pack(path: str | Path, run_calculations: bool = False) -> LoadResult:
+def load_pack(path: str | Path, run_calculations: bool = False, check_evidence: bool = False) -> LoadResult:
     """Load one pack: a .yaml/.yml file, or a folder with pack.yaml and more question files.
 
     `run_calculations` also runs every parameter combination of calculated questions
-    through the engine (as `quizapp validate` does); loading checks them without running.
+    through the engine, and `check_evidence` runs the probe of every live block with a
+    caption or claims and checks them (as `quizapp validate` does); loading checks
+    both without running anything.
     """
-    return _load(Path(path), run_calculations)[0]
+    return _load(Path(path), run_calculations, check_evidence)[0]
 
 
-def load_packs(paths: Iterable[str | Path], run_calculations: bool = False) -> list[LoadResult]:
+def load_packs(paths: Iterable[str | Path], run_calculations: bool = False,
+               check_evidence: bool = False) -> list[LoadResult]:
     """Load several packs; a pack whose id an earlier pack already uses fails with an error."""
     results: list[LoadResult] = []
     owners: dict[str, str] = {}  # pack id -> path of the pack that has it
     for path in paths:
-        result, id_problem_at = _load(Path(path), run_calculations)
+        result, id_problem_at = _load(Path(path), run_calculations, check_evidence)
         pack = result.pack
         if pack is not None and pack.id in owners:
             where, line, col = id_problem_at
@@ -117,7 +124,8 @@ def bundled_pack_paths() -> list[Path]:
                   if (p.is_file() and p.suffix in YAML_SUFFIXES) or (p.is_dir() and (p / PACK_FILE).is_file()))
 
 
-def _load(path: Path, run_calculations: bool = False) -> tuple[LoadResult, tuple[str, int, int]]:
+def _load(path: Path, run_calculations: bool = False,
+          check_evidence: bool = False) -> tuple[LoadResult, tuple[str, int, int]]:
     """The result, and where the pack id is written (for the check across packs)."""
     shown = str(path)
     if path.is_dir():
@@ -132,7 +140,7 @@ def _load(path: Path, run_calculations: bool = False) -> tuple[LoadResult, tuple
         return _failed(shown, f"a pack is a .yaml or .yml file, or a folder with a {PACK_FILE}"), (shown, 1, 1)
     else:
         files = [path]
-    walker = _PackWalker(all_probes(), run_calculations)
+    walker = _PackWalker(all_probes(), run_calculations, check_evidence)
     for number, file in enumerate(files):
         walker.path = str(file)
         try:
@@ -183,9 +191,13 @@ class _PackWalker:
     recorded then and there, so one pass finds every problem.
     """
 
-    def __init__(self, probes: dict[str, Probe], run_calculations: bool = False) -> None:
+    def __init__(self, probes: dict[str, Probe], run_calculations: bool = False,
+                 check_evidence: bool = False) -> None:
         self.probes = probes
         self.run_calculations = run_calculations
+        self.check_evidence = check_evidence
+        self.live_results: list[list[dict] | None] = []  # per live block of the current question: probe results
+        self.live_count = 0  # live blocks of the current question
         self.broken_params: set[str] = set()  # of the calculated question being read
         self.probe_messages: set[str] = set()
         self.path = ""  # the file being read, as problems show it
@@ -531,9 +543,13 @@ class _PackWalker:
              params: dict[str, tuple[Any, ...]] | None = None) -> tuple[LiveLink, ...]:
         """`params`: a calculated question's parameters, which args may name."""
         links: list[LiveLink] = []
-        for number, node in enumerate(self.items(pair, where, "live") or (), 1):
+        items = self.items(pair, where, "live") or ()
+        self.live_results = []
+        self.live_count = len(items)
+        for number, node in enumerate(items, 1):
             lwhere = f"{where}: live {number}"
             fields = self.mapping(node, lwhere)
+            self.live_results.append(None)  # filled in below when the block's evidence is checked
             if fields is None:
                 continue
             self.keys(fields, LIVE_KEYS, lwhere)
@@ -552,8 +568,129 @@ class _PackWalker:
                 self.error(node, f"{lwhere}: unknown probe '{name}'{known}")
                 continue
             self.probe_args(node, lwhere, probe, args, params or {})
-            links.append(LiveLink(name, args))
+            caption = self.caption(fields, lwhere)
+            claims = self.claims(fields.get("expect"), lwhere)
+            links.append(LiveLink(name, args, caption, tuple(claim for claim, _ in claims)))
+            if self.check_evidence and (caption is not None or claims):
+                self.live_results[-1] = self.evidence(node, f"{where}: live[{number - 1}]", probe, args,
+                                                      fields, claims, params or {})
         return tuple(links)
+
+    # --- evidence: captions and claims ---
+
+    def caption(self, fields: Fields, where: str) -> str | None:
+        text = self.text(fields, "caption", where)
+        if text is not None:
+            try:
+                evidence.parse_caption(text)
+            except EvidenceError as exc:
+                self.caption_error(fields["caption"][1], f"{where}: caption: {exc}", exc.source)
+                return None
+        return text
+
+    def claims(self, pair: tuple[Node, Node] | None, where: str) -> list[tuple[Claim, Node]]:
+        found: list[tuple[Claim, Node]] = []
+        for number, node in enumerate(self.items(pair, where, "expect") or (), 1):
+            cwhere = f"{where}: expect {number}"
+            fields = self.mapping(node, cwhere)
+            if fields is None:
+                continue
+            self.keys(fields, CLAIM_KEYS, cwhere)
+            self.require(node, fields, ("at",), cwhere)
+            at = self.text(fields, "at", cwhere)
+            if at is not None:
+                try:
+                    evidence.parse_path(at)
+                except EvidenceError as exc:
+                    self.error(fields["at"][1], f"{cwhere}: {exc}")
+                    at = None
+            ops = [op for op in evidence.OPERATORS if op in fields]
+            if len(ops) != 1:
+                self.error(node, f"{cwhere}: a claim needs exactly one of {', '.join(evidence.OPERATORS)}, "
+                                 f"found {len(ops)}")
+                continue
+            op = ops[0]
+            value = self.claim_value(fields[op][1], cwhere, op)
+            tolerance = evidence.DEFAULT_TOLERANCE
+            if "tolerance" in fields:
+                if op != "close_to":
+                    self.error(fields["tolerance"][0], f"{cwhere}: 'tolerance' belongs to 'close_to' only")
+                else:
+                    tolerance = self.claim_value(fields["tolerance"][1], cwhere, "tolerance")
+                    if tolerance is not None and tolerance < 0:
+                        self.error(fields["tolerance"][1], f"{cwhere}: 'tolerance' must not be negative")
+                        tolerance = None
+            if at is not None and value is not None and tolerance is not None:
+                found.append((Claim(at, op, value, float(tolerance)), node))
+        return found
+
+    def claim_value(self, node: Node, where: str, op: str) -> Any:
+        """The operand: any scalar for equals, a finite number otherwise, [low, high] for between."""
+        if op == "between":
+            if node.__class__ is not SequenceNode or len(node.value) != 2:
+                self.wrong_type(node, where, "'between'", "a list of two numbers [low, high]")
+                return None
+            low, high = (self.claim_value(item, where, "bound") for item in node.value)
+            if low is None or high is None:
+                return None
+            if low > high:
+                self.error(node, f"{where}: 'between' needs low ≤ high, found [{low}, {high}]")
+                return None
+            return (low, high)
+        value = self.plain(node, where) if node.__class__ is ScalarNode else None
+        if op == "equals":
+            if node.__class__ is not ScalarNode or value is None or not isinstance(value, (str, bool, int, float)):
+                self.wrong_type(node, where, "'equals'", "text, a number or true/false")
+                return None
+            return value
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            self.wrong_type(node, where, f"'{op}'", "a number")
+            return None
+        return value
+
+    def evidence(self, node: Node, where: str, probe: Probe, args: Any, fields: Fields,
+                 claims: list[tuple[Claim, Node]], params: dict[str, tuple[Any, ...]]) -> list[dict] | None:
+        """Run the probe (once per drawn variant of the parameters it names) and check the block."""
+        if self.errors and probe.problems(calc.resolve_args(args, {n: v[0] for n, v in params.items()})):
+            return None  # its arguments are wrong, and reported already
+        results: list[dict] = []
+        for values in _variants(args, params)[:MAX_EVIDENCE_RUNS]:
+            with_ = f" (with {calc.show_params(values)})" if values else ""
+            try:
+                result = probe.run(calc.resolve_args(args, {**{n: v[0] for n, v in params.items()}, **values}))
+            except ProbeError as exc:
+                self.error(node, f"{where}: the probe '{probe.name}' failed{with_}: {exc}")
+                return None
+            results.append(result)
+            for claim, claim_node in claims:
+                try:
+                    got = evidence.check_claim(claim, result)
+                except EvidenceError as exc:
+                    self.error(claim_node, f"{where}: expect: {exc}{with_}")
+                    continue
+                if got is not None:
+                    self.error(claim_node, f"{where} expects {evidence.describe_claim(claim)}, {got}{with_}")
+            if "caption" in fields:
+                self.check_caption(fields["caption"][1], where, "caption", result, with_)
+        return results
+
+    def check_caption(self, node: Node, where: str, what: str, result: dict, with_: str = "") -> None:
+        text = node.value
+        try:
+            fields = evidence.caption_paths(text)
+        except EvidenceError:
+            return  # reported when the caption was read
+        for field in fields:
+            try:
+                evidence.format_value(evidence.resolve(result, field.path, field.text), field.spec)
+            except EvidenceError as exc:
+                self.caption_error(node, f"{where}: {what}: {exc}{with_}", field.source)
+
+    def caption_error(self, node: Node, message: str, source: str | None) -> None:
+        """An error at the caption field it is about (the caption's start when it cannot be found)."""
+        line, col = _position_in(node, source, self.path) if source else (node.start_mark.line + 1,
+                                                                          node.start_mark.column + 1)
+        self.report(Problem(self.path, line, col, "error", message))
 
     def translation_entries(self, pair: tuple[Node, Node] | None, where: str):
         """(language, node, fields, where) per well-formed translation; bad tags are reported."""
@@ -582,9 +719,50 @@ class _PackWalker:
             if choices is not None and choice_count is not None and len(choices) != choice_count:
                 self.error(tfields["choices"][0], f"{twhere}: 'choices' must list {choice_count} texts, "
                                                   f"one per choice, found {len(choices)}")
+            whys = self.optional_texts(tfields, "whys", twhere, choice_count, "choice")
+            captions = self.translated_captions(tfields, twhere)
             if prompt is not None and choices is not None:
-                found[lang] = Translation(prompt, choices, self.text(tfields, "explanation", twhere))
+                found[lang] = Translation(prompt, choices, self.text(tfields, "explanation", twhere), whys, captions)
         return FrozenMap(found) if found else EMPTY
+
+    def optional_texts(self, fields: Fields, name: str, where: str, count: int | None,
+                       per: str) -> tuple[str | None, ...] | None:
+        """A list of texts (or null for "keep the original"), one per choice or live block."""
+        items = self.items(fields.get(name), where, name)
+        if items is None:
+            return None
+        values: list[str | None] = []
+        for number, item in enumerate(items, 1):
+            if item.__class__ is ScalarNode and item.tag == _NULL:
+                values.append(None)
+            elif item.__class__ is ScalarNode and item.tag == _STR:
+                values.append(item.value)
+            else:
+                self.wrong_type(item, where, f"'{name}' item {number}", "text (or null to keep the original)")
+                return None
+        if count is not None and len(values) != count:
+            self.error(fields[name][0], f"{where}: '{name}' must list {count} entries, one per {per}, "
+                                        f"found {len(values)}")
+            return None
+        return tuple(values)
+
+    def translated_captions(self, fields: Fields, where: str) -> tuple[str | None, ...] | None:
+        """Captions in the translation's language: one per live block, checked like the originals."""
+        captions = self.optional_texts(fields, "captions", where, self.live_count, "live block")
+        if captions is None:
+            return None
+        for number, (caption, node) in enumerate(zip(captions, fields["captions"][1].value)):
+            if caption is None:
+                continue
+            try:
+                evidence.parse_caption(caption)
+            except EvidenceError as exc:
+                self.caption_error(node, f"{where}: captions item {number + 1}: {exc}", exc.source)
+                continue
+            for result in self.live_results[number] or ():
+                self.check_caption(node, where, f"captions item {number + 1}", result)
+                break
+        return captions
 
     # --- calculated questions ---
 
@@ -818,8 +996,9 @@ class _PackWalker:
                 self.template(tfields["prompt"][1], prompt, twhere, "'prompt'", params)
             if explanation is not None:
                 self.template(tfields["explanation"][1], explanation, twhere, "'explanation'", params, ("answer",))
+            captions = self.translated_captions(tfields, twhere)
             if prompt is not None:
-                found[lang] = CalculatedTranslation(prompt, explanation)
+                found[lang] = CalculatedTranslation(prompt, explanation, captions)
         return FrozenMap(found) if found else EMPTY
 
 
@@ -832,3 +1011,38 @@ def _mentions(value: Any, name: str) -> bool:
     if isinstance(value, Mapping):
         return any(_mentions(v, name) for v in value.values())
     return False
+
+
+def _variants(args: Any, params: dict[str, tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """The parameter values a live block's probe must be run with: every combination of the
+    parameters its args name (or each value once when there are too many); [{}] for none."""
+    named = [name for name in params if _mentions(args, name)]
+    if math.prod(len(params[n]) for n in named) <= MAX_EVIDENCE_RUNS:
+        return [dict(zip(named, combo)) for combo in itertools.product(*(params[n] for n in named))]
+    return [{name: value} for name in named for value in params[name]]
+
+
+_BREAKS = "\n\x85\u2028\u2029"
+
+
+def _position_in(node: Node, needle: str, path: str) -> tuple[int, int]:
+    """Line and column (1-based) of `needle` inside a scalar's source text, counted as YAML
+    counts them; the scalar's own start when the text cannot be found there."""
+    start, end = node.start_mark, node.end_mark
+    line, col = start.line + 1, start.column + 1
+    try:
+        source = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return line, col
+    offset = source.find(needle, start.index, end.index)
+    if offset < 0:
+        return line, col
+    i = start.index
+    while i < offset:
+        ch = source[i]
+        if ch in _BREAKS or (ch == "\r" and source[i + 1:i + 2] != "\n"):
+            line, col = line + 1, 1
+        else:
+            col += 1
+        i += 1
+    return line, col

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Iterator, Literal, Mapping, TypeVar
 
+from question_bank.evidence import Claim
+
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -52,10 +54,16 @@ class Choice:
 
 @dataclass(frozen=True)
 class LiveLink:
-    """An engine probe that backs the explanation; args are checked against the registry."""
+    """An engine probe that backs the explanation; args are checked against the registry.
+
+    `caption` is shown with the result, its `{path:spec}` fields filled from it;
+    `expect` are the claims `quizapp validate` checks against the bundled engine.
+    """
 
     probe: str
     args: Mapping[str, Any] = EMPTY
+    caption: str | None = None
+    expect: tuple[Claim, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,8 @@ class Translation:
     prompt: str
     choices: tuple[str, ...]  # same order and count as the question's choices
     explanation: str | None = None
+    whys: tuple[str | None, ...] | None = None  # per choice, same order; None: keep the original whys
+    captions: tuple[str | None, ...] | None = None  # per live block, same order
 
 
 @dataclass(frozen=True)
@@ -94,17 +104,28 @@ class Question:
         return frozenset(i for i, choice in enumerate(self.choices) if choice.correct)
 
     def localized(self, lang: str) -> Question:
-        """This question with prompt, choice texts and explanation in `lang`, when translated.
+        """This question with prompt, choices, whys, explanation and captions in `lang`, when translated.
 
-        A translation without an explanation keeps the original one rather than
-        showing none; the per-choice `why` feedback is not translated by the format.
+        What a translation leaves out (an explanation, a why, a caption) keeps the
+        original rather than showing nothing.
         """
         translation = self.translations.get(lang)
         if translation is None:
             return self
-        choices = tuple(replace(c, text=text) for c, text in zip(self.choices, translation.choices))
+        whys = translation.whys or (None,) * len(self.choices)
+        choices = tuple(replace(c, text=text, why=why if why is not None else c.why)
+                        for c, text, why in zip(self.choices, translation.choices, whys))
         explanation = translation.explanation if translation.explanation is not None else self.explanation
-        return replace(self, prompt=translation.prompt, choices=choices, explanation=explanation)
+        return replace(self, prompt=translation.prompt, choices=choices, explanation=explanation,
+                       live=localized_live(self.live, translation.captions))
+
+
+def localized_live(live: tuple[LiveLink, ...], captions: tuple[str | None, ...] | None) -> tuple[LiveLink, ...]:
+    """Live blocks with translated captions where the translation gives one."""
+    if not captions:
+        return live
+    return tuple(replace(link, caption=caption) if caption is not None else link
+                 for link, caption in zip(live, captions)) + live[len(captions):]
 
 
 @dataclass(frozen=True)
@@ -129,6 +150,7 @@ class ValueSpec:
 class CalculatedTranslation:
     prompt: str
     explanation: str | None = None
+    captions: tuple[str | None, ...] | None = None  # per live block, same order
 
 
 @dataclass(frozen=True)

@@ -49,15 +49,44 @@ def json_schema() -> dict[str, Any]:
             "pin": {"type": "boolean", "default": False,
                     "description": "Keep this choice in place when shuffling (\"all of the above\")."},
         }, ["text"]),
-        "live": _object("An engine computation backing the explanation.", {
+        "live": _object("An engine computation backing the explanation, shown with it as evidence.", {
             "probe": {"enum": sorted(probes), "description": "Name of an engine probe."},
             "args": {"type": "object", "description": "Arguments of the probe (`quizapp engine PROBE --help`)."},
+            "caption": _text("A sentence shown with the result; {path} or {path:spec} fields are filled from "
+                             "the probe's JSON result (spec: fill/align, sign, ',', width ≤ 40, precision ≤ 12, "
+                             "types d f e g %)."),
+            "expect": {"type": "array", "items": {"$ref": "#/$defs/claim"},
+                       "description": "Claims `quizapp validate` checks against the bundled engine."},
         }, ["probe"]),
+        "claim": {
+            "type": "object",
+            "description": "What must hold at a path of the probe's result: exactly one operator.",
+            "properties": {
+                "at": _text("A path into the result: keys joined by dots, list positions in brackets "
+                            "(negative from the end), e.g. stages[2].mean_reward_score.", nonempty=True),
+                "equals": {"type": ["string", "number", "boolean"], "description": "Exactly this value."},
+                "close_to": {"type": "number", "description": "Within `tolerance` of this number."},
+                "tolerance": {"type": "number", "minimum": 0, "default": 0.001,
+                              "description": "Absolute tolerance of close_to."},
+                "at_least": {"type": "number", "description": "At least this number."},
+                "at_most": {"type": "number", "description": "At most this number."},
+                "between": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2,
+                            "description": "[low, high], inclusive."},
+            },
+            "required": ["at"],
+            "oneOf": [{"required": [op]} for op in ("equals", "close_to", "at_least", "at_most", "between")],
+            "patternProperties": _X_KEYS,
+            "additionalProperties": False,
+        },
         "translation": _object("The question in another language.", {
             "prompt": _text("Translated prompt.", nonempty=True),
             "choices": {"type": "array", "items": {"type": "string"},
                         "description": "Translated choice texts, in the original order and count."},
             "explanation": _text("Translated explanation."),
+            "whys": {"type": "array", "items": {"type": ["string", "null"]},
+                     "description": "Translated whys, one per choice in the original order (null keeps the original)."},
+            "captions": {"type": "array", "items": {"type": ["string", "null"]},
+                         "description": "Translated captions, one per live block in order (null keeps the original)."},
         }, ["prompt", "choices"]),
         "question": _object("One multiple-choice question.", {
             "id": _text("Stable key for progress, unique in the pack; never reuse one.", nonempty=True),
@@ -83,6 +112,8 @@ def json_schema() -> dict[str, Any]:
         "calculatedTranslation": _object("A calculated question in another language (templates as in the original).", {
             "prompt": _text("Translated prompt template.", nonempty=True),
             "explanation": _text("Translated explanation template."),
+            "captions": {"type": "array", "items": {"type": ["string", "null"]},
+                         "description": "Translated captions, one per live block in order (null keeps the original)."},
         }, ["prompt"]),
         "answer": _object("The correct value: a field of an engine probe's result.", {
             "probe": {"enum": sorted(probes), "description": "Name of an engine probe."},

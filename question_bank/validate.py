@@ -13,9 +13,12 @@ from question_bank.loader import PACK_FILE, YAML_SUFFIXES, load_packs
 _PACK_START = re.compile(r"^[\"']?(?:format|pack)[\"']?\s*:", re.MULTILINE)
 
 
-def validate_main(paths: list[str], strict: bool = False,
-                  out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Validate packs at `paths`: 0 when clean, 1 on errors (or warnings when strict), 2 on usage errors."""
+def validate_main(paths: list[str], strict: bool = False, out: TextIO | None = None, err: TextIO | None = None,
+                  engine: bool = True) -> int:
+    """Validate packs at `paths`: 0 when clean, 1 on errors (or warnings when strict), 2 on usage errors.
+
+    With `engine` (the default) calculated questions are drawn in every combination and
+    every live block with a caption or claims is run and checked against the engine."""
     out = out or sys.stdout
     err = err or sys.stderr
     if not paths:
@@ -32,7 +35,7 @@ def validate_main(paths: list[str], strict: bool = False,
             print(f"quizapp validate: no packs found in {given}", file=err)
             return 2
         targets += [p for p in found if p not in targets]
-    results = load_packs(targets, run_calculations=True)
+    results = load_packs(targets, run_calculations=engine, check_evidence=engine)
     for result in results:
         for problem in result.problems:
             print(problem, file=out)
@@ -75,8 +78,9 @@ def main(argv: list[str] | None = None) -> int:
                                      description="Check question packs and print every problem.")
     parser.add_argument("paths", nargs="+", metavar="PATH", help="a pack file, a pack folder, or a folder of packs")
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
+    parser.add_argument("--no-engine", action="store_true", help="do not run probes (calculations, evidence)")
     args = parser.parse_args(argv)
-    return validate_main(args.paths, args.strict)
+    return validate_main(args.paths, args.strict, engine=not args.no_engine)
 
 
 if __name__ == "__main__":

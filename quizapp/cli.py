@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(
             "commands:\n"
-            "  quizapp validate [--strict] PATH...   check question packs, file:line:col messages\n"
+            "  quizapp validate [--strict] [--no-engine] PATH...   check packs (and their evidence claims)\n"
             "  quizapp schema                        print the JSON Schema of the pack format\n"
             "  quizapp stats [--json]                your progress per pack, topic and question\n"
             "  quizapp import {gift,aiken,moodle-xml} FILE [-o OUT.yaml]   make a pack from Moodle questions\n"
@@ -69,10 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _validate(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="quizapp validate", description="Check question packs.")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--no-engine", action="store_true",
+                        help="do not run the engine: skip calculated combinations and evidence claims")
     parser.add_argument("paths", nargs="+", metavar="PATH", help="pack files or folders")
     ns = parser.parse_args(argv)
     from question_bank.validate import validate_main
-    return validate_main(ns.paths, strict=ns.strict)
+    return validate_main(ns.paths, strict=ns.strict, engine=not ns.no_engine)
 
 
 def _schema(argv: list[str]) -> int:

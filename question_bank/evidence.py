@@ -1,0 +1,273 @@
+"""Evidence in `live` blocks: captions filled from a probe's result, and claims checked against it.
+
+A **path** points into a probe's JSON result: dotted keys and `[index]`
+(negative counts from the end), e.g. `stages[2].mean_reward_score`. A
+**caption** is text with `{path}` or `{path:spec}` fields; `{{` and `}}` are
+literal braces. A **claim** says what must hold at a path.
+
+Nothing here is evaluated: paths are parsed by a small grammar (no attribute
+access, calls or arithmetic), and a format spec is accepted only inside the
+documented limits (width ≤ 40, precision ≤ 12, types d f e g % or none)
+before Python's `format` ever sees it, so a pack cannot make formatting
+allocate without bound.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+Path = tuple[str | int, ...]
+
+MAX_PATH_LENGTH = 200
+MAX_WIDTH = 40
+MAX_PRECISION = 12
+MAX_CAPTION_FIELDS = 50
+DEFAULT_TOLERANCE = 1e-3
+OPERATORS = ("equals", "close_to", "at_least", "at_most", "between")
+
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_INDEX = re.compile(r"\[(-?\d{1,6})\]")
+_SPEC = re.compile(r"(?:(?P<fill>[^{}])?(?P<align>[<>=^]))?(?P<sign>[-+ ])?(?P<width>\d{1,3})?(?P<comma>,)?"
+                   r"(?:\.(?P<precision>\d{1,3}))?(?P<type>[dfeg%])?")
+
+
+class EvidenceError(ValueError):
+    """A path, format spec or caption that cannot be used; the message says why.
+
+    `source` is the piece of the caption it is about (e.g. "{weights:.2f}"), so the
+    validator can point at it."""
+
+    def __init__(self, message: str, source: str | None = None) -> None:
+        super().__init__(message)
+        self.source = source
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What must hold at `at` in a probe's result: one operator and its operand."""
+
+    at: str
+    op: str  # one of OPERATORS
+    value: Any  # a number, text or bool; for `between` a (low, high) pair
+    tolerance: float = DEFAULT_TOLERANCE  # for close_to
+
+
+@dataclass(frozen=True)
+class Field:
+    path: Path
+    text: str  # the path as written, for messages
+    spec: str  # "" when none
+    source: str = ""  # the whole field as written, braces included
+
+
+# --- paths ---
+
+def parse_path(text: str) -> Path:
+    """`a.b[0].c[-1]` → ("a", "b", 0, "c", -1); EvidenceError when it is not that shape."""
+    if not text or len(text) > MAX_PATH_LENGTH:
+        raise EvidenceError(f"'{text[:40]}' is not a path like 'probabilities[0]' or 'stages[2].mean'")
+    parts: list[str | int] = []
+    pos = 0
+    expect_key = True
+    while pos < len(text):
+        if expect_key:
+            m = _KEY.match(text, pos)
+            if not m:
+                break
+            parts.append(m.group())
+            pos = m.end()
+            expect_key = False
+        elif text[pos] == ".":
+            pos += 1
+            expect_key = True
+        else:
+            m = _INDEX.match(text, pos)
+            if not m:
+                break
+            parts.append(int(m.group(1)))
+            pos = m.end()
+    if pos != len(text) or expect_key:
+        raise EvidenceError(f"'{text}' is not a path like 'probabilities[0]' or 'stages[2].mean' "
+                            "(keys joined by dots, list positions in brackets)")
+    return tuple(parts)
+
+
+def resolve(result: Any, path: Path, text: str | None = None) -> Any:
+    """The value at `path` in a probe result; EvidenceError naming what is there instead."""
+    shown = text or show_path(path)
+    value = result
+    for depth, part in enumerate(path):
+        where = show_path(path[:depth]) or "the result"
+        if isinstance(part, str):
+            if not isinstance(value, Mapping):
+                raise EvidenceError(f"'{shown}': {where} is not a mapping, so it has no key '{part}'")
+            if part not in value:
+                keys = ", ".join(sorted(map(str, value))[:12])
+                raise EvidenceError(f"'{shown}': {where} has no key '{part}' (it has: {keys})")
+            value = value[part]
+        else:
+            if not isinstance(value, Sequence) or isinstance(value, str):
+                raise EvidenceError(f"'{shown}': {where} is not a list, so it has no position [{part}]")
+            if not -len(value) <= part < len(value):
+                raise EvidenceError(f"'{shown}': {where} has {len(value)} entries, so there is no [{part}]")
+            value = value[part]
+    return value
+
+
+def show_path(path: Path) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+# --- format specs and captions ---
+
+def check_spec(spec: str) -> None:
+    """EvidenceError unless `spec` is inside the documented limits."""
+    m = _SPEC.fullmatch(spec)
+    if not m:
+        raise EvidenceError(f"format spec '{spec}' is not allowed: use fill/align, sign, ',', width, "
+                            f".precision and one of the types d f e g % (e.g. '.2f', '+.3f', '>8,d')")
+    if m.group("width") and int(m.group("width")) > MAX_WIDTH:
+        raise EvidenceError(f"format spec '{spec}': width {int(m.group('width'))} is over the limit of {MAX_WIDTH}")
+    if m.group("precision") and int(m.group("precision")) > MAX_PRECISION:
+        raise EvidenceError(f"format spec '{spec}': precision {int(m.group('precision'))} is over "
+                            f"the limit of {MAX_PRECISION}")
+
+
+def parse_caption(text: str) -> tuple[str | Field, ...]:
+    """Literal text and fields, in order; EvidenceError for a bad brace, path or spec."""
+    parts: list[str | Field] = []
+    literal = ""
+    pos = 0
+    while pos < len(text):
+        ch = text[pos]
+        if text.startswith("{{", pos) or text.startswith("}}", pos):
+            literal += ch
+            pos += 2
+        elif ch == "}":
+            raise EvidenceError(f"a lone '}}' at character {pos + 1}: write '}}}}' for a literal brace")
+        elif ch == "{":
+            end = text.find("}", pos)
+            if end < 0:
+                raise EvidenceError(f"the field at character {pos + 1} has no closing '}}'", text[pos:pos + 20])
+            inner = text[pos + 1:end]
+            path_text, _, spec = inner.partition(":")
+            try:
+                path = parse_path(path_text.strip())
+                check_spec(spec)
+            except EvidenceError as exc:
+                raise EvidenceError(str(exc), text[pos:end + 1]) from None
+            if literal:
+                parts.append(literal)
+                literal = ""
+            parts.append(Field(path, path_text.strip(), spec, text[pos:end + 1]))
+            pos = end + 1
+        else:
+            literal += ch
+            pos += 1
+    if literal:
+        parts.append(literal)
+    if sum(isinstance(p, Field) for p in parts) > MAX_CAPTION_FIELDS:
+        raise EvidenceError(f"a caption may have at most {MAX_CAPTION_FIELDS} fields")
+    return tuple(parts)
+
+
+def caption_paths(text: str) -> tuple[Field, ...]:
+    return tuple(p for p in parse_caption(text) if isinstance(p, Field))
+
+
+def format_value(value: Any, spec: str, decimal_comma: bool = False) -> str:
+    """One field's text; EvidenceError when the value does not fit the spec (text for 'f', say)."""
+    if spec:
+        kind = spec[-1] if spec[-1] in "dfeg%" else ""
+        if kind and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise EvidenceError(f"'{spec}' formats numbers, but the value is {_describe(value)}")
+        if kind == "d" and isinstance(value, float):
+            if not value.is_integer():
+                raise EvidenceError(f"'{spec}' formats whole numbers, but the value is {value!r}")
+            value = int(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            return "∞" if value > 0 else ("−∞" if value < 0 else "NaN")
+        text = format(value, spec)
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, (int, float, str)):
+        text = str(value)
+    else:
+        raise EvidenceError(f"a caption field must be a number or text, but the value is {_describe(value)} "
+                            "(point at one entry, e.g. 'weights[0]')")
+    if decimal_comma and isinstance(value, (int, float)) and not isinstance(value, bool):
+        text = text.translate(str.maketrans(".,", ",."))  # 1,234.5 → 1.234,5
+    return text
+
+
+def render_caption(text: str, result: Any, decimal_comma: bool = False) -> str:
+    """The caption with every field filled in from the result."""
+    out = []
+    for part in parse_caption(text):
+        if isinstance(part, str):
+            out.append(part)
+        else:
+            out.append(format_value(resolve(result, part.path, part.text), part.spec, decimal_comma))
+    return "".join(out)
+
+
+# --- claims ---
+
+def check_claim(claim: Claim, result: Any) -> str | None:
+    """None when the claim holds, else what was found (for 'expects ..., got ...')."""
+    value = resolve(result, parse_path(claim.at), claim.at)
+    if claim.op == "equals":
+        if isinstance(claim.value, bool) or isinstance(value, bool):
+            ok = type(value) is type(claim.value) and value == claim.value
+        elif _is_number(claim.value) and _is_number(value):
+            ok = value == claim.value
+        else:
+            ok = value == claim.value
+        return None if ok else f"got {_show(value)}"
+    if not _is_number(value):
+        return f"got {_describe(value)}, not a number"
+    if claim.op == "close_to":
+        ok = abs(value - claim.value) <= claim.tolerance
+    elif claim.op == "at_least":
+        ok = value >= claim.value
+    elif claim.op == "at_most":
+        ok = value <= claim.value
+    else:  # between
+        low, high = claim.value
+        ok = low <= value <= high
+    return None if ok else f"got {_show(value)}"
+
+
+def describe_claim(claim: Claim) -> str:
+    if claim.op == "between":
+        return f"{claim.at} between {_show(claim.value[0])} and {_show(claim.value[1])}"
+    if claim.op == "close_to":
+        return f"{claim.at} close to {_show(claim.value)} (± {_show(claim.tolerance)})"
+    return f"{claim.at} {claim.op.replace('_', ' ')} {_show(claim.value)}"
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _show(x: Any) -> str:
+    if isinstance(x, float):
+        return f"{x:.6g}"
+    if isinstance(x, str):
+        return repr(x)
+    return str(x).lower() if isinstance(x, bool) else str(x)
+
+
+def _describe(x: Any) -> str:
+    if isinstance(x, Mapping):
+        return "a mapping"
+    if isinstance(x, (list, tuple)):
+        return f"a list of {len(x)}"
+    if x is None:
+        return "empty (null)"
+    return _show(x)
