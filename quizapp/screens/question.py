@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from question_bank.models import Pack, Question
+from quizapp.evidence.panel import EvidencePanel, decimal_comma
 from quizapp.screens.confirm import ConfirmScreen
 from quizapp.progress.db import StoreError
 from quizapp.study.persist import Tracker
@@ -54,6 +55,7 @@ class QuestionScreen(Screen[None]):
             yield Vertical(id="choices")
             yield Static(id="rating")
             yield MarkdownText(id="feedback")
+            yield EvidencePanel(id="evidence")
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -95,8 +97,10 @@ class QuestionScreen(Screen[None]):
         self.query_one("#rating", Static).update("")
         feedback = self.query_one("#feedback", MarkdownText)
         feedback.display = False
+        self.query_one(EvidencePanel).clear()
         if self.answer:
             self.show_feedback()
+            self.show_rating()  # a language switch redraws the item: keep its rating line
         self.query_one("#body", VerticalScroll).scroll_home(animate=False)
 
     def rows(self) -> list[ChoiceRow]:
@@ -162,6 +166,7 @@ class QuestionScreen(Screen[None]):
         feedback = self.query_one("#feedback", MarkdownText)
         feedback.set_markdown(f"**Explanation.** {explanation.strip()}" if explanation else "")
         feedback.display = bool(explanation)
+        self.query_one(EvidencePanel).show(self.question().live, decimal_comma(self.lang or self.pack.language))
         # The verdict goes to the top of the view; the choices with their whys and the
         # explanation follow it (↓ scrolls on when they do not fit).
         self.call_after_refresh(lambda: self.query_one("#body").scroll_to_widget(hint, top=True, animate=False))

@@ -8,6 +8,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from question_bank.models import Pack
+from quizapp.evidence.panel import EvidencePanel, decimal_comma
 from quizapp.study.feedback import feedback_markdown
 from quizapp.study.practice import LETTERS, Answer
 from quizapp.widgets.markdown_text import MarkdownText
@@ -39,7 +40,13 @@ class ReviewScreen(Screen[None]):
                 for pos, i in enumerate(self.answer.item.order))
             yield MarkdownText(choices, id="review-choices")
             yield MarkdownText(feedback_markdown(self.answer, shown), id="feedback")
+            yield EvidencePanel(id="evidence")
         yield Footer()
+
+    def on_mount(self) -> None:
+        question = self.answer.item.question
+        shown = question.localized(self.lang) if self.lang else question
+        self.query_one(EvidencePanel).show(shown.live, decimal_comma(self.lang or self.pack.language))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_lab":

@@ -1,0 +1,225 @@
+"""A probe result drawn in a few lines, to sit under an explanation (the labs draw the full picture).
+
+One function per probe kind, each taking the probe's JSON result and returning
+rich Text no wider than about 70 cells, so it fits an 80-column terminal.
+Probes without a drawing of their own show their scalar fields.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+from rich.text import Text
+
+from quizapp.widgets.bars import bar
+
+BAR = 22  # cells of a bar
+LABEL = 12  # cells of a label before its bar
+
+
+def visible(token: str) -> str:
+    """A token as a learner can read it: spaces and line breaks made visible."""
+    return token.replace(" ", "␣").replace("\n", "⏎") or "∅"
+
+
+def num(x: Any, digits: int = 3, comma: bool = False) -> str:
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return str(x)
+    text = f"{x:.{digits}f}" if isinstance(x, float) else str(x)
+    return text.replace(".", ",") if comma else text
+
+
+def bar_rows(rows: Sequence[tuple[str, float, str]], top: float | None = None, highlight: int | None = None) -> Text:
+    """`label ████▍ text` per row, bars relative to the largest value (or `top`)."""
+    top = top or max((v for _, v, _ in rows), default=1.0) or 1.0
+    out = Text(no_wrap=True, overflow="ellipsis")
+    for i, (label, value, shown) in enumerate(rows):
+        if i:
+            out.append("\n")
+        out.append(label[:LABEL].rjust(LABEL), "bold")
+        out.append(" ")
+        out.append(bar(value / top, BAR), "bold green" if i == highlight else "cyan")
+        out.append(f" {shown}")
+    return out
+
+
+def draw_softmax(r: dict, comma: bool) -> Text:
+    rows = [(f"score {num(s, 2, comma)}", p, num(p, 3, comma)) for s, p in zip(r["scores"], r["probabilities"])]
+    return bar_rows(rows, top=1.0, highlight=r.get("argmax"))
+
+
+def draw_scaled_softmax(r: dict, comma: bool) -> Text:
+    rows = [(f"{num(s, 2, comma)}→{num(t, 2, comma)}", p, num(p, 3, comma))
+            for s, t, p in zip(r["scores"], r["scaled"], r["probabilities"])]
+    out = Text(f"scores ÷ {num(r['divisor'], 3, comma)} (d_k^{num(r['power'], 2, comma)}), then softmax\n", "dim")
+    return out + bar_rows(rows, top=1.0)
+
+
+def draw_tokenize(r: dict, comma: bool) -> Text:
+    out = Text(f"{r['tokenizer']} tokenizer: {r['n_characters']} characters → {r['n_tokens']} tokens\n", "dim")
+    shown = r["tokens"][:24]
+    for token, token_id in zip(shown, r["ids"]):
+        out.append(f"[{visible(token)}]", "bold")
+        out.append(f"{token_id} ", "dim")
+    if len(r["tokens"]) > len(shown):
+        out.append(f"… {len(r['tokens']) - len(shown)} more", "dim")
+    return out
+
+
+def draw_embedding(r: dict, comma: bool) -> Text:
+    out = Text(f"{r['d_model']}-dimensional vectors; nearest tokens by cosine similarity\n", "dim")
+    for i, entry in enumerate(r["tokens"][:6]):
+        if i:
+            out.append("\n")
+        out.append(f"{visible(entry['token']):>8} ", "bold")
+        out.append(" ".join(f"{visible(n['token'])} {num(n.get('cosine', n.get('similarity', 0)), 2, comma)}"
+                            for n in entry["nearest"][:4]))
+    return out
+
+
+def draw_positional_encoding(r: dict, comma: bool) -> Text:
+    sim = r["similarity"][0]
+    rows = [(f"PE0·PE{q}", max(v, 0.0), num(v, 2, comma)) for q, v in enumerate(sim[:6])]
+    out = Text(f"{r['length']} positions × d_model {r['d_model']}: how alike position 0 is to the next ones\n",
+               "dim")
+    return out + bar_rows(rows, top=float(r["d_model"]) / 2)
+
+
+def query_index(r: dict, args: dict) -> int:
+    """The query the block is about: the probe's own focus, else the last token."""
+    for key in ("query_index", "query"):
+        value = r.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(r["tokens"]):
+            return value
+    return len(r["tokens"]) - 1
+
+
+def draw_attention(r: dict, comma: bool, args: dict | None = None) -> Text:
+    q = query_index(r, args or {})
+    weights = r["weights"][q][: q + 1]
+    out = Text(f"layer {r['layer']} head {r['head']} ({r.get('role', '?')}): weights of "
+               f"'{visible(r['tokens'][q])}' over what it sees\n", "dim")
+    order = sorted(range(len(weights)), key=lambda k: -weights[k])[:6]
+    rows = [(f"{k} {visible(r['tokens'][k])}", weights[k], num(weights[k], 3, comma)) for k in sorted(order)]
+    return out + bar_rows(rows, top=1.0, highlight=next((i for i, k in enumerate(sorted(order)) if k == order[0]),
+                                                        None))
+
+
+def draw_next_token(r: dict, comma: bool) -> Text:
+    context = "".join(r["context"])[-40:]
+    out = Text(f"π(next | …{visible(context)})  entropy {num(r['entropy'], 2, comma)} nats\n", "dim")
+    rows = [(visible(t["token"]), t["probability"], num(t["probability"], 3, comma)) for t in r["top"][:6]]
+    return out + bar_rows(rows, top=1.0, highlight=0)
+
+
+def draw_ppo_clip(r: dict, comma: bool) -> Text:
+    out = Text()
+    out.append(f"r = {num(r['ratio'], 2, comma)}, Â = {num(r['advantage'], 2, comma)}, ε = "
+               f"{num(r['epsilon'], 2, comma)}: ")
+    out.append(f"r·Â = {num(r['unclipped'], 3, comma)}, clip(r)·Â = {num(r['clipped'], 3, comma)}, ")
+    out.append(f"min = {num(r['objective'], 3, comma)}", "bold")
+    out.append(" (clipped: no gradient)" if r["clip_active"] else " (unclipped: the gradient flows)", "dim")
+    out.append("\n")
+    out.append_text(curve(r["curve"], r["ratio"]))
+    return out
+
+
+def curve(points: list[dict], marked: float, width: int = 41) -> Text:
+    """L^CLIP against r as one line of block characters, the learner's r marked ▲ below it."""
+    values = [p["objective"] for p in points][:width]
+    lo, hi = min(values), max(values)
+    levels = "▁▂▃▄▅▆▇█"
+    line = "".join(levels[round((v - lo) / (hi - lo) * 7) if hi > lo else 3] for v in values)
+    ratios = [p["ratio"] for p in points][:width]
+    at = min(range(len(ratios)), key=lambda i: abs(ratios[i] - marked))
+    out = Text(f"L^CLIP(r)  {line}\n", "cyan")
+    out.append(" " * (11 + at) + "▲ r", "bold")
+    return out
+
+
+def draw_gae(r: dict, comma: bool) -> Text:
+    out = Text(f"γ = {num(r['gamma'], 2, comma)}, λ = {num(r['lam'], 2, comma)}\n", "dim")
+    out.append("  t     r_t     V(s_t)     δ_t       Â_t\n", "bold")
+    for t, (rew, v, d, a) in enumerate(zip(r["rewards"], r["values"], r["deltas"], r["advantages"])):
+        if t >= 8:
+            out.append(f"  … {len(r['rewards']) - 8} more steps")
+            break
+        out.append(f"{t:>3} {num(rew, 3, comma):>7} {num(v, 3, comma):>9} {num(d, 4, comma):>9} "
+                   f"{num(a, 4, comma):>9}\n")
+    return out
+
+
+def draw_kl(r: dict, comma: bool) -> Text:
+    out = Text(f"KL[{r['checkpoint_a']} ‖ {r['checkpoint_b']}] exact {num(r['exact_kl'], 5, comma)} nats; "
+               f"estimates from {r['samples']} samples:\n", "dim")
+    for name, est in r["estimates"].items():
+        out.append(f"  {name}: {num(est['mean'], 5, comma)} ± {num(est['stderr'], 5, comma)}\n")
+    return out
+
+
+def draw_ppo_step(r: dict, comma: bool) -> Text:
+    stats = r.get("stats", {})
+    out = Text(f"one PPO update: ε = {num(r['epsilon'], 2, comma)}, β = {num(r['beta'], 3, comma)}, "
+               f"{r['gradient_steps']} gradient steps\n", "dim")
+    for key in ("reward_score", "kl_to_ref", "clipfrac_outside", "approx_kl", "ratio_min", "ratio_max"):
+        if key in stats and isinstance(stats[key], (int, float)):
+            out.append(f"  {key.replace('_', ' ')}: {num(stats[key], 4, comma)}\n")
+    return out
+
+
+def draw_compare_stages(r: dict, comma: bool) -> Text:
+    out = Text()
+    for stage in r["stages"][:3]:
+        name = stage.get("stage", stage.get("checkpoint", "?"))
+        answers = stage.get("answers") or [{}]
+        answer = answers[0].get("answer", "") if isinstance(answers[0], dict) else str(answers[0])
+        score = stage.get("mean_reward_score", stage.get("reward_score"))
+        out.append(f"{name:>8} ", "bold")
+        out.append(f"{num(score, 2, comma) if score is not None else '':>6}  ", "cyan")
+        out.append(visible(answer.strip())[:56] if answer else "", "italic")
+        out.append("\n")
+    return out
+
+
+def draw_scalars(r: dict, comma: bool, width: int = 70) -> Text:
+    """`key: value` for every number or short text of the result, in lines of at most `width` cells."""
+    out = Text()
+    line = 0
+    for key, value in r.items():
+        if not isinstance(value, (int, float, str, bool)) or (isinstance(value, str) and len(value) > 60):
+            continue
+        item = f"{key}: {num(value, 4, comma)}"
+        if line and line + 3 + len(item) > width:
+            out.append("\n")
+            line = 0
+        elif line:
+            out.append("   ")
+            line += 3
+        out.append(f"{key}: ", "bold")
+        out.append(num(value, 4, comma))
+        line += len(item)
+    return out
+
+
+DRAWINGS: dict[str, Callable[..., Text]] = {
+    "softmax": draw_softmax,
+    "scaled_softmax": draw_scaled_softmax,
+    "tokenize": draw_tokenize,
+    "embedding": draw_embedding,
+    "positional_encoding": draw_positional_encoding,
+    "next_token": draw_next_token,
+    "ppo_clip": draw_ppo_clip,
+    "gae": draw_gae,
+    "kl": draw_kl,
+    "ppo_step": draw_ppo_step,
+    "compare_stages": draw_compare_stages,
+}
+
+
+def draw(probe: str, result: dict, args: dict, comma: bool = False) -> Text:
+    """The small drawing of a result; a drawing that meets an unexpected shape falls back to the scalars."""
+    try:
+        if probe == "attention":
+            return draw_attention(result, comma, args)
+        return DRAWINGS.get(probe, draw_scalars)(result, comma)
+    except (KeyError, IndexError, TypeError, ValueError, ZeroDivisionError):
+        return draw_scalars(result, comma)
