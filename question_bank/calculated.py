@@ -47,11 +47,18 @@ MAX_CHECKED = 2000
 FILLER_WHY = ("A nearby number, not a known mistake: it was added because the typical mistakes "
               "give fewer than four different values for these numbers.")
 
+MAX_FORMAT_WIDTH = 100
+MAX_FORMAT_PRECISION = 20
+"""Bounds of a format spec's width and precision: a wider one would only cost memory (10⁹ digits is gigabytes)."""
+
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 FIELD_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.(?:[0-9]+|[A-Za-z_][A-Za-z0-9_]*))*")
 RESERVED = frozenset({"answer", "value"})  # template names that are not parameters
 _TEMPLATE = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)(?::([^{}]*))?\}")
 _FORMAT = re.compile(r"((?:[^{}]|\{\{|\}\})*)\{(?::([^{}]*))?\}((?:[^{}]|\{\{|\}\})*)")
+# Python's format spec: [[fill]align][sign][z][#][0][width][grouping][.precision][type]
+_SPEC = re.compile(r"(?:.?[<>=^])?[-+ ]?z?#?0?(?P<width>[0-9]*)[,_]?(?:\.(?P<precision>[0-9]+))?"
+                   r"[bcdeEfFgGnosxX%]?", re.DOTALL)
 
 
 class CalculationError(Exception):
@@ -63,6 +70,34 @@ class CalculationError(Exception):
 
 
 # --- templates and formats ---
+
+def spec_problem(spec: str) -> str | None:
+    """Why a format spec is refused before anything is formatted with it, or None.
+
+    Only the size is judged here: a spec Python cannot read fails in `format()`
+    with a message of its own, and that costs nothing.
+    """
+    m = _SPEC.fullmatch(spec)
+    if m is None:
+        return None
+    for part, limit in (("width", MAX_FORMAT_WIDTH), ("precision", MAX_FORMAT_PRECISION)):
+        digits = m.group(part)
+        if digits and (len(digits) > 6 or int(digits) > limit):
+            shown = spec if len(spec) <= 30 else spec[:30] + "..."
+            return f"the {part} in the format spec '{shown}' is over the limit of {limit}"
+    return None
+
+
+def format_value(value: Any, spec: str) -> str:
+    """format(value, spec) with the spec's size bounded; ValueError says why it cannot be done."""
+    problem = spec_problem(spec)
+    if problem:
+        raise ValueError(problem)
+    try:
+        return format(value, spec)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ValueError(str(exc)) from None
+
 
 def template_fields(template: str) -> list[tuple[str, str | None]]:
     """The (name, spec) pairs a template uses, in order."""
@@ -80,8 +115,8 @@ def render(template: str, values: Mapping[str, Any], shown: Mapping[str, str]) -
         if spec is None:
             return shown[name]
         try:
-            return _minus(format(values[name], spec))
-        except (TypeError, ValueError) as exc:
+            return _minus(format_value(values[name], spec))
+        except ValueError as exc:
             raise CalculationError(f"'{{{name}:{spec}}}' cannot format {values[name]!r}: {exc}") from None
     return _TEMPLATE.sub(replace, template)
 
@@ -101,7 +136,7 @@ def format_problem(text: str) -> str | None:
     if parts is None:
         return f"'format' must hold one '{{}}' or '{{:spec}}', such as \"{{:.2f}}\", not {text!r}"
     try:
-        format(1.5, parts[1])
+        format_value(1.5, parts[1])
     except ValueError as exc:
         return f"'format' {text!r} cannot format a number: {exc}"
     return None
@@ -115,7 +150,7 @@ def show_value(value: Any, fmt: str) -> str:
         parts = parse_format(fmt) or ("", "", "")
         prefix, spec, suffix = parts
         try:
-            text = format(value, spec)
+            text = format_value(value, spec)
         except ValueError as exc:
             raise CalculationError(f"format {fmt!r} cannot show {value!r}: {exc}") from None
         return f"{prefix}{_minus(text)}{suffix}"

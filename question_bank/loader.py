@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import math
+import os
 import re
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -25,7 +26,7 @@ from question_bank.evidence import Claim, EvidenceError
 from question_bank.models import (EMPTY, CalculatedQuestion, CalculatedTranslation, Choice, FrozenMap, LiveLink,
                                   Pack, Question, Topic, Translation, ValueSpec)
 from question_bank.problems import Problem
-from question_bank.source import BadSource, compose_file
+from question_bank.source import BadSource, Source, compose_file
 
 PACK_FILE = "pack.yaml"  # the header file of a folder pack
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -35,6 +36,8 @@ MIN_CHOICES, MAX_CHOICES = 2, 8
 QUESTION_TYPES = ("single", "multiple", "calculated")
 MAX_PARAM_VALUES = 1000  # values of one parameter of a calculated question
 MAX_NESTING = 32  # for free-form values (x- keys, probe args): deeper is a mistake, and unbounded recursion is not safe
+MAX_INTEGER = 2**63 - 1  # whole numbers beyond 64 bits serve no question, and no float holds them exactly
+_MAX_INTEGER_TEXT = 40  # longer integer texts are refused before Python parses them (that is quadratic)
 
 ROOT_KEYS = frozenset({"format", "pack", "topics", "questions"})
 QUESTION_FILE_KEYS = frozenset({"questions"})
@@ -60,6 +63,11 @@ _SCALAR_NAMES = {_STR: "text", _INT: "a whole number", _FLOAT: "a number", _BOOL
 # Only the constructors of plain scalars: they build strings, numbers, dates, never objects.
 _CONSTRUCTOR = SafeConstructor()
 _SCALAR_VALUES = {tag: SafeConstructor.yaml_constructors[tag] for tag in _SCALAR_NAMES}
+# What PyYAML's constructors raise for a value their tag cannot take (`!!int abc`, `!!bool maybe`,
+# `!!float ""`, `!!timestamp foo`, `0x_`): not one exception type, so all of them.
+_CONSTRUCTOR_ERRORS = (ConstructorError, ValueError, KeyError, IndexError, AttributeError, TypeError,
+                       OverflowError)
+_UNREADABLE = object()  # a scalar whose tag cannot take its text; the problem is reported
 
 Fields = dict[str, tuple[Node, Node]]  # key text -> (key node, value node), as the YAML pairs hold them
 
@@ -130,9 +138,13 @@ def _load(path: Path, run_calculations: bool = False,
     shown = str(path)
     if path.is_dir():
         header = path / PACK_FILE
-        files = [header] + sorted(p for p in path.iterdir() if p.suffix in YAML_SUFFIXES
-                                  and p.name != PACK_FILE and not p.name.startswith(".") and p.is_file())
-        if not header.is_file():
+        try:
+            # Not only regular files: a FIFO or device named *.yaml is reported, never opened for good.
+            files = [header] + sorted(p for p in path.iterdir() if p.suffix in YAML_SUFFIXES
+                                      and p.name != PACK_FILE and not p.name.startswith(".") and not p.is_dir())
+        except OSError as exc:
+            return _failed(shown, f"cannot read the folder: {exc.strerror or exc}"), (shown, 1, 1)
+        if not os.path.lexists(header):
             return _failed(shown, f"a pack folder needs a {PACK_FILE}"), (shown, 1, 1)
     elif not path.exists():
         return _failed(shown, "no such file or folder"), (shown, 1, 1)
@@ -144,14 +156,14 @@ def _load(path: Path, run_calculations: bool = False,
     for number, file in enumerate(files):
         walker.path = str(file)
         try:
-            root = compose_file(file, walker.path)
+            walker.source = compose_file(file, walker.path)
         except BadSource as exc:
             walker.report(exc.problem)
             continue
         if number == 0:
-            walker.header_file(root)
+            walker.header_file(walker.source.root)
         else:
-            walker.question_file(root)
+            walker.question_file(walker.source.root)
     if walker.errors == 0 and not walker.questions:
         walker.report(Problem(str(files[0]), 1, 1, "warning", "the pack has no questions"))
     problems = tuple(walker.sorted_problems(str(f) for f in files))
@@ -201,6 +213,7 @@ class _PackWalker:
         self.broken_params: set[str] = set()  # of the calculated question being read
         self.probe_messages: set[str] = set()
         self.path = ""  # the file being read, as problems show it
+        self.source = Source(None)  # the file being read, for positions
         self.problems: list[Problem] = []
         self.errors = 0
         self.header: dict[str, Any] = {}  # Pack fields read from the `pack:` mapping
@@ -216,12 +229,10 @@ class _PackWalker:
         self.errors += problem.severity == "error"
 
     def error(self, node: Node, message: str) -> None:
-        mark = node.start_mark
-        self.report(Problem(self.path, mark.line + 1, mark.column + 1, "error", message))
+        self.report(Problem(self.path, *self.source.position(node.start_mark), "error", message))
 
     def warning(self, node: Node, message: str) -> None:
-        mark = node.start_mark
-        self.report(Problem(self.path, mark.line + 1, mark.column + 1, "warning", message))
+        self.report(Problem(self.path, *self.source.position(node.start_mark), "warning", message))
 
     def sorted_problems(self, files: Iterable[str]) -> list[Problem]:
         order = {f: i for i, f in enumerate(files)}
@@ -326,7 +337,8 @@ class _PackWalker:
         if node.tag != _INT or node.__class__ is not ScalarNode:
             self.wrong_type(node, where, f"'{name}'", "a whole number")
             return None
-        return _CONSTRUCTOR.construct_yaml_int(node)
+        value = self.scalar(node, _say(where, f"'{name}'"))
+        return None if value is _UNREADABLE else value
 
     def boolean(self, fields: Fields, name: str, where: str) -> bool | None:
         pair = fields.get(name)
@@ -336,7 +348,30 @@ class _PackWalker:
         if node.tag != _BOOL or node.__class__ is not ScalarNode:
             self.wrong_type(node, where, f"'{name}'", "true or false")
             return None
-        return _CONSTRUCTOR.construct_yaml_bool(node)
+        value = self.scalar(node, _say(where, f"'{name}'"))
+        return None if value is _UNREADABLE else value
+
+    def scalar(self, node: ScalarNode, where: str) -> Any:
+        """The value of a plain scalar as its tag says, or _UNREADABLE with the problem reported."""
+        construct = _SCALAR_VALUES.get(node.tag)
+        if construct is None:
+            self.error(node, _say(where, f"unsupported YAML tag '{node.tag}'"))
+            return _UNREADABLE
+        if node.tag == _INT and len(node.value) > _MAX_INTEGER_TEXT:
+            self.error(node, _say(where, f"the whole number '{node.value[:20]}...' has {len(node.value)} "
+                                         f"characters; whole numbers lie within ±{MAX_INTEGER:,}"))
+            return _UNREADABLE
+        try:
+            value = construct(_CONSTRUCTOR, node)
+        except _CONSTRUCTOR_ERRORS:
+            shown = node.value if len(node.value) <= 40 else node.value[:40] + "..."
+            self.error(node, _say(where, f"'{shown}' is not valid as {_found(node)}"))
+            return _UNREADABLE
+        if node.tag == _INT and abs(value) > MAX_INTEGER:
+            self.error(node, _say(where, f"the whole number {node.value} is too large; whole numbers lie "
+                                         f"within ±{MAX_INTEGER:,}"))
+            return _UNREADABLE
+        return value
 
     def items(self, pair: tuple[Node, Node] | None, where: str, name: str) -> list[Node] | None:
         if pair is None:
@@ -360,15 +395,8 @@ class _PackWalker:
     def plain(self, node: Node, where: str, depth: int = 0) -> Any:
         """A free-form value (x- keys, probe args) as immutable Python data."""
         if node.__class__ is ScalarNode:
-            construct = _SCALAR_VALUES.get(node.tag)
-            if construct is None:
-                self.error(node, _say(where, f"unsupported YAML tag '{node.tag}'"))
-                return None
-            try:
-                return construct(_CONSTRUCTOR, node)
-            except (ConstructorError, ValueError):
-                self.error(node, _say(where, f"'{node.value}' is not valid as {_found(node)}"))
-                return None
+            value = self.scalar(node, where)
+            return None if value is _UNREADABLE else value
         if depth >= MAX_NESTING:
             self.error(node, _say(where, f"values nest deeper than {MAX_NESTING} levels"))
             return None
@@ -386,7 +414,7 @@ class _PackWalker:
     def format(self, node: Node) -> None:
         if node.tag != _INT or node.__class__ is not ScalarNode:
             self.error(node, f"'format' must be the number 1, found {_found(node)}")
-        elif (version := _CONSTRUCTOR.construct_yaml_int(node)) != 1:
+        elif (version := self.scalar(node, "'format'")) is not _UNREADABLE and version != 1:
             self.error(node, f"format {version} is not supported; this version of quizapp reads format 1")
 
     def pack(self, node: Node) -> None:
@@ -398,7 +426,7 @@ class _PackWalker:
         pack_id = self.text(fields, "id", "pack")
         if pack_id is not None:
             id_node = fields["id"][1]
-            self.pack_id_at = (self.path, id_node.start_mark.line + 1, id_node.start_mark.column + 1)
+            self.pack_id_at = (self.path, *self.source.position(id_node.start_mark))
             if not PACK_ID.fullmatch(pack_id):
                 self.error(id_node, f"pack: id '{pack_id}' must be lowercase letters, digits and '-', "
                                     "starting with a letter or digit")
@@ -494,7 +522,7 @@ class _PackWalker:
     def unique_question_id(self, qid: str, node: Node, where: str) -> None:
         first = self.question_ids.get(qid)
         if first is None:
-            self.question_ids[qid] = (self.path, node.start_mark.line + 1)
+            self.question_ids[qid] = (self.path, self.source.position(node.start_mark)[0])
             return
         file, line = first
         place = f"line {line}" if file == self.path else f"{Path(file).name} line {line}"
@@ -967,7 +995,10 @@ class _PackWalker:
     def template(self, node: Node, text: str, where: str, what: str, params: dict[str, tuple[Any, ...]],
                  extra: tuple[str, ...] = ()) -> None:
         """Every `{name}` of a template must be a parameter (or one of `extra`), and its spec must fit."""
-        for name, spec in calc.template_fields(text):
+        for name, spec in dict.fromkeys(calc.template_fields(text)):  # each field once, however often used
+            if spec is not None and (problem := calc.spec_problem(spec)):
+                self.error(node, f"{where}: {what}: {problem}")
+                continue
             if name in extra or name in self.broken_params:
                 continue
             if name not in params:
@@ -978,8 +1009,8 @@ class _PackWalker:
             if spec is not None:
                 for value in params[name]:
                     try:
-                        format(value, spec)
-                    except (TypeError, ValueError):
+                        calc.format_value(value, spec)
+                    except ValueError:
                         self.error(node, f"{where}: {what}: '{{{name}:{spec}}}' cannot format the value {value!r}")
                         break
 

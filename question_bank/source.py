@@ -1,14 +1,24 @@
-"""One pack file into YAML nodes, safely: size, encoding, syntax and alias limits.
+"""One pack file into YAML nodes, safely: file kind, size, encoding, syntax and alias limits.
 
 Packs are data from anyone, so a file is refused before it can cost much:
-too big before it is read, not UTF-8 before it is parsed, and aliases that
-expand too far before anything walks them.
+not a regular file (a FIFO would block forever, a device never ends) before
+it is opened for good, too big before it is read, not UTF-8 before it is
+parsed, and aliases that expand too far before anything walks them.
+
+Positions are reported as editors and `grep -n` show them: lines end at LF
+only. YAML also ends a line at a lone CR, NEL (U+0085) and U+2028/U+2029; a
+file that holds those gets its positions recounted (see `Source.position`).
 """
 from __future__ import annotations
 
+import os
+import re
+import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from question_bank.problems import Problem
@@ -27,6 +37,28 @@ MAX_ALIAS_NODES = 10_000
 """How many nodes YAML aliases may add beyond those written out; a 'billion laughs' file adds billions."""
 
 
+# Line breaks for YAML that are not line breaks for an editor.
+_YAML_ONLY_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A composed file: its root node (None when empty) and the text, for positions."""
+
+    root: Node | None
+    text: str = ""
+
+    def position(self, mark: Mark) -> tuple[int, int]:
+        """1-based line and column (in characters, lines ending at LF) of a node's mark."""
+        return _position(self.text, mark)
+
+
+def _position(text: str, mark: Mark) -> tuple[int, int]:
+    if not _YAML_ONLY_BREAK.search(text):
+        return mark.line + 1, mark.column + 1
+    return _line_col(text[:mark.index])
+
+
 class BadSource(Exception):
     """The file cannot be turned into nodes; `problem` says where and why."""
 
@@ -35,8 +67,50 @@ class BadSource(Exception):
         self.problem = problem
 
 
-def compose_file(path: Path, shown: str) -> Node | None:
-    """The file's root node (None for an empty file); BadSource when it cannot be read safely.
+class NotRegular(OSError):
+    """The path is a FIFO, a device, a socket or a folder where a file was expected."""
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """At most `limit` + 1 bytes of a regular file; NotRegular for anything else, never blocking.
+
+    O_NONBLOCK makes opening a FIFO return at once; the kind is then read from
+    the open file itself, so a swap between check and read changes nothing.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegular(f"not a regular file but {_kind(mode)}")
+        chunks: list[bytes] = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "a special file"
+
+
+def too_big(size: int) -> str:
+    return (f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,} for one pack file; "
+            "split it into a folder pack")
+
+
+def compose_file(path: Path, shown: str) -> Source:
+    """The file's nodes and text (root None for an empty file); BadSource when it cannot be read safely.
 
     `shown` is the path as problems should print it.
     """
@@ -44,13 +118,17 @@ def compose_file(path: Path, shown: str) -> Node | None:
         return BadSource(Problem(shown, line, col, "error", message))
 
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise bad(1, 1, f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,} for one pack file; "
-                            "split it into a folder pack")
-        data = path.read_bytes()
+        data = read_regular(path, MAX_FILE_BYTES)
+    except NotRegular as exc:
+        raise bad(1, 1, f"{exc}; a pack is a .yaml file or a folder with a pack.yaml") from None
     except OSError as exc:
         raise bad(1, 1, f"cannot read the file: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        try:
+            size = max(len(data), path.stat().st_size)
+        except OSError:
+            size = len(data)
+        raise bad(1, 1, too_big(size))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -63,8 +141,8 @@ def compose_file(path: Path, shown: str) -> Node | None:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or "").removeprefix("but ")
         context = f" ({exc.context})" if exc.context else ""
-        raise bad(mark.line + 1 if mark else 1, mark.column + 1 if mark else 1,
-                  f"invalid YAML: {problem}{context}") from None
+        line, col = _position(text, mark) if mark else (1, 1)
+        raise bad(line, col, f"invalid YAML: {problem}{context}") from None
     except yaml.reader.ReaderError as exc:
         # libyaml counts the position in UTF-8 bytes, the Python reader in characters.
         before = data[:exc.position].decode("utf-8", "replace") if _LIBYAML else text[:exc.position]
@@ -77,8 +155,8 @@ def compose_file(path: Path, shown: str) -> Node | None:
         found = _alias_problem(root)
         if found:
             node, message = found
-            raise bad(node.start_mark.line + 1, node.start_mark.column + 1, message)
-    return root
+            raise bad(*_position(text, node.start_mark), message)
+    return Source(root, text)
 
 
 def _line_col(before: str) -> tuple[int, int]:

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from pathlib import Path
 from typing import TextIO
 
 from question_bank.loader import PACK_FILE, YAML_SUFFIXES, load_packs
+from question_bank.source import MAX_FILE_BYTES, read_regular
 
 # A standalone YAML file found while searching a folder is a pack when its top level starts one.
 _PACK_START = re.compile(r"^[\"']?(?:format|pack)[\"']?\s*:", re.MULTILINE)
@@ -47,16 +49,29 @@ def validate_main(paths: list[str], strict: bool = False, out: TextIO | None = N
     return 1 if errors or (strict and warnings) else 0
 
 
-def pack_paths_at(path: Path) -> list[Path]:
-    """The path itself when it is a pack, else every pack found in the folder tree below it."""
-    if path.is_file() or (path / PACK_FILE).is_file():
+def pack_paths_at(path: Path, _seen: set[Path] | None = None) -> list[Path]:
+    """The path itself when it is a pack, else every pack found in the folder tree below it.
+
+    Anything that is not a folder (a file, a FIFO, a device) is returned as is, for
+    the loader to read or refuse; folders reached twice through links are walked once.
+    """
+    if not path.is_dir() or os.path.lexists(path / PACK_FILE):
         return [path]
+    seen = _seen if _seen is not None else set()
+    real = path.resolve()
+    if real in seen:
+        return []
+    seen.add(real)
+    try:
+        entries = sorted(path.iterdir())
+    except OSError:
+        return [path]  # the loader says why the folder cannot be read
     found: list[Path] = []
-    for entry in sorted(path.iterdir()):
+    for entry in entries:
         if entry.name.startswith(".") or entry.name == "__pycache__":
             continue
         if entry.is_dir():
-            found += pack_paths_at(entry)
+            found += pack_paths_at(entry, seen)
         elif entry.suffix in YAML_SUFFIXES and _starts_a_pack(entry):
             found.append(entry)
     return found
@@ -64,9 +79,10 @@ def pack_paths_at(path: Path) -> list[Path]:
 
 def _starts_a_pack(path: Path) -> bool:
     try:
-        return bool(_PACK_START.search(path.read_text(encoding="utf-8", errors="replace")))
+        data = read_regular(path, MAX_FILE_BYTES)
     except OSError:
-        return True  # let the loader report why it cannot be read
+        return True  # not a regular file, or unreadable: the loader reports why
+    return bool(_PACK_START.search(data.decode("utf-8", errors="replace")))
 
 
 def _count(n: int, noun: str) -> str:

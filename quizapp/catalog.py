@@ -1,10 +1,11 @@
 """The packs a run offers: bundled, from the user's pack folder and from --pack, good and broken."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from question_bank.loader import Problem, bundled_pack_paths, load_packs
+from question_bank.loader import PACK_FILE, YAML_SUFFIXES, Problem, bundled_pack_paths, load_packs
 from question_bank.models import Pack
 
 
@@ -31,10 +32,14 @@ def missing_pack_error(prog: str, paths: list[Path]) -> str | None:
 
 
 def user_pack_paths(folder: Path) -> list[Path]:
-    if not folder.is_dir():
+    """Pack folders and every *.yaml/*.yml entry that is not a folder (a FIFO or a device is then
+    named as broken by the loader, never opened for good)."""
+    try:
+        entries = sorted(folder.iterdir()) if folder.is_dir() else []
+    except OSError:
         return []
-    return sorted(p for p in folder.iterdir()
-                  if (p.is_dir() and (p / "pack.yaml").is_file()) or p.suffix in (".yaml", ".yml"))
+    return [p for p in entries
+            if (p.is_dir() and os.path.lexists(p / PACK_FILE)) or (p.suffix in YAML_SUFFIXES and not p.is_dir())]
 
 
 def load_catalog(extra: list[Path], user_folder: Path | None) -> Catalog:
