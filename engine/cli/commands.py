@@ -30,7 +30,7 @@ def build_parser(prog: str = "quizapp engine") -> argparse.ArgumentParser:
         for arg in probe.args:
             # Values stay strings here; the registry coerces and checks them, so the
             # command line, packs and labs share one set of rules and messages.
-            help_text = arg.help + ("" if arg.required else f" (default: {arg.default})")
+            help_text = f"{arg.help} ({arg.range_text}" + ("" if arg.required else f"; default: {arg.default}") + ")"
             p.add_argument(_flag(arg.name), dest=arg.name, required=arg.required, help=help_text,
                            metavar=arg.kind.upper(), default=argparse.SUPPRESS)
         p.add_argument("--json", action="store_true", help="print the result as JSON")

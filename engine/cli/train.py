@@ -39,8 +39,13 @@ def add_parser(sub) -> argparse.ArgumentParser:
 def run(ns: argparse.Namespace) -> int:
     from engine.errors import ProbeError
 
+    from engine.probes.registry import SEED_RANGE
+
     if ns.steps is not None and ns.steps < 1:
         print("quizapp engine train: error: --steps must be at least 1", file=sys.stderr)
+        return 2
+    if not SEED_RANGE[0] <= ns.seed <= SEED_RANGE[1]:
+        print(f"quizapp engine train: error: --seed must be between {SEED_RANGE[0]} and {SEED_RANGE[1]}", file=sys.stderr)
         return 2
     if not ns.no_progress:
         from engine.cli.progress import rich_bar

@@ -3,15 +3,22 @@
 Only data here: the functions are imported when a probe runs, so listing
 probes (the validator does) never imports torch.
 """
-from engine.probes.registry import Arg, Probe, register
+from engine.probes.registry import SEED_RANGE, Arg, Probe, register
+
+
+def seed_arg(help: str = "random seed") -> Arg:
+    """The one seed argument: every probe takes the same range."""
+    return Arg("seed", "int", help, default=0, min=SEED_RANGE[0], max=SEED_RANGE[1])
+
 
 register(Probe(
     name="softmax",
     summary="Softmax of a list of scores at a temperature: the probabilities they turn into.",
     function="engine.probes.rl:softmax_probe",
     args=(
-        Arg("scores", "floats", "the scores (logits), comma-separated on the command line"),
-        Arg("temperature", "float", "divides the scores before the softmax; lower is sharper", default=1.0, min=1e-6),
+        Arg("scores", "floats", "the scores (logits), comma-separated on the command line", min=-1e6, max=1e6),
+        Arg("temperature", "float", "divides the scores before the softmax; lower is sharper", default=1.0, min=1e-6,
+            max=1e6),
     ),
 ))
 
@@ -52,8 +59,8 @@ register(Probe(
     function="engine.probes.transformer:attention",
     args=(
         Arg("text", "str", "the sentence to run through the model"),
-        Arg("layer", "int", "layer index, from 0", default=0, min=0),
-        Arg("head", "int", "head index, from 0", default=0, min=0),
+        Arg("layer", "int", "layer index, from 0 (below the model's layer count)", default=0, min=0, max=63),
+        Arg("head", "int", "head index, from 0 (below the model's head count)", default=0, min=0, max=63),
         Arg("checkpoint", "str", "which trained model", default="pretrain", choices=CHECKPOINTS),
     ),
 ))
@@ -76,8 +83,8 @@ register(Probe(
     summary="The clipped surrogate min(r·Â, clip(r, 1−ε, 1+ε)·Â) and its curve over r (PPO paper, Fig. 1).",
     function="engine.probes.rl:ppo_clip_probe",
     args=(
-        Arg("ratio", "float", "r_t(θ) = π_θ(a_t|s_t) / π_θold(a_t|s_t)", min=0.0),
-        Arg("advantage", "float", "the advantage estimate Â_t"),
+        Arg("ratio", "float", "r_t(θ) = π_θ(a_t|s_t) / π_θold(a_t|s_t)", min=0.0, max=1000.0),
+        Arg("advantage", "float", "the advantage estimate Â_t", min=-1e6, max=1e6),
         Arg("epsilon", "float", "the clip range ε", default=0.2, min=0.0, max=1.0),
     ),
 ))
@@ -86,12 +93,14 @@ register(Probe(
     summary="Generalised advantage estimation: TD errors δ_t, advantages Â_t and returns.",
     function="engine.probes.rl:gae_probe",
     args=(
-        Arg("rewards", "floats", "reward r_t per step"),
-        Arg("values", "floats", "value estimate V(s_t) per step"),
+        Arg("rewards", "floats", "reward r_t per step", min=-1e6, max=1e6),
+        Arg("values", "floats", "value estimate V(s_t) per step", min=-1e6, max=1e6),
         Arg("gamma", "float", "discount γ", default=0.99, min=0.0, max=1.0),
         Arg("lam", "float", "GAE λ", default=0.95, min=0.0, max=1.0),
-        Arg("dones", "ints", "1 where the episode ends after that step (default: only after the last)", default=None),
-        Arg("last_value", "float", "V(s_T) after the last step, used only when the episode has not ended there", default=0.0),
+        Arg("dones", "ints", "1 where the episode ends after that step (default: only after the last)", default=None,
+            min=0, max=1),
+        Arg("last_value", "float", "V(s_T) after the last step, used only when the episode has not ended there",
+            default=0.0, min=-1e6, max=1e6),
     ),
 ))
 register(Probe(
@@ -103,7 +112,7 @@ register(Probe(
         Arg("checkpoint_a", "str", "the first policy (the KL is KL[a ‖ b])", default="sft", choices=CHECKPOINTS),
         Arg("checkpoint_b", "str", "the second policy", default="rlhf", choices=CHECKPOINTS),
         Arg("samples", "int", "tokens sampled from a for the estimators", default=1000, min=1, max=100000),
-        Arg("seed", "int", "random seed", default=0),
+        seed_arg(),
     ),
 ))
 register(Probe(
@@ -112,7 +121,7 @@ register(Probe(
     function="engine.probes.rlhf:ppo_step",
     args=(
         Arg("prompt", "str", "the prompt the policy answers"),
-        Arg("seed", "int", "random seed (the same seed gives the same numbers)", default=0),
+        seed_arg("random seed (the same seed gives the same numbers)"),
     ),
 ))
 register(Probe(
@@ -121,7 +130,7 @@ register(Probe(
     function="engine.probes.rlhf:compare_stages",
     args=(
         Arg("prompt", "str", "the prompt"),
-        Arg("seed", "int", "random seed", default=0),
+        seed_arg(),
     ),
 ))
 
@@ -132,8 +141,8 @@ register(Probe(
     summary="r_t = exp(log π_θ − log π_θold) of one token, and its k1/k2/k3 estimates of KL[π_θold ‖ π_θ].",
     function="engine.probes.calculated:ratio_from_logprobs",
     args=(
-        Arg("logp_new", "float", "log π_θ(a_t|s_t)", max=0.0),
-        Arg("logp_old", "float", "log π_θold(a_t|s_t), the policy that sampled the token", max=0.0),
+        Arg("logp_new", "float", "log π_θ(a_t|s_t)", min=-100.0, max=0.0),
+        Arg("logp_old", "float", "log π_θold(a_t|s_t), the policy that sampled the token", min=-100.0, max=0.0),
     ),
 ))
 register(Probe(
@@ -141,9 +150,10 @@ register(Probe(
     summary="Attention weights softmax(q·k / d_k^power) from raw dot products; power ½ is the √d_k scaling.",
     function="engine.probes.calculated:scaled_softmax",
     args=(
-        Arg("scores", "floats", "the dot products q·k_j, comma-separated on the command line"),
-        Arg("d_k", "float", "the key (and query) width d_k", min=1e-6),
-        Arg("power", "float", "divide by d_k to this power: 0.5 as in the paper, 0 for no scaling", default=0.5),
+        Arg("scores", "floats", "the dot products q·k_j, comma-separated on the command line", min=-1e6, max=1e6),
+        Arg("d_k", "float", "the key (and query) width d_k", min=1e-6, max=1e6),
+        Arg("power", "float", "divide by d_k to this power: 0.5 as in the paper, 0 for no scaling", default=0.5,
+            min=-4.0, max=4.0),
     ),
 ))
 register(Probe(
@@ -152,7 +162,7 @@ register(Probe(
     function="engine.probes.calculated:pe_entry",
     args=(
         Arg("pos", "int", "the position", min=0, max=10000),
-        Arg("i", "int", "the frequency index: columns 2i and 2i+1", min=0),
+        Arg("i", "int", "the frequency index: columns 2i and 2i+1 (below d_model / 2)", min=0, max=2047),
         Arg("d_model", "int", "width of each encoding (even)", min=2, max=4096),
     ),
 ))
@@ -161,8 +171,8 @@ register(Probe(
     summary="Which term min(r·Â, clip(r, 1−ε, 1+ε)·Â) selects, and whether the gradient flows through it.",
     function="engine.probes.calculated:clip_branch",
     args=(
-        Arg("ratio", "float", "r_t(θ)", min=0.0),
-        Arg("advantage", "float", "Â_t"),
+        Arg("ratio", "float", "r_t(θ)", min=0.0, max=1000.0),
+        Arg("advantage", "float", "Â_t", min=-1e6, max=1e6),
         Arg("epsilon", "float", "the clip range ε", default=0.2, min=0.0, max=1.0),
     ),
 ))

@@ -26,9 +26,19 @@ REQUIRED: Any = object()
 # Argument kinds and the Python values they accept.
 KINDS = ("str", "int", "float", "bool", "floats", "ints")
 
+# Every argument has a range, the same rules for every probe: an Arg's own min/max, else its kind's.
+INT_RANGE = (-(2**31), 2**31 - 1)
+FLOAT_RANGE = (-1e6, 1e6)
+SEED_RANGE = (0, 2**32 - 1)  # what numpy and torch both take as a seed
+MAX_TEXT = 10_000  # characters of a text argument
+MAX_ITEMS = 1_000  # numbers in a list argument
+_MAX_NUMBER_TEXT = 50  # characters of a number written as text (longer is not a number anyone means)
+
 
 @dataclass(frozen=True)
 class Arg:
+    """One argument of a probe. `min`/`max` bound numbers (each item of a list); None takes the kind's range."""
+
     name: str
     kind: str
     help: str
@@ -41,23 +51,55 @@ class Arg:
     def required(self) -> bool:
         return self.default is REQUIRED
 
+    @property
+    def bounds(self) -> tuple[float, float] | None:
+        """The range every number of this argument must lie in; None for texts and true/false."""
+        if self.kind in ("int", "ints"):
+            low, high = INT_RANGE
+        elif self.kind in ("float", "floats"):
+            low, high = FLOAT_RANGE
+        else:
+            return None
+        return (low if self.min is None else self.min, high if self.max is None else self.max)
+
+    @property
+    def range_text(self) -> str:
+        """The range as `quizapp engine PROBE --help` and `quizapp engine list` show it."""
+        if self.choices:
+            return "one of " + ", ".join(map(str, self.choices))
+        if self.kind == "str":
+            return f"up to {MAX_TEXT:,} characters"
+        if self.bounds is None:
+            return "true or false"
+        low, high = self.bounds
+        items = f"; up to {MAX_ITEMS:,} numbers" if self.kind in ("ints", "floats") else ""
+        return f"{_show(low)} to {_show(high)}{items}"
+
     def coerce(self, value: Any) -> Any:
         """Return the value as this argument's kind, or raise ProbeError saying why not."""
         v = _coerce(self.kind, value, self.name)
+        bounds = self.bounds
         for item in v if isinstance(v, list) else [v]:
             if self.choices and item not in self.choices:
-                raise ProbeError(f"{self.name} must be one of {', '.join(map(str, self.choices))}, not {item!r}")
-            if self.min is not None and isinstance(item, (int, float)) and item < self.min:
-                raise ProbeError(f"{self.name} must be at least {self.min}, not {item}")
-            if self.max is not None and isinstance(item, (int, float)) and item > self.max:
-                raise ProbeError(f"{self.name} must be at most {self.max}, not {item}")
+                raise ProbeError(f"{self.name} must be one of {', '.join(map(str, self.choices))}, not {_show(item)}")
+            if bounds is not None and not bounds[0] <= item <= bounds[1]:
+                raise ProbeError(f"{self.name} must be between {_show(bounds[0])} and {_show(bounds[1])}, "
+                                 f"not {_show(item)}")
         return v
+
+
+def _show(value: Any) -> str:
+    """A value in a message, cut to a readable length."""
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else f"{text[:20]}...({len(text)} characters)"
 
 
 def _coerce(kind: str, value: Any, name: str) -> Any:
     if kind == "str":
         if not isinstance(value, str):
             raise ProbeError(f"{name} must be text, not {type(value).__name__}")
+        if len(value) > MAX_TEXT:
+            raise ProbeError(f"{name} must be at most {MAX_TEXT:,} characters, not {len(value):,}")
         return value
     if kind == "bool":
         if isinstance(value, bool):
@@ -72,20 +114,26 @@ def _coerce(kind: str, value: Any, name: str) -> Any:
             value = [part for part in value.replace(" ", "").split(",") if part != ""]
         if not isinstance(value, (list, tuple)):
             raise ProbeError(f"{name} must be a list of numbers")
+        if len(value) > MAX_ITEMS:
+            raise ProbeError(f"{name} must hold at most {MAX_ITEMS:,} numbers, not {len(value):,}")
         return [_number(kind[:-1], item, name) for item in value]
     raise ValueError(f"unknown argument kind {kind!r}")
 
 
 def _number(kind: str, value: Any, name: str) -> int | float:
     what = "a whole number" if kind == "int" else "a finite number"
-    if isinstance(value, bool):
-        raise ProbeError(f"{name} must be {what}, not {value!r}")
+    if isinstance(value, bool) or (isinstance(value, str) and len(value) > _MAX_NUMBER_TEXT):
+        raise ProbeError(f"{name} must be {what}, not {_show(value)}")
+    if kind == "int" and isinstance(value, int):
+        return value  # exact, however large: the range check says if it is too large
+    if kind == "int" and isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        return int(value)
     try:
         number = float(value)
-    except (TypeError, ValueError):
-        raise ProbeError(f"{name} must be {what}, not {value!r}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise ProbeError(f"{name} must be {what}, not {_show(value)}") from None
     if not math.isfinite(number) or (kind == "int" and not number.is_integer()):
-        raise ProbeError(f"{name} must be {what}, not {value!r}")
+        raise ProbeError(f"{name} must be {what}, not {_show(value)}")
     return int(number) if kind == "int" else number
 
 
