@@ -110,13 +110,18 @@ COMMANDS = {"validate": _validate, "schema": _schema, "engine": _engine, "stats"
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
     try:
-        return _main(sys.argv[1:] if argv is None else argv)
+        return _main(args)
     except BrokenPipeError:  # `quizapp schema | head`: the reader left, nothing to report
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug of ours: one line and a report file, never a traceback
+        from quizapp.crash import report_crash
+        print(report_crash(error, args), file=sys.stderr)
+        return 1
 
 
 def _main(argv: list[str]) -> int:

@@ -4,8 +4,9 @@
     quizapp export {gift,aiken,moodle-xml,anki} PACK [-o FILE] [--calculated draw|skip] [--seed N] [--lang LANG]
 
 An import writes a pack only when the loader accepts it; problems are printed
-the way `quizapp validate` prints them (file:line:col). Exit status: 0 done,
-1 errors (nothing written), 2 usage errors.
+the way `quizapp validate` prints them (file:line:col). Every output is written
+atomically (quizapp.files): a full disk or a refused pack leaves an existing
+file as it was. Exit status: 0 done, 1 errors (nothing written), 2 usage errors.
 """
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ import argparse
 import sys
 from pathlib import Path
 from typing import Callable, TextIO
+
+from quizapp.files import output_problem, why, write_atomic
 
 IMPORT_MAX_BYTES = 8 * 1024 * 1024
 
@@ -53,9 +56,10 @@ def import_main(argv: list[str], out: TextIO | None = None, err: TextIO | None =
         return status
 
     from question_bank.interchange import aiken, gift, moodle_xml
-    from question_bank.interchange.common import DEFAULT_TOPIC, slugify, write_pack
+    from question_bank.interchange.common import DEFAULT_TOPIC, pack_file_errors, pack_yaml, slugify
     from question_bank.loader import PACK_ID
     from question_bank.models import Topic
+    from question_bank.source import read_regular
 
     if ns.pack_id is not None and not PACK_ID.fullmatch(ns.pack_id):
         return fail(f"--pack-id '{ns.pack_id}' must be lowercase letters, digits and '-'", 2)
@@ -65,17 +69,22 @@ def import_main(argv: list[str], out: TextIO | None = None, err: TextIO | None =
             return fail(f"--topic '{ns.topic}' must be lowercase letters, digits and '-'", 2)
         topic = Topic(ns.topic, ns.topic.replace("-", " ").capitalize())
     source: Path = ns.file
-    if not source.is_file():
+    if not source.exists():
         return fail(f"no such file: {source}", 2)
     target: Path = ns.output or source.with_suffix(".yaml")
     if target.resolve() == source.resolve():
         return fail(f"the output {target} is the input file; name another with -o", 2)
     if ns.output is None and target.exists() and not ns.force:
         return fail(f"{target} exists; name the output with -o or pass --force to overwrite it")
-    size = source.stat().st_size
-    if size > IMPORT_MAX_BYTES:
+    if problem := output_problem(target):
+        return fail(f"cannot write the pack: {problem}", 2)
+    try:
+        data = read_regular(source, IMPORT_MAX_BYTES)
+    except OSError as exc:
+        return fail(f"cannot read {source}: {exc if exc.errno is None else why(exc)}")
+    if len(data) > IMPORT_MAX_BYTES:
+        size = max(len(data), source.stat().st_size)
         return fail(f"{source} is {size:,} bytes, over the limit of {IMPORT_MAX_BYTES:,}")
-    data = source.read_bytes()
     shown = str(source)
     if ns.format == "moodle-xml":
         result = moodle_xml.parse(data, shown, ns.pack_id, ns.title, topic)
@@ -97,11 +106,21 @@ def import_main(argv: list[str], out: TextIO | None = None, err: TextIO | None =
         return fail(f"no question in {shown} fits a pack ({result.skipped} skipped); nothing written")
     comment = (f"Imported from {source.name} ({ns.format}) by `quizapp import`.\n"
                "Check it with `quizapp validate`; the format is described in docs/INSTRUCTORS.md.")
-    problems = write_pack(result.pack, target, comment)
-    if problems:
+    problems: list = []
+
+    def refuse_broken(written: Path) -> None:
+        problems.extend(pack_file_errors(written, target))
+        if problems:
+            raise _Refused
+
+    try:
+        write_atomic(target, pack_yaml(result.pack, comment), suffix=".yaml", check=refuse_broken)
+    except _Refused:
         for problem in problems:
             print(problem, file=err)
         return fail("the generated pack does not load (a bug in the importer, please report it); nothing written")
+    except OSError as exc:
+        return fail(f"cannot write {target}: {why(exc)}; nothing written")
     print(f"{result.imported} question{'s' if result.imported != 1 else ''} imported, {result.skipped} skipped",
           file=out)
     print(f"wrote {target}", file=out)
@@ -132,6 +151,10 @@ def export_main(argv: list[str], out: TextIO | None = None, err: TextIO | None =
     from question_bank.interchange import aiken, anki, gift, moodle_xml
     from question_bank.loader import bundled_pack_paths, load_pack
 
+    if ns.output is not None and (problem := output_problem(ns.output)):
+        print(f"quizapp export: cannot write the export: {problem}", file=err)
+        return 2
+
     path = Path(ns.pack)
     if not path.exists():
         bundled = {p.stem if p.is_file() else p.name: p for p in bundled_pack_paths()}
@@ -157,9 +180,13 @@ def export_main(argv: list[str], out: TextIO | None = None, err: TextIO | None =
         out.flush()
     else:
         try:
-            ns.output.write_text(text, encoding="utf-8")
+            write_atomic(ns.output, text)
         except OSError as exc:
-            print(f"quizapp export: cannot write {ns.output}: {exc.strerror or exc}", file=err)
+            print(f"quizapp export: cannot write {ns.output}: {why(exc)}; nothing written", file=err)
             return 1
         print(f"wrote {ns.output}", file=err)
     return 0
+
+
+class _Refused(Exception):
+    """The written pack does not load: it must not replace anything."""

@@ -26,3 +26,8 @@ def database_path() -> Path:
 def settings_path() -> Path:
     """The learner's remembered choices (language, pseudonym, ...), a small JSON object."""
     return home() / "settings.json"
+
+
+def crash_report_dir() -> Path:
+    """Where an unexpected internal error writes its full report (the terminal gets one line)."""
+    return home() / "crash-reports"

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from quizapp import settings
+from quizapp import files, settings
 
 
 def test_put_then_get_round_trips_and_keeps_other_keys(tmp_path):
@@ -32,8 +32,8 @@ def test_failed_write_leaves_old_file_and_no_temporary(tmp_path, monkeypatch):
 
     def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(settings.os, "fsync", full_disk)
-    with pytest.raises(settings.SettingsError, match="No space left"):
+    monkeypatch.setattr(files.os, "fsync", full_disk)
+    with pytest.raises(settings.SettingsError, match="the disk is full"):
         settings.put("lang", "de", path)
     assert settings.get("lang", path=path) == "en"
     assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]

@@ -1,7 +1,8 @@
 """Exchange questions with Moodle (GIFT, Aiken, Moodle XML) and Anki.
 
-Importers read a file into a Pack and report what they skipped; `write_pack`
-writes it as format-1 YAML only after the loader accepts it. Exporters turn a
+Importers read a file into a Pack and report what they skipped; `pack_yaml`
+turns it into format-1 YAML, which `quizapp import` writes only after the
+loader accepts it (`pack_file_errors`). Exporters turn a
 loaded Pack into text. Nothing here imports textual or torch.
 
     from question_bank.interchange import gift, aiken, moodle_xml, anki

@@ -4,7 +4,6 @@ from __future__ import annotations
 import html
 import random
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -262,21 +261,10 @@ def pack_yaml(pack: Pack, comment: str = "") -> str:
     return lines + body
 
 
-def write_pack(pack: Pack, out: Path, comment: str = "") -> list[Problem]:
-    """Write the pack to `out` when the loader accepts it; else write nothing and return the errors.
-
-    The problems point into the text that would have been written (path shown as `out`).
-    """
-    text = pack_yaml(pack, comment)
-    with tempfile.TemporaryDirectory(prefix="quizapp-import-") as folder:
-        trial = Path(folder) / (out.stem + ".yaml")
-        trial.write_text(text, encoding="utf-8")
-        result = load_pack(trial)
-    errors = [Problem(str(out), p.line, p.col, p.severity, p.message) for p in result.errors]
-    if errors:
-        return errors
-    out.write_text(text, encoding="utf-8")
-    return []
+def pack_file_errors(path: Path, shown: Path) -> list[Problem]:
+    """The errors the loader finds in a written pack file, located as if the file were `shown`."""
+    result = load_pack(path)
+    return [Problem(str(shown), p.line, p.col, p.severity, p.message) for p in result.errors]
 
 
 def category_parts(path: str) -> list[str]:
