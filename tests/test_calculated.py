@@ -109,7 +109,7 @@ def test_the_issue_example_loads_and_validate_warns_it_needs_fillers(tmp_path):
       "probe: ppo_klip, args: {ratio: r, advantage: A, epsilon: eps}, field: objective}"),
      "17:19: error: question 'clip': answer: unknown probe 'ppo_klip' (did you mean 'ppo_clip'?)"),
     (("eps: [0.1, 0.2]", "eps: [0.1, 1.5]"),
-     "17:11: error: question 'clip': answer: probe 'ppo_clip': epsilon must be at most 1.0, not 1.5 "
+     "17:11: error: question 'clip': answer: probe 'ppo_clip': epsilon must be between 0.0 and 1.0, not 1.5 "
      "(with r=0.6, A=-2, eps=1.5)"),
     (("field: objective}\n    distractors", "field: objective.0.x-}\n    distractors"),
      "17:82: error: question 'clip': answer: field 'objective.0.x-' must be a name or a dotted path such as "
@@ -158,8 +158,8 @@ def test_validate_reports_a_probe_that_fails_for_some_combinations(tmp_path, cap
     path = write(tmp_path, CLIP.replace("r: [0.6, 0.7, 1.3, 1.4]", "r: [0.6, 0.7, 1.3, -1.0]"))
     assert validate_main([str(path)]) == 1
     out = capsys.readouterr().out
-    assert out.endswith("demo.yaml:17:11: error: question 'clip': answer: probe 'ppo_clip': ratio must be at least "
-                        "0.0, not -1.0 (with r=-1.0, A=-2, eps=0.1)\n")
+    assert out.endswith("demo.yaml:17:11: error: question 'clip': answer: probe 'ppo_clip': ratio must be between "
+                        "0.0 and 1000.0, not -1.0 (with r=-1.0, A=-2, eps=0.1)\n")
 
 
 def test_a_distractor_that_never_shows_is_reported(tmp_path):

@@ -103,9 +103,12 @@ def test_unreadable_metadata_gives_one_clear_error(tmp_path):
         weights.load_checkpoint("pretrain", tmp_path)
 
 
-def test_a_checkpoint_not_yet_trained_says_how_to_train_it(tmp_path):
-    with pytest.raises(weights.WeightsError, match=r"the sft checkpoint is not bundled \(run quizapp engine train --stage sft\)"):
+def test_a_checkpoint_not_yet_trained_says_where_it_was_looked_for_and_how_to_train_it(tmp_path, monkeypatch):
+    with pytest.raises(weights.WeightsError, match=r"the sft checkpoint is not in .+ \(run quizapp engine train --stage sft\)"):
         weights.load_checkpoint("sft", tmp_path)
+    monkeypatch.setattr(weights, "WEIGHTS_DIR", tmp_path)
+    with pytest.raises(weights.WeightsError, match=r"the sft checkpoint is not bundled \(run quizapp engine train"):
+        weights.load_checkpoint("sft")
 
 
 def test_metadata_records_how_the_weights_were_made(bundled):

@@ -14,16 +14,17 @@ import numpy as np
 from engine.errors import ProbeError
 from engine.transformer.positional import positional_encoding
 from engine.transformer.tokenizer import BPETokenizer, CharTokenizer, Encoding
-from engine.transformer.weights import load_meta, numpy_model
+from engine.transformer.weights import load_meta, numpy_model, weights_dir
 
 TOKENIZER_CHECKPOINT = "pretrain"  # the vocabulary and BPE merges every stage shares
 
 
 @lru_cache(maxsize=2)
-def _tokenizers(checkpoint: str = TOKENIZER_CHECKPOINT) -> tuple[CharTokenizer, BPETokenizer]:
-    meta = load_meta(checkpoint)
-    char = CharTokenizer(meta["vocab"])
-    return char, BPETokenizer(char, [tuple(m) for m in meta["bpe_merges"]])
+def _tokenizers(checkpoint: str = TOKENIZER_CHECKPOINT, directory: str | None = None
+                ) -> tuple[CharTokenizer, BPETokenizer]:
+    meta = load_meta(checkpoint, directory)
+    char = CharTokenizer(meta.get("vocab"))
+    return char, BPETokenizer(char, meta.get("bpe_merges"))
 
 
 def clear_caches() -> None:
@@ -56,7 +57,7 @@ def _unknown(enc: Encoding) -> list[dict]:
 def tokenize(text: str, tokenizer: str = "char") -> dict:
     """Tokens and ids of a text, and where characters outside the vocabulary became <unk>."""
     _require_text(text)
-    char, bpe = _tokenizers()
+    char, bpe = _tokenizers(TOKENIZER_CHECKPOINT, str(weights_dir()))
     tok = char if tokenizer == "char" else bpe
     enc = tok.tokenize(text)
     return {

@@ -16,10 +16,21 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
+
+from engine.errors import ProbeError
 
 UNK = "<unk>"  # a character outside the vocabulary
 EOT = "<eot>"  # end of text: separates documents in training, ends a generated answer
 SPECIALS = (UNK, EOT)
+
+
+class TokenizerDataError(ProbeError):
+    """A vocabulary or a list of merges (from a checkpoint's metadata) is malformed."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"the tokenizer data is malformed: {problem}; "
+                         "reinstall quizapp or retrain with quizapp engine train")
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,7 @@ class CharTokenizer:
     """Token id ↔ character, with ids 0 and 1 reserved for <unk> and <eot>."""
 
     def __init__(self, chars: list[str]):
+        _check_vocabulary(chars)
         self.itos: list[str] = list(SPECIALS) + [c for c in chars if c not in SPECIALS]
         self.stoi: dict[str, int] = {s: i for i, s in enumerate(self.itos)}
         self.unk_id, self.eot_id = self.stoi[UNK], self.stoi[EOT]
@@ -71,6 +83,7 @@ class BPETokenizer:
     """Byte-pair encoding over the characters of a CharTokenizer."""
 
     def __init__(self, base: CharTokenizer, merges: list[tuple[str, str]]):
+        _check_merges(base, merges)
         self.base = base
         self.merges = [tuple(m) for m in merges]
         self.itos = list(base.itos) + [a + b for a, b in self.merges]
@@ -131,6 +144,30 @@ class BPETokenizer:
         # each <unk> stands for exactly one character; find them in order
         chars = [ch for ch in text if ch not in self.base.stoi]
         return Encoding(ids, tokens, unknown, chars)
+
+
+def _check_vocabulary(chars: Any) -> None:
+    if not isinstance(chars, (list, tuple)):
+        raise TokenizerDataError(f"the vocabulary must be a list of characters, not {type(chars).__name__}")
+    seen: set[str] = set()
+    for i, c in enumerate(chars):
+        if not isinstance(c, str) or (len(c) != 1 and c not in SPECIALS):
+            raise TokenizerDataError(f"vocabulary entry {i} is {c!r:.40}, not one character")
+        if c in seen:
+            raise TokenizerDataError(f"vocabulary entry {i} ({c!r}) appears twice")
+        seen.add(c)
+
+
+def _check_merges(base: CharTokenizer, merges: Any) -> None:
+    """Each merge is a pair of tokens that exist by the time it is learned."""
+    if not isinstance(merges, (list, tuple)):
+        raise TokenizerDataError(f"the merges must be a list of pairs, not {type(merges).__name__}")
+    known = set(base.itos)
+    for i, m in enumerate(merges):
+        if (not isinstance(m, (list, tuple)) or len(m) != 2 or not all(isinstance(p, str) for p in m)
+                or m[0] not in known or m[1] not in known):
+            raise TokenizerDataError(f"merge {i} ({str(m)[:40]}) is not a pair of known tokens")
+        known.add(m[0] + m[1])
 
 
 def _merge(ids: list[int], pair: tuple[int, int], new_id: int) -> list[int]:

@@ -1,20 +1,24 @@
 """Checkpoints on disk: NAME.safetensors (the weights) + NAME.json (config, vocabulary, how it was trained).
 
 No pickle anywhere: weights are safetensors, metadata is JSON, and the sha256
-of the weights file is recorded in the JSON and checked on every load. The
-bundled checkpoints live in engine/weights/; `quizapp engine train --out DIR`
-writes new ones anywhere.
+of the weights file is recorded in the JSON and checked on every load, as are
+the metadata's structure and own checksum, the tensors' shapes and their
+values (engine.transformer.checkpoint_checks). The bundled checkpoints live in
+engine/weights/; `quizapp engine train --out DIR` writes new ones anywhere, and
+QUIZAPP_WEIGHTS_DIR=DIR makes the app load every checkpoint from DIR instead.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from engine.errors import ProbeError
+from engine.transformer import checkpoint_checks as checks
 
 WEIGHTS_DIR = Path(__file__).parent.parent / "weights"  # engine/weights: the bundled checkpoints
 
@@ -26,8 +30,14 @@ class WeightsError(ProbeError):
     """A checkpoint is missing, corrupt or does not match its metadata."""
 
 
+def weights_dir() -> Path:
+    """Where checkpoints load from: QUIZAPP_WEIGHTS_DIR when set, else the bundled folder."""
+    override = os.environ.get("QUIZAPP_WEIGHTS_DIR")
+    return Path(override).expanduser() if override else WEIGHTS_DIR
+
+
 def paths(name: str, directory: Path | str | None = None) -> tuple[Path, Path]:
-    d = Path(directory) if directory is not None else WEIGHTS_DIR
+    d = Path(directory) if directory is not None else weights_dir()
     return d / f"{name}.safetensors", d / f"{name}.json"
 
 
@@ -48,6 +58,7 @@ def save_checkpoint(name: str, state: dict[str, np.ndarray], meta: dict,
     weights_path.parent.mkdir(parents=True, exist_ok=True)
     save_file({k: np.ascontiguousarray(v, dtype=np.float32) for k, v in state.items()}, str(weights_path))
     meta = {**meta, "checkpoint": name, "weights_file": weights_path.name, "weights_sha256": sha256_file(weights_path)}
+    meta[checks.CHECKSUM_KEY] = checks.meta_checksum(meta)
     meta_path.write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return weights_path, meta_path
 
@@ -56,12 +67,18 @@ def load_meta(name: str, directory: Path | str | None = None) -> dict:
     weights_path, meta_path = paths(name, directory)
     if not meta_path.exists() and not weights_path.exists():
         stage = STAGE_OF.get(name, name)
-        raise WeightsError(f"the {name} checkpoint is not bundled (run quizapp engine train --stage {stage})")
+        where = "bundled" if meta_path.parent == WEIGHTS_DIR else f"in {meta_path.parent}"
+        raise WeightsError(f"the {name} checkpoint is not {where} (run quizapp engine train --stage {stage})")
+    hint = "reinstall quizapp or retrain with quizapp engine train"
     try:
-        return json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise WeightsError(f"the {name} checkpoint's metadata {meta_path} cannot be read ({exc}); "
-                           f"reinstall quizapp or retrain with quizapp engine train") from None
+        if meta_path.stat().st_size > checks.MAX_META_BYTES:
+            raise ValueError(f"over {checks.MAX_META_BYTES:,} bytes")
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:
+        raise WeightsError(f"the {name} checkpoint's metadata {meta_path} cannot be read ({exc}); {hint}") from None
+    if problem := checks.meta_problem(meta):
+        raise WeightsError(f"the {name} checkpoint's metadata {meta_path} {problem}; {hint}")
+    return meta
 
 
 def load_checkpoint(name: str, directory: Path | str | None = None) -> tuple[dict[str, np.ndarray], dict]:
@@ -80,14 +97,27 @@ def load_checkpoint(name: str, directory: Path | str | None = None) -> tuple[dic
         state = load_file(str(weights_path))
     except Exception as exc:  # a file that matches its checksum but still fails to parse
         raise WeightsError(f"the {name} checkpoint's weights file {weights_path} cannot be read ({exc}); {hint}") from None
+    if problem := checks.tensor_problem(state, meta["config"]):
+        raise WeightsError(f"the {name} checkpoint's weights file {weights_path}: {problem}; {hint}")
     return state, meta
 
 
-@lru_cache(maxsize=8)
 def numpy_model(name: str, directory: str | None = None):
-    """(NumpyGPT, CharTokenizer, metadata) for a checkpoint, loaded once per process."""
+    """(NumpyGPT, CharTokenizer, metadata) for a checkpoint, loaded once per process and folder."""
+    return _numpy_model(name, str(directory if directory is not None else weights_dir()))
+
+
+@lru_cache(maxsize=8)
+def _numpy_model(name: str, directory: str):
     from engine.transformer.numpy_model import Config, NumpyGPT
     from engine.transformer.tokenizer import CharTokenizer
 
     state, meta = load_checkpoint(name, directory)
-    return NumpyGPT(Config.from_dict(meta["config"]), state), CharTokenizer(meta["vocab"]), meta
+    tok = CharTokenizer(meta.get("vocab"))
+    if tok.vocab_size != meta["config"]["vocab_size"]:
+        raise WeightsError(f"the {name} checkpoint's vocabulary has {tok.vocab_size} tokens, its config "
+                           f"{meta['config']['vocab_size']}; reinstall quizapp or retrain with quizapp engine train")
+    return NumpyGPT(Config.from_dict(meta["config"]), state), tok, meta
+
+
+numpy_model.cache_clear = _numpy_model.cache_clear  # type: ignore[attr-defined]  # callers clear it by this name
