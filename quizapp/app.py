@@ -43,9 +43,14 @@ class QuizApp(App[None]):
     async def action_quit(self) -> None:
         session = getattr(self.screen, "session", None)
         if session is not None and session.under_way:
-            saved = self.store is not None
-            question = ("Quit quizapp? This session is saved and will be offered for resuming next time."
-                        if saved else "Quit quizapp in the middle of this session? Your answers will be lost.")
+            tracker = getattr(self.screen, "tracker", None)
+            if self.store is None or tracker is None:  # a throwaway run, or the session could not be recorded
+                question = "Quit quizapp in the middle of this session? Your answers will be lost."
+            else:
+                note = tracker.saved_note()  # tries once more to save what failed before
+                question = (f"Quit quizapp? {note} This session will be offered for resuming next time."
+                            if tracker.unsaved else
+                            "Quit quizapp? This session is saved and will be offered for resuming next time.")
             self.push_screen(ConfirmScreen(question), self._quit_confirmed)
         else:
             self.exit()

@@ -6,8 +6,10 @@
   keeps it (synchronous=FULL also keeps it through a power cut).
 - `PRAGMA user_version` + `schema.MIGRATIONS` version the schema.
 - A file that is not a readable SQLite database is moved aside
-  (`progress.sqlite3.corrupt-YYYYmmdd-HHMMSS`) and a fresh one is started; the store
-  carries `recovered_from` and a one-sentence `message` for the UI.
+  (`progress.sqlite3.corrupt-YYYYmmdd-HHMMSS`) and a fresh one is started with every row
+  SQLite can still read from it (progress.salvage); the store carries `recovered_from`,
+  `salvaged` (the counts) and a `message` for the UI that says how many answers were kept.
+- A data folder quizapp cannot write to is reported as such, before anything is opened.
 
 One `Store` (one connection) per process; it may be shared between threads.
 """
@@ -27,6 +29,7 @@ from typing import Any
 
 from quizapp.progress.records import (MODES, AnswerRecord, CardRecord, ItemRecord, ReviewRecord,
                                       SessionRecord)
+from quizapp.progress.salvage import Salvaged, salvage
 from quizapp.progress.schema import CURRENT_VERSION, NewerSchemaError, migrate
 
 BUSY_TIMEOUT_MS = 15_000
@@ -162,6 +165,10 @@ def open_store(path: str | os.PathLike[str] | None = None) -> Store:
     except OSError as error:
         raise StoreError(f"cannot create the folder for the progress database {path.parent}: "
                          f"{error.strerror or error}") from None
+    # SQLite writes its journal beside the file: a folder it cannot write to is not a damaged database.
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise StoreError(f"the data folder {path.parent} is read-only; quizapp needs to write your progress there "
+                         "(set QUIZAPP_HOME to use another folder)")
     try:
         try:
             return Store(_connect(path), path)
@@ -180,9 +187,10 @@ def open_store(path: str | os.PathLike[str] | None = None) -> Store:
             conn = _connect(path)
         except _Unreadable as problem:
             raise StoreError(f"cannot start a fresh progress database at {path}: {problem}") from None
+        saved = salvage(backup, conn)
         message = (f"Your progress database could not be read ({reason}), so it was kept as {backup} "
-                   f"and a fresh one was started.")
-        return Store(conn, path, recovered_from=backup, message=message)
+                   f"and a fresh one was started; {saved.clause()}.")
+        return Store(conn, path, recovered_from=backup, message=message, salvaged=saved)
     except NewerSchemaError as error:
         raise StoreError(f"the progress database {path} was written by a newer quizapp ({error}); "
                          f"please update quizapp") from None
@@ -192,11 +200,12 @@ def open_store(path: str | os.PathLike[str] | None = None) -> Store:
 
 class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path, recovered_from: Path | None = None,
-                 message: str | None = None) -> None:
+                 message: str | None = None, salvaged: Salvaged | None = None) -> None:
         self._conn = conn
         self.path = path
         self.recovered_from = recovered_from  # where a corrupt file was kept, when one was found
-        self.message = message                # one sentence for the UI when recovered_from is set
+        self.message = message                # for the UI when recovered_from is set
+        self.salvaged = salvaged              # what was copied from the corrupt file
         self._lock = threading.RLock()
         self._depth = 0
         self._active: set[int] = set()       # sessions this process is running right now

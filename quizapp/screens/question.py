@@ -218,6 +218,6 @@ class QuestionScreen(Screen[None]):
         if self.session.finished:
             self.finish()
             return
-        kept = "Your answers so far are saved." if self.tracker is not None else "Your answers will not be kept."
+        kept = self.tracker.saved_note() if self.tracker is not None else "Your answers will not be kept."
         self.app.push_screen(ConfirmScreen(f"End this session now and see the summary? {kept}"),
                              lambda yes: self.finish() if yes else None)

@@ -29,6 +29,7 @@ CLOCK_PAUSED = "paused"
 CLOCK_RUNS_ON = "runs-on"
 CLOCK_POLICIES = (CLOCK_PAUSED, CLOCK_RUNS_ON)
 SAVE_EVERY_SECONDS = 1.0  # tick() saves the remaining time at most this often
+EXPIRY_TOLERANCE = 1e-3  # seconds: an exam with less time left than this is over
 
 MapStatus = Literal["answered", "flagged", "open"]
 
@@ -208,11 +209,13 @@ class ExamSession:
         """Seconds left, never below 0; None for an untimed exam."""
         if self.time_limit is None:
             return None
-        return max(0.0, self.time_limit - self.used())
+        left = self.time_limit - self.used()
+        return 0.0 if left <= EXPIRY_TOLERANCE else left
 
     @property
     def expired(self) -> bool:
-        return self.time_limit is not None and self.used() >= self.time_limit
+        """Out of time; within EXPIRY_TOLERANCE of the limit counts as out (clocks add in floats)."""
+        return self.time_limit is not None and self.time_limit - self.used() <= EXPIRY_TOLERANCE
 
     def tick(self) -> ExamResult | None:
         """Call about once a second (the countdown refresh): submits the exam when the time is up

@@ -23,7 +23,7 @@
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +31,7 @@ from fsrs import Rating
 
 from question_bank.calculated import CalculationError, instantiate_with
 from question_bank.models import CalculatedQuestion, Pack, Question
-from quizapp.progress.db import Store
+from quizapp.progress.db import Store, StoreError
 from quizapp.progress.records import SessionRecord
 from quizapp.study.clock import Clock, SystemClock
 from quizapp.study.exam import CLOCK_PAUSED, CLOCK_POLICIES, CLOCK_RUNS_ON, DEFAULT_PASS_MARK, ExamResult, ExamSession
@@ -76,7 +76,13 @@ def _pack_of(items: Sequence[Item]) -> str | None:
 
 class Tracker:
     """Writes one session to the store as it happens. Attach with track_practice / track_exam
-    (or resume_session); it is the PracticeSession's `on_answer` and the ExamSession's recorder."""
+    (or resume_session); it is the PracticeSession's `on_answer` and the ExamSession's recorder.
+
+    A write that fails (a full disk, a locked file) raises StoreError as before, but is kept
+    and retried, in order, before every later write and by `retry()`: the answers given while
+    the disk was full are saved once it has room again. `unsaved` counts the answers still
+    waiting, so the app can tell the learner the truth when they quit.
+    """
 
     def __init__(self, store: Store, session_id: int, mode: str, positions: Sequence[int],
                  scheduler: ReviewScheduler | None = None, clock: Clock | None = None) -> None:
@@ -89,20 +95,73 @@ class Tracker:
         self.last_key: str | None = None
         self.last_rating: Rating | None = None  # the FSRS rating of the latest practice answer
         self.closed = False
+        self._pending: dict[Hashable, Callable[[], None]] = {}  # writes that failed, oldest first
+        self.last_error: StoreError | None = None
+
+    # -- writes that survive a failure --------------------------------------------------------
+
+    def _write(self, *writes: tuple[Hashable, Callable[[], None]]) -> None:
+        """Queue writes (each replacing a waiting one with the same key, e.g. the same exam position)
+        and run every waiting write in order; StoreError when one still fails (it stays queued)."""
+        for key, write in writes:
+            self._pending.pop(key, None)
+            self._pending[key] = write
+        self.retry()
+
+    def retry(self) -> None:
+        """Run the writes that failed earlier, in order; StoreError when one still fails."""
+        while self._pending:
+            key, write = next(iter(self._pending.items()))
+            try:
+                write()
+            except StoreError as error:
+                self.last_error = error
+                raise
+            self._pending.pop(key)
+        self.last_error = None
+
+    @property
+    def unsaved(self) -> int:
+        """Answers given in this session that are not in the database yet."""
+        return sum(1 for key in self._pending if key[0] == "answer")
+
+    def saved_note(self) -> str:
+        """One sentence on what is kept if the learner leaves now (after one more try to save)."""
+        try:
+            self.retry()
+        except StoreError:
+            pass
+        n = self.unsaved
+        if not n:
+            return "Your answers so far are saved."
+        return (f"{n} of your answers could not be saved ({self.last_error}) and will be lost; "
+                "the others are saved.")
 
     # -- practice / review / drill ------------------------------------------------------------
 
     def on_practice_answer(self, index: int, answer: Answer) -> None:
         item = answer.item
         key = item.question.key
-        usual = self.scheduler.usual_seconds(key) if self.scheduler else None  # before this answer counts
+        try:
+            usual = self.scheduler.usual_seconds(key) if self.scheduler else None  # before this answer counts
+        except StoreError:
+            usual = None
         now = self.clock.time()
-        self.store.record_answer(self.session_id, self.positions[index], key, answer.picked,
-                                 [item.order[p] for p in answer.picked], answer.correct, answer.seconds, now)
+        position = self.positions[index]
         self.last_key = key
+        self.last_rating = None
+        writes: list[tuple[Hashable, Callable[[], None]]] = [(("answer", position), lambda: self.store.record_answer(
+            self.session_id, position, key, answer.picked, [item.order[p] for p in answer.picked],
+            answer.correct, answer.seconds, now))]
         if self.scheduler is not None:
-            self.last_rating = self.scheduler.rate(key, answer.correct, answer.seconds, usual,
-                                                   session_id=self.session_id, at=now)
+            scheduler = self.scheduler
+
+            def rate() -> None:
+                rating = scheduler.rate(key, answer.correct, answer.seconds, usual, session_id=self.session_id, at=now)
+                if self.last_key == key:
+                    self.last_rating = rating
+            writes.append((("rating", position), rate))
+        self._write(*writes)
 
     def override(self, rating: Rating) -> Rating:
         """Change the FSRS rating of the latest answer (keys 1–4 after the feedback, say)."""
@@ -115,6 +174,7 @@ class Tracker:
         if self.closed:
             return
         data = summary_dict(summary) if isinstance(summary, Summary) else dict(summary or {})
+        self.retry()
         self.store.finish_session(self.session_id, data, self.clock.time())
         self.closed = True
 
@@ -131,20 +191,26 @@ class Tracker:
     # -- exam (the ExamRecorder protocol) -----------------------------------------------------
 
     def answer(self, index: int, item: Item, picked: frozenset[int], correct: bool, seconds: float) -> None:
-        self.store.record_answer(self.session_id, self.positions[index], item.question.key, picked,
-                                 [item.order[p] for p in picked], correct, seconds, self.clock.time())
+        position, now = self.positions[index], self.clock.time()
+        self._write((("answer", position), lambda: self.store.record_answer(
+            self.session_id, position, item.question.key, picked, [item.order[p] for p in picked], correct,
+            seconds, now)))
 
     def clear(self, index: int) -> None:
-        self.store.clear_answer(self.session_id, self.positions[index])
+        position = self.positions[index]
+        self._write((("answer", position), lambda: self.store.clear_answer(self.session_id, position)))
 
     def state(self, exam: ExamSession) -> None:
-        self.store.save_exam_state(self.session_id, exam.remaining(), [self.positions[i] for i in exam.flags],
-                                   self.positions[exam.position], exam.used(), self.clock.time())
+        args = (exam.remaining(), [self.positions[i] for i in exam.flags], self.positions[exam.position],
+                exam.used(), self.clock.time())
+        self._write((("state",), lambda: self.store.save_exam_state(self.session_id, *args)))
 
     def submitted(self, exam: ExamSession, result: ExamResult) -> None:
         """Rate every answered question and close the session, in one transaction (no double
         ratings if the process dies here)."""
         now = self.clock.time()
+        self._pending.pop(("state",), None)  # saved below with the final numbers
+        self.retry()
         with self.store.writing():
             self.store.save_exam_state(self.session_id, exam.remaining(),
                                        [self.positions[i] for i in exam.flags], self.positions[exam.position],
