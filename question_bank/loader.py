@@ -587,8 +587,9 @@ class _PackWalker:
             if args_node is not None and args_node.__class__ is not MappingNode:
                 self.wrong_type(args_node, lwhere, "'args'", "a mapping")
                 continue
+            before_args = self.errors
             args = self.plain(args_node, lwhere) if args_node is not None else EMPTY
-            if name is None:
+            if name is None or self.errors != before_args:  # an unreadable value is reported already
                 continue
             probe = self.probes.get(name)
             if probe is None:
@@ -879,7 +880,10 @@ class _PackWalker:
                     self.error(item, f"{pwhere}: a value must be a number or text, found {_found(item)}")
                     broken = True
                 else:
-                    values.append(self.plain(item, pwhere))
+                    before = self.errors
+                    value = self.plain(item, pwhere)
+                    if self.errors == before:
+                        values.append(value)
             if len(values) == len(node.value):
                 found[name] = tuple(values)
                 self.broken_params.discard(name)
@@ -926,7 +930,9 @@ class _PackWalker:
             if args_node is not None and args_node.__class__ is not MappingNode:
                 self.wrong_type(args_node, swhere, "'args'", "a mapping")
             elif args_node is not None:
+                before_args = self.errors
                 args = self.plain(args_node, swhere)
+                args = args if self.errors == before_args else None  # unreadable: reported, not checked further
             probe = self.probes.get(name) if name is not None else None
             if name is not None and probe is None:
                 known = _did_you_mean(name, self.probes) or f" (known: {', '.join(sorted(self.probes))})"

@@ -11,10 +11,10 @@ file that holds those gets its positions recounted (see `Source.position`).
 """
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -41,22 +41,28 @@ MAX_ALIAS_NODES = 10_000
 _YAML_ONLY_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 
 
-@dataclass(frozen=True)
 class Source:
     """A composed file: its root node (None when empty) and the text, for positions."""
 
-    root: Node | None
-    text: str = ""
+    def __init__(self, root: Node | None, text: str = "") -> None:
+        self.root = root
+        self.text = text
+        self._odd = bool(_YAML_ONLY_BREAK.search(text))
+        self._line_starts: list[int] | None = None
 
     def position(self, mark: Mark) -> tuple[int, int]:
         """1-based line and column (in characters, lines ending at LF) of a node's mark."""
-        return _position(self.text, mark)
+        if not self._odd and mark.index < len(self.text):
+            return mark.line + 1, mark.column + 1  # YAML and editors agree
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        index = min(mark.index, len(self.text))
+        line = bisect.bisect_right(self._line_starts, index)
+        return line, index - self._line_starts[line - 1] + 1
 
 
 def _position(text: str, mark: Mark) -> tuple[int, int]:
-    if not _YAML_ONLY_BREAK.search(text):
-        return mark.line + 1, mark.column + 1
-    return _line_col(text[:mark.index])
+    return Source(None, text).position(mark)
 
 
 class BadSource(Exception):
