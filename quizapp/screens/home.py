@@ -1,6 +1,8 @@
 """Home: the loaded packs and their topics; Enter starts practice, other keys the other study modes."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -56,8 +58,8 @@ class HomeScreen(Screen[None]):
             with Vertical(id="packs-column"):
                 yield Label("Packs  (tab switches lists)", classes="section-title")
                 yield OptionList(*[Option(self._pack_label(p), id=p.id) for p in self.catalog.packs], id="packs")
+                yield Static(self._broken_text(), id="broken")  # above the description: never pushed off screen
                 yield Static(id="pack-info")
-                yield Static(self._broken_text(), id="broken")
             with Vertical(id="topics-column"):
                 yield Label("Topics  (space toggles, a selects all)", classes="section-title")
                 yield SelectionList[str](id="topics")
@@ -72,8 +74,13 @@ class HomeScreen(Screen[None]):
     def _broken_text(self) -> str:
         if not self.catalog.broken:
             return ""
-        lines = ["[b $error]Packs that could not be loaded:[/]"]
-        lines += [f"[$error]✗[/] {b.path}\n  {_escape(str(b.first_error))}" for b in self.catalog.broken]
+        names = [Path(b.path).name for b in self.catalog.broken]
+        n = len(names)
+        # The names first, in one line, so they show even when the details do not fit.
+        lines = [f"[b $error]✗ {n} pack{'s' if n != 1 else ''} could not be loaded:[/] {_escape(', '.join(names))}"]
+        for b in self.catalog.broken:
+            p = b.first_error
+            lines.append(f"  {_escape(Path(p.path).name)}:{p.line}:{p.col}: {_escape(p.message)}")
         return "\n".join(lines)
 
     def on_mount(self) -> None:
