@@ -11,11 +11,10 @@ over the old file, so a full disk or a crash leaves the old settings intact.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from quizapp.atomic import atomic_write
 from quizapp.locations import settings_path
 
 MAX_BYTES = 1 << 20  # settings are a handful of keys; anything larger is not ours
@@ -55,15 +54,7 @@ def put(key: str, value: Any, path: Path | None = None) -> None:
     data[key] = value
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(data, f, ensure_ascii=False, indent=1, sort_keys=True)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_write(path) as f:
+            json.dump(data, f, ensure_ascii=False, indent=1, sort_keys=True)
     except OSError as exc:
         raise SettingsError(f"could not save settings to {path}: {exc.strerror or exc}") from None

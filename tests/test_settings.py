@@ -32,7 +32,7 @@ def test_failed_write_leaves_old_file_and_no_temporary(tmp_path, monkeypatch):
 
     def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(settings.os, "fsync", full_disk)
+    monkeypatch.setattr("quizapp.atomic.os.fsync", full_disk)
     with pytest.raises(settings.SettingsError, match="No space left"):
         settings.put("lang", "de", path)
     assert settings.get("lang", path=path) == "en"
