@@ -22,7 +22,7 @@ def _svg(figure) -> str:
 
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "quizapp-report"}):
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return _PROLOGUE.sub("", buffer.getvalue(), count=1)  # the XML declaration and doctype do not belong inline
 
 
@@ -36,7 +36,7 @@ def scatter(items: list[ItemStats]) -> str:
     """Facility against discrimination, one point per question, flagged ones coloured and named."""
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(7.5, 4.6))
+    figure = Figure(figsize=(7.5, 4.6), layout="constrained")
     ax = figure.add_subplot()
     ax.axvspan(0, TOO_HARD, color="#eeeeee", zorder=0)
     ax.axvspan(TOO_EASY, 1, color="#eeeeee", zorder=0)
@@ -58,7 +58,7 @@ def scatter(items: list[ItemStats]) -> str:
     ax.set_ylabel("discrimination r (point-biserial)")
     ax.set_title("Facility against discrimination; shaded: outside the usual bounds", fontsize=10)
     if shown:
-        ax.legend(loc="lower center", fontsize=8, frameon=False, ncols=3)
+        figure.legend(loc="outside lower center", fontsize=8, frameon=False, ncols=3)
     return _svg(figure)
 
 
@@ -67,6 +67,7 @@ def distractor_bars(item: ItemStats) -> str:
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(5.0, 2.6))
+    figure.subplots_adjust(left=0.12, right=0.98, top=0.88, bottom=0.12)
     ax = figure.add_subplot()
     letters = [c.letter + (" ✓" if c.key else "") for c in item.choices]
     positions = range(len(item.choices))
@@ -77,7 +78,8 @@ def distractor_bars(item: ItemStats) -> str:
     for offset, (label, values, colour) in zip((-width, 0, width), series):
         ax.bar([p + offset for p in positions], values, width, label=label, color=colour)
     ax.set_xticks(list(positions), letters)
-    ax.set_ylim(0, 1)
+    ax.set_ylim(0, 1.15)  # room for the legend above a bar of 100 %
+    ax.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
     ax.set_ylabel("share choosing")
     ax.legend(fontsize=7, frameon=False, ncols=3, loc="upper center")
     ax.set_title(item.question, fontsize=9)

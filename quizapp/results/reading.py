@@ -21,6 +21,8 @@ MAX_ANSWERS = 2_000_000
 MAX_TEXT = 200  # learner names, question ids, versions
 MAX_PROBLEMS_KEPT = 1000
 RESULT_SUFFIX = ".jsonl"
+_REQUIRED = frozenset(REQUIRED)
+_MODE_CODES = {mode: code for code, mode in enumerate(MODES)}
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,8 @@ def _read_file(f: BinaryIO, shown: str, file_index: int, answers: Answers) -> No
 
 def _text(data: dict[str, Any], key: str, optional: bool = False) -> str | None:
     value = data.get(key)
+    if type(value) is str and 0 < len(value) <= MAX_TEXT and not value.isspace():  # the usual case, quickly
+        return value
     if value is None and optional:
         return None
     if not isinstance(value, str) or not value.strip():
@@ -170,6 +174,8 @@ def _text(data: dict[str, Any], key: str, optional: bool = False) -> str | None:
 
 
 def _picked(value: Any) -> int:
+    if type(value) is list and len(value) == 1 and type(value[0]) is int and 0 <= value[0] <= MAX_PICK:
+        return 1 << value[0]  # one choice: the usual case, quickly
     if not isinstance(value, list) or not value:
         raise ValueError(f"'picked' must be a non-empty list of choice indices (0-based), got {_shown(value)}")
     bits = 0
@@ -186,9 +192,8 @@ def _add(data: Any, answers: Answers, file_index: int, number: int) -> str | Non
     """Append one line's answer; or say what is wrong with it."""
     if not isinstance(data, dict):
         return f"expected a JSON object, got {_shown(data)}"
-    missing = [key for key in REQUIRED if key not in data]
-    if missing:
-        return f"missing {', '.join(repr(k) for k in missing)}"
+    if not _REQUIRED.issubset(data.keys()):
+        return f"missing {', '.join(repr(k) for k in REQUIRED if k not in data)}"
     try:
         learner, pack, question = _text(data, "learner"), _text(data, "pack"), _text(data, "question")
         version = _text(data, "pack_version", optional=True)
@@ -199,7 +204,8 @@ def _add(data: Any, answers: Answers, file_index: int, number: int) -> str | Non
     if not isinstance(correct, bool):
         return f"'correct' must be true or false, got {_shown(correct)}"
     mode = data.get("mode", "practice")
-    if mode not in MODES:
+    code = _MODE_CODES.get(mode, -1) if isinstance(mode, str) else -1
+    if code < 0:
         return f"'mode' must be one of {', '.join(MODES)}, got {_shown(mode)}"
     seconds = data.get("seconds")
     if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))
@@ -219,7 +225,7 @@ def _add(data: Any, answers: Answers, file_index: int, number: int) -> str | Non
     answers.pack.append(answers.packs(pack))
     answers.version.append(answers.versions(version))
     answers.question.append(answers.questions(question))
-    answers.mode.append(MODES.index(mode))
+    answers.mode.append(code)
     answers.picked.append(picked)
     answers.correct.append(correct)
     answers.at.append(when)
