@@ -82,11 +82,37 @@ def test_the_note_type_puts_prompt_and_choices_in_front_and_the_key_whys_explana
 def test_both_languages_get_fields_of_their_own(tmp_path):
     export_apkg(TOUR, tmp_path / "tour.apkg")
     deck = read_deck(tmp_path / "tour.apkg", tmp_path / "x")
-    assert deck["fields"][-4:] == ["Prompt_de", "Choices_de", "Answer_de", "Explanation_de"]
+    assert deck["fields"][-5:] == ["Prompt_de", "Choices_de", "Answer_de", "Whys_de", "Explanation_de"]
     fields = deck["notes"]["format-tour/tour-single-choice"]["fields"]
     assert fields["Prompt_de"] == "Was macht eine Softmax aus einer Liste von Scores?"
     assert "<b>A.</b> Wahrscheinlichkeiten, die positiv sind" in fields["Choices_de"]
     assert "{{Prompt_de}}" in deck["model"]["tmpls"][0]["qfmt"]
+    assert fields["Whys_de"] == ""  # the tour translates no whys: the original ones stand for both
+
+
+def test_translated_whys_get_their_field(tmp_path):
+    pack = tmp_path / "whys.yaml"
+    pack.write_text("""format: 1
+pack: {id: whys, title: Whys, language: en}
+topics: [{id: t, title: T}]
+questions:
+  - id: q
+    topic: t
+    prompt: Two plus two?
+    explanation: Arithmetic.
+    choices:
+      - {text: "4", correct: true, why: "Two and two make four."}
+      - {text: "5", why: "One too many."}
+    translations:
+      de:
+        prompt: Zwei plus zwei?
+        choices: ["4", "5"]
+        whys: ["Zwei und zwei sind vier.", null]
+""", encoding="utf-8")
+    assert export_apkg(pack, tmp_path / "whys.apkg")[0] == 0
+    fields = read_deck(tmp_path / "whys.apkg", tmp_path / "x")["notes"]["whys/q"]["fields"]
+    assert "<b>A</b> ✓: Zwei und zwei sind vier." in fields["Whys_de"]
+    assert "<b>B</b>: One too many." in fields["Whys_de"]  # no translation given: the original why
 
 
 def test_ids_stay_the_same_so_a_reimport_updates_the_notes(tmp_path):

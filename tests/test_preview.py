@@ -160,3 +160,33 @@ def test_an_unknown_pack_is_a_usage_error():
     err = io.StringIO()
     assert preview_main(["no-such-pack"], err) == 2
     assert "quizapp preview: no such pack file or folder: no-such-pack" in err.getvalue()
+
+
+async def test_evidence_shows_caption_and_claims_and_a_failed_claim_is_a_problem(tmp_path):
+    path = tmp_path / "evidence.yaml"
+    path.write_text("""format: 1
+pack: {id: evidence, title: Evidence}
+topics: [{id: t, title: T}]
+questions:
+  - id: q
+    topic: t
+    prompt: What does softmax give for 2, 1, 0?
+    explanation: Exponentiate and normalise.
+    choices: [{text: "Probabilities", correct: true}, {text: "Scores"}]
+    live:
+      - probe: softmax
+        args: {scores: [2, 1, 0]}
+        caption: "The first becomes {probabilities[0]:.2f}."
+        expect:
+          - {at: "probabilities[0]", between: [0.1, 0.2]}
+""", encoding="utf-8")
+    app = PreviewApp(path, interval=None)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        await until_loaded(pilot, screen, 1)
+        extra = text_of(screen, "#extra")
+        assert "softmax(scores=[2, 1, 0])" in extra
+        assert "caption: The first becomes {probabilities[0]:.2f}." in extra
+        assert "expects probabilities[0] between 0.1 and 0.2" in extra
+        problems = text_of(screen, "#problems")
+        assert "1 error" in problems and "expects probabilities[0] between 0.1 and 0.2, got 0.66" in problems

@@ -3,7 +3,7 @@
 - One deck per pack (the pack's title) and a sub-deck per topic (`Title::Topic`).
 - One note type, "quizapp question": the front shows the prompt and the lettered choices,
   the back the key, the why of every choice and the explanation. When the pack has
-  translations, each language gets fields of its own (`Prompt_de`, `Choices_de`, ...),
+  translations, each language gets fields of its own (`Prompt_de`, `Choices_de`, `Whys_de`, ...),
   shown under the original on both sides.
 - Tags: `pack::topic`, `difficulty::N` and the question's own tags.
 - Stable identities: the note GUID comes from the pack and question ids, and the note
@@ -26,7 +26,7 @@ from question_bank.models import Pack, Question
 LETTERS = "ABCDEFGH"
 MODEL_NAME = "quizapp question"
 BASE_FIELDS = ("Key", "Prompt", "Choices", "Answer", "Whys", "Explanation")
-TRANSLATED_FIELDS = ("Prompt", "Choices", "Answer", "Explanation")
+TRANSLATED_FIELDS = ("Prompt", "Choices", "Answer", "Whys", "Explanation")
 CSS = """.card { font-family: sans-serif; font-size: 18px; text-align: left; color: black; background: white; }
 .choices div { margin: 0.3em 0; }
 .answer { color: #1e8449; font-weight: bold; }
@@ -63,7 +63,8 @@ def note_model(langs: list[str]) -> genanki.Model:
         front += (f'{{{{#Prompt_{lang}}}}}<div class="translation" lang="{lang}">{{{{Prompt_{lang}}}}}'
                   f'<div class="choices">{{{{Choices_{lang}}}}}</div></div>{{{{/Prompt_{lang}}}}}')
         back += (f'{{{{#Answer_{lang}}}}}<div class="translation" lang="{lang}"><div class="answer">'
-                 f"{{{{Answer_{lang}}}}}</div>{{{{Explanation_{lang}}}}}</div>{{{{/Answer_{lang}}}}}")
+                 f'{{{{Answer_{lang}}}}}</div><div class="whys">{{{{Whys_{lang}}}}}</div>{{{{Explanation_{lang}}}}}'
+                 f"</div>{{{{/Answer_{lang}}}}}")
     fields = field_names(langs)
     name = MODEL_NAME + (f" ({', '.join(langs)})" if langs else "")
     return genanki.Model(stable_id("model", *fields), name, fields=[{"name": f} for f in fields],
@@ -95,7 +96,8 @@ def note_fields(q: Question, langs: list[str]) -> list[str]:
     for lang in langs:
         if lang in q.translations:
             t = q.localized(lang)
-            fields += [markdown_to_html(t.prompt.strip()), choices_html(t), answer_html(t),
+            translated_whys = whys_html(t) if q.translations[lang].whys else ""  # else the original's stand
+            fields += [markdown_to_html(t.prompt.strip()), choices_html(t), answer_html(t), translated_whys,
                        markdown_to_html(t.explanation.strip()) if t.explanation else ""]
         else:
             fields += [""] * len(TRANSLATED_FIELDS)

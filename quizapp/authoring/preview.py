@@ -8,7 +8,9 @@ that loaded stays visible under the list of errors.
 """
 from __future__ import annotations
 
+import json
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from rich.console import Group
@@ -22,6 +24,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from question_bank.evidence import describe_claim
 from question_bank.models import AnyQuestion, CalculatedQuestion, Pack, Question, ValueSpec
 from quizapp.authoring.snapshot import Snapshot, read_pack
 from quizapp.authoring.watch import PackWatcher
@@ -50,10 +53,11 @@ class PreviewScreen(Screen[None]):
             self.snapshot = snapshot
             self.seconds = seconds
 
-    def __init__(self, path: Path, interval: float | None = DEFAULT_INTERVAL) -> None:
+    def __init__(self, path: Path, interval: float | None = DEFAULT_INTERVAL, engine: bool = True) -> None:
         super().__init__()
         self.path = path
         self.interval = interval  # None: only poll() when asked (tests)
+        self.engine = engine  # run calculations and evidence claims, as `quizapp validate` does
         self.watcher = PackWatcher(path)
         self.snapshot: Snapshot | None = None
         self.pack: Pack | None = None  # the last version that loaded
@@ -92,7 +96,7 @@ class PreviewScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="load")
     def reload(self) -> None:
         start = time.perf_counter()
-        snapshot = read_pack(self.path)
+        snapshot = read_pack(self.path, self.engine)
         self.post_message(self.Loaded(snapshot, time.perf_counter() - start))
 
     def on_preview_screen_loaded(self, message: Loaded) -> None:
@@ -100,8 +104,8 @@ class PreviewScreen(Screen[None]):
         self.snapshot = message.snapshot
         self.loads += 1
         self.loaded_at = time.strftime("%H:%M:%S")
-        if message.snapshot.result.pack is not None:
-            self.pack = message.snapshot.result.pack
+        if message.snapshot.pack is not None:
+            self.pack = message.snapshot.pack
             ids = [q.id for q in self.pack.questions]
             self.index = ids.index(current) if current in ids else min(self.index, max(0, len(ids) - 1))
             if self.lang is not None and self.lang not in self.languages():
@@ -152,8 +156,7 @@ class PreviewScreen(Screen[None]):
             return
         lines = [Text(f"{snapshot.errors} error{'s' if snapshot.errors != 1 else ''}, {snapshot.warnings} "
                       f"warning{'s' if snapshot.warnings != 1 else ''}"
-                      + (" · the pack does not load: showing the last version that did" if snapshot.errors
-                         and self.pack is not None else ""), style="bold")]
+                      + self.shown_note(), style="bold")]
         for problem in problems[:SHOWN_PROBLEMS]:
             lines.append(Text(str(problem), style="red" if problem.severity == "error" else "yellow"))
         if len(problems) > SHOWN_PROBLEMS:
@@ -161,6 +164,14 @@ class PreviewScreen(Screen[None]):
                               style="dim"))
         panel.update(Group(*lines))
         panel.set_classes("errors" if snapshot.errors else "warnings")
+
+    def shown_note(self) -> str:
+        snapshot = self.snapshot
+        if snapshot is None or not snapshot.errors or self.pack is None:
+            return ""
+        if snapshot.engine_errors_only:
+            return " · only the engine's checks fail: the questions are shown as written"
+        return " · the pack does not load: showing the last version that did"
 
     def show_question(self) -> None:
         status = self.query_one("#status", Static)
@@ -190,9 +201,11 @@ class PreviewScreen(Screen[None]):
         self.query_one("#meta", Static).update(meta)
         if isinstance(q, CalculatedQuestion):
             self.show_calculated(q)
+            self.query_one("#extra", Static).update(live_blocks(q))
         else:
-            self.show_ordinary(q.localized(self.lang) if self.lang else q)
-        self.query_one("#extra", Static).update(live_blocks(q))
+            shown = q.localized(self.lang) if self.lang else q
+            self.show_ordinary(shown)
+            self.query_one("#extra", Static).update(live_blocks(shown))
 
     def show_ordinary(self, q: Question) -> None:
         self.query_one("#prompt", MarkdownText).set_markdown(q.prompt)
@@ -237,9 +250,20 @@ def choice_lines(q: Question) -> Group:
     return Group(*rows)
 
 
+def shown_value(value: object) -> str:
+    """A probe argument as the pack writes it: lists in brackets, texts quoted."""
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(shown_value(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k}: {shown_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
 def spec_text(spec: ValueSpec) -> str:
-    if spec.probe is not None:
-        args = ", ".join(f"{k}={v}" for k, v in spec.args.items())
+    if spec.probe is not None:  # a text argument that names a parameter stands for its drawn value: unquoted
+        args = ", ".join(f"{k}={v if isinstance(v, str) else shown_value(v)}" for k, v in spec.args.items())
         return f"probe {spec.probe}({args})" + (f" → {spec.field}" if spec.field else "")
     if spec.param is not None:
         return f"the parameter {spec.param}"
@@ -247,13 +271,18 @@ def spec_text(spec: ValueSpec) -> str:
 
 
 def live_blocks(q: AnyQuestion) -> Text:
+    """The evidence as the pack writes it: probe, arguments, caption and claims."""
     if not q.live:
         return Text("No live blocks.", style="dim")
     text = Text("Evidence (live blocks; the app runs them after an answer):", style="bold")
     for block in q.live:
-        args = ", ".join(f"{k}={v!r}" for k, v in block.args.items())
+        args = ", ".join(f"{k}={shown_value(v)}" for k, v in block.args.items())
         text.append(f"\n  {block.probe}", style="cyan")
         text.append(f"({args})")
+        if block.caption:
+            text.append(f"\n    caption: {block.caption}", style="italic")
+        for claim in block.expect:
+            text.append(f"\n    expects {describe_claim(claim)}", style="green")
     return text
 
 
@@ -261,10 +290,11 @@ class PreviewApp(App[None]):
     TITLE = "quizapp preview"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True, show=False)]
 
-    def __init__(self, path: Path, interval: float | None = DEFAULT_INTERVAL) -> None:
+    def __init__(self, path: Path, interval: float | None = DEFAULT_INTERVAL, engine: bool = True) -> None:
         super().__init__()
         self.path = path
         self.interval = interval
+        self.engine = engine
 
     def on_mount(self) -> None:
-        self.push_screen(PreviewScreen(self.path, self.interval))
+        self.push_screen(PreviewScreen(self.path, self.interval, self.engine))

@@ -24,6 +24,8 @@ def preview_parser() -> argparse.ArgumentParser:
     parser.add_argument("pack", metavar="PACK", help="a pack file or folder, or the name of a bundled or user pack")
     parser.add_argument("--interval", type=_interval, default=1.0, metavar="SECONDS",
                         help="how often to look for changes (default 1)")
+    parser.add_argument("--no-engine", action="store_true",
+                        help="do not run the engine: skip calculated combinations and evidence claims")
     return parser
 
 
@@ -40,5 +42,5 @@ def preview_main(argv: list[str], err: TextIO | None = None) -> int:
         print(no_such_pack("quizapp preview", ns.pack), file=err)
         return 2
     from quizapp.authoring.preview import PreviewApp
-    PreviewApp(path, ns.interval).run()
+    PreviewApp(path, ns.interval, engine=not ns.no_engine).run()
     return 0
