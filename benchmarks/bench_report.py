@@ -22,26 +22,16 @@ import io
 import json
 import sys
 import tempfile
-import time
 from pathlib import Path
-from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
+from benchmarks.timing import best_time  # noqa: E402
 from question_bank.loader import load_pack  # noqa: E402
 from quizapp.results.analysis import analyse  # noqa: E402
 from quizapp.results.cli import report_main  # noqa: E402
 from quizapp.results.reading import read_results, result_files  # noqa: E402
 from quizapp.results.simulate import simulated_class, write_class  # noqa: E402
-
-
-def best_time(run: Callable[[], object], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def bare_parse(files: list[Path]) -> int:
