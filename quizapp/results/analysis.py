@@ -317,7 +317,7 @@ def _flags(n: int, p: float, r: float | None, choices: tuple[ChoiceStats, ...]) 
     if p > TOO_EASY:
         flags.append(Flag("too-easy", f"too easy: p = {p:.2f} (over {TOO_EASY:.2f})", f"too easy p {p:.2f}"))
     if n < FEW_ANSWERS:
-        flags.append(Flag("few", f"only {n} answer{'s' if n != 1 else ''}: the figures are rough", f"only {n} answers"))
+        flags.append(Flag("few", f"only {n} answer{'s' if n != 1 else ''}: the figures are rough", f"only {n} answer{'s' if n != 1 else ''}"))
     return tuple(flags)
 
 

@@ -90,8 +90,9 @@ def render_html(report: Report, input_note: str = "") -> str:
 <style>{STYLE}</style></head>
 <body>
 <h1>{escape(title)}</h1>
-<p>{escape(report.pack_id + version)} · mode {escape(report.mode)} · {report.learners:,} learners ·
-{report.answers:,} first attempts. {escape(input_note)}</p>
+<p>{escape(report.pack_id + version)} · mode {escape(report.mode)} · {report.learners:,}
+learner{"s" if report.learners != 1 else ""} · {report.answers:,} first attempt{"s" if report.answers != 1 else ""}.
+{escape(input_note)}</p>
 <p><b>Reliability:</b> {escape(report.reliability.note)}</p>
 <h2>Facility and discrimination</h2>
 <figure>{scatter}</figure>

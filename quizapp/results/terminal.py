@@ -9,6 +9,7 @@ from rich.text import Text
 from quizapp.results.analysis import SEVERITY, ChoiceStats, ItemStats, Report
 
 SERIOUS = {"negative", "key-beaten"}
+WIDE = 100  # from this many columns on, the question table has room for a topic column
 
 
 def sorted_items(report: Report) -> list[ItemStats]:
@@ -34,22 +35,24 @@ def choices_cell(choices: tuple[ChoiceStats, ...]) -> Text:
     return text
 
 
-def item_table(report: Report) -> Table:
+def item_table(report: Report, topics: bool = True) -> Table:
+    """`topics`: a column with each question's topic (left out on narrow terminals)."""
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
-    table.add_column("question", overflow="fold", min_width=8)
-    table.add_column("topic", no_wrap=True, overflow="ellipsis", max_width=12)
+    table.add_column("question", overflow="fold", min_width=16)
+    if topics:
+        table.add_column("topic", no_wrap=True, overflow="ellipsis", max_width=14)
     for name in ("n", "p", "r", "D"):
         table.add_column(name, justify="right", no_wrap=True)
     table.add_column("chose %", no_wrap=True)
     table.add_column("flags", overflow="fold", ratio=1, min_width=16)
     for item in sorted_items(report):
         if any(f.kind in SERIOUS for f in item.flags):
-            mark = Text("✗ ", style="bold red")
+            mark = Text("✗\u00a0", style="bold red")  # a no-break space: the mark stays with the id
         elif item.severity < len(SEVERITY):
-            mark = Text("! ", style="yellow")
+            mark = Text("!\u00a0", style="yellow")
         else:
-            mark = Text("  ")
-        table.add_row(mark + item.question, item.topic, str(item.n), figure(item.facility),
+            mark = Text("\u00a0\u00a0")
+        table.add_row(mark + item.question, *([item.topic] if topics else []), str(item.n), figure(item.facility),
                       figure(item.point_biserial, signed=True), figure(item.upper_lower, signed=True),
                       choices_cell(item.choices), "\n".join(f.short for f in item.flags))
     return table
@@ -93,12 +96,12 @@ def left_out_lines(report: Report) -> list[Text]:
 def render(report: Report, console: Console) -> None:
     version = f" {report.pack_version}" if report.pack_version else ""
     console.print(Text.assemble(("Item analysis", "bold"), f" · {report.pack_title} ({report.pack_id}{version})"
-                                f" · mode {report.mode} · {report.learners:,} learners · "
-                                f"{report.answers:,} first attempts"))
+                                f" · mode {report.mode} · {_count(report.learners, 'learner')} · "
+                                f"{_count(report.answers, 'first attempt')}"))
     if not report.items:
         console.print(Text("No answers to analyse.", style="yellow"))
     else:
-        console.print(item_table(report))
+        console.print(item_table(report, topics=console.width >= WIDE))
         console.print(Text("n answers · p facility · r point-biserial with the rest score · "
                            "D upper–lower 27 % index · choices: share choosing each, ✓ the key", style="dim"))
         console.print(Group(Text("Topics", style="bold"), topic_table(report)))
@@ -106,3 +109,7 @@ def render(report: Report, console: Console) -> None:
                            style="" if report.reliability.kr20 is not None else "yellow"))
     for line in left_out_lines(report):
         console.print(line)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
