@@ -78,6 +78,8 @@ def results_main(argv: list[str], out: TextIO | None = None, err: TextIO | None 
             print(f"quizapp results: warning: {warning}", file=err)
     try:
         with open_store() as store:
+            if store.message:  # the database could not be read and was kept aside
+                print(f"quizapp results: warning: {store.message}", file=err)
             rows = store.result_rows(ns.pack)
             if ns.output is None:
                 count = write_results(rows, learner, out)
