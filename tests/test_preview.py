@@ -55,7 +55,7 @@ async def test_every_question_shows_its_key_whys_and_explanation(tour):
     async with app.run_test(size=(100, 32)) as pilot:
         screen = app.screen
         await until_loaded(pilot, screen, 1)
-        assert "question 1/5" in text_of(screen, "#status")
+        assert "Question 1/5" in text_of(screen, "#status")
         assert "No problems" in text_of(screen, "#problems")
         assert text_of(screen, "#prompt").strip() == "What does a softmax turn a list of scores into?"
         choices = text_of(screen, "#choices")
@@ -65,10 +65,10 @@ async def test_every_question_shows_its_key_whys_and_explanation(tour):
         assert "Softmax maps scores" in text_of(screen, "#explanation")
 
         await pilot.press("right")
-        assert "question 2/5" in text_of(screen, "#status")
+        assert "Question 2/5" in text_of(screen, "#status")
         assert text_of(screen, "#choices").count("✓ key") == 3  # a select-all-that-apply question
         await pilot.press("left", "left")
-        assert "question 1/5" in text_of(screen, "#status")
+        assert "Question 1/5" in text_of(screen, "#status")
         await pilot.press("t")
         assert text_of(screen, "#prompt").strip() == "Was macht eine Softmax aus einer Liste von Scores?"
         assert "DE" in text_of(screen, "#status")
@@ -94,7 +94,7 @@ async def test_an_edit_on_disk_shows_up_on_the_same_question(tour):
         touch_later(pack_yaml)
         assert screen.poll() is True
         await until_loaded(pilot, screen, 2)
-        assert "question 2/5" in text_of(screen, "#status")
+        assert "Question 2/5" in text_of(screen, "#status")
         assert "(Pick every step that applies.)" in text_of(screen, "#prompt")
 
         broken = pack_yaml.read_text(encoding="utf-8").replace("    topic: basics              # one of",

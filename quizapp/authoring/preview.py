@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from rich.console import Group
-from rich.padding import Padding
+from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
@@ -40,8 +40,6 @@ class PreviewScreen(Screen[None]):
     BINDINGS = [
         Binding("left", "move(-1)", "Previous", key_display="←", priority=True),
         Binding("right", "move(1)", "Next", key_display="→", priority=True),
-        Binding("home", "move(-1000000)", "First", show=False),
-        Binding("end", "move(1000000)", "Last", show=False),
         Binding("t", "language", "Language"),
         Binding("r", "reload", "Reload"),
         Binding("q", "app.quit", "Quit"),
@@ -188,9 +186,8 @@ class PreviewScreen(Screen[None]):
         q = pack.questions[self.index]
         version = f" {pack.version}" if pack.version else ""
         lang = (self.lang or pack.language).upper()
-        status.update(Text(f" Preview · {pack.title} ({pack.id}{version}) · question {self.index + 1}/"
-                           f"{len(pack.questions)} · {lang} · loaded {self.loaded_at} (#{self.loads})", no_wrap=True,
-                           overflow="ellipsis"))
+        status.update(Text(f" Question {self.index + 1}/{len(pack.questions)} · {lang} · loaded {self.loaded_at} "
+                           f"(#{self.loads}) · {pack.title} ({pack.id}{version})", no_wrap=True, overflow="ellipsis"))
         topic = pack.topic(q.topic)
         meta = Text.assemble((q.id, "bold"), f"  ·  {topic.title if topic else q.topic}  ·  {q.type}  ·  "
                              f"difficulty {q.difficulty}")
@@ -236,18 +233,21 @@ class PreviewScreen(Screen[None]):
             f"**Explanation.** {explanation}" if explanation else "*No explanation (a warning).*")
 
 
-def choice_lines(q: Question) -> Group:
-    """Every choice, the key marked, each with its why indented under it."""
-    rows: list[Text | Padding] = []
+def choice_lines(q: Question) -> Table:
+    """Every choice, the key marked, each with its why; long texts wrap under themselves, not under the letter."""
+    grid = Table.grid(padding=(0, 2, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
     for i, choice in enumerate(q.choices):
-        line = Text.assemble((f"{LETTERS[i]}  ", "bold"), (choice.text.strip(), "bold green" if choice.correct else ""))
+        text = Text(choice.text.strip(), style="bold green" if choice.correct else "")
         if choice.correct:
-            line.append("  ✓ key", style="bold green")
+            text.append("  ✓ key", style="bold green")
         if choice.pin:
-            line.append("  (pinned)", style="dim")
+            text.append("  (pinned)", style="dim")
         why = Text(f"why: {choice.why.strip()}", style="italic") if choice.why else Text("(no why)", style="dim")
-        rows += [line, Padding(why, (0, 0, 1, 3))]
-    return Group(*rows)
+        gap = [Text("")] if i < len(q.choices) - 1 else []  # a grid's own padding collapses between rows
+        grid.add_row(Text(LETTERS[i], style="bold"), Group(text, why, *gap))
+    return grid
 
 
 def shown_value(value: object) -> str:
