@@ -76,7 +76,10 @@ async def test_every_question_shows_its_key_whys_and_explanation(tour):
         while "tour-live-lab" not in text_of(screen, "#meta"):
             await pilot.press("right")
         extra = text_of(screen, "#extra")
-        assert "Evidence" in extra and "ppo_clip(ratio=1.5, advantage=1, epsilon=0.2)" in extra
+        assert "ppo_clip(ratio=1.5, advantage=1, epsilon=0.2)" in extra
+        await until_loaded(pilot, screen, 1)  # the evidence worker
+        evidence = "".join(text_of(screen, f"#{block.id}") for block in screen.query(".evidence--block"))
+        assert "min = 1,200" in evidence  # computed now; German (t was pressed) writes a decimal comma
 
 
 async def test_an_edit_on_disk_shows_up_on_the_same_question(tour):
@@ -188,5 +191,7 @@ questions:
         assert "softmax(scores=[2, 1, 0])" in extra
         assert "caption: The first becomes {probabilities[0]:.2f}." in extra
         assert "expects probabilities[0] between 0.1 and 0.2" in extra
+        evidence = "".join(text_of(screen, f"#{block.id}") for block in screen.query(".evidence--block"))
+        assert "The first becomes 0.67." in evidence  # computed now, by the engine
         problems = text_of(screen, "#problems")
         assert "1 error" in problems and "expects probabilities[0] between 0.1 and 0.2, got 0.66" in problems

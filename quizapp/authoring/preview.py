@@ -1,8 +1,8 @@
 """`quizapp preview PACK`: the author's view of one pack.
 
-Every question with its key marked, the why of every choice, the explanation and the live
-blocks (probe and arguments), one question at a time (←/→); the pack's validation problems
-at the top. The pack's files are polled for changes; a change reloads the pack in a worker
+Every question with its key marked, the why of every choice, the explanation, the live
+blocks as written and their evidence computed now (the panel learners see after an answer),
+one question at a time (←/→); the pack's validation problems at the top. The pack's files are polled for changes; a change reloads the pack in a worker
 thread and keeps the same question on screen. While the pack has errors, the last version
 that loaded stays visible under the list of errors.
 """
@@ -28,6 +28,7 @@ from question_bank.evidence import describe_claim
 from question_bank.models import AnyQuestion, CalculatedQuestion, Pack, Question, ValueSpec
 from quizapp.authoring.snapshot import Snapshot, read_pack
 from quizapp.authoring.watch import PackWatcher
+from quizapp.evidence.panel import EvidencePanel, decimal_comma
 from quizapp.widgets.markdown_text import MarkdownText
 
 LETTERS = "ABCDEFGH"
@@ -73,6 +74,7 @@ class PreviewScreen(Screen[None]):
             yield Static(id="choices")
             yield MarkdownText(id="explanation")
             yield Static(id="extra")
+            yield EvidencePanel(id="evidence")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -182,6 +184,7 @@ class PreviewScreen(Screen[None]):
                 "*The pack has never loaded: fix the errors above and save.*" if pack is None
                 else "*The pack has no questions yet.*")
             self.query_one("#explanation", MarkdownText).set_markdown("")
+            self.query_one(EvidencePanel).clear()
             return
         q = pack.questions[self.index]
         version = f" {pack.version}" if pack.version else ""
@@ -196,13 +199,16 @@ class PreviewScreen(Screen[None]):
         if q.source:
             meta.append(f"\nsource: {q.source}", style="dim")
         self.query_one("#meta", Static).update(meta)
+        comma = decimal_comma(self.lang or pack.language)
         if isinstance(q, CalculatedQuestion):
-            self.show_calculated(q)
+            example = self.show_calculated(q)
             self.query_one("#extra", Static).update(live_blocks(q))
+            self.query_one(EvidencePanel).show(example.live if example else (), comma)  # args drawn
         else:
             shown = q.localized(self.lang) if self.lang else q
             self.show_ordinary(shown)
             self.query_one("#extra", Static).update(live_blocks(shown))
+            self.query_one(EvidencePanel).show(shown.live, comma)
 
     def show_ordinary(self, q: Question) -> None:
         self.query_one("#prompt", MarkdownText).set_markdown(q.prompt)
@@ -210,7 +216,8 @@ class PreviewScreen(Screen[None]):
         self.query_one("#explanation", MarkdownText).set_markdown(
             f"**Explanation.** {q.explanation}" if q.explanation else "*No explanation (a warning).*")
 
-    def show_calculated(self, q: CalculatedQuestion) -> None:
+    def show_calculated(self, q: CalculatedQuestion) -> Question | None:
+        """The recipe and one draw; returns the drawn question (None when none can be drawn)."""
         example = self.snapshot.examples.get(q.id) if self.snapshot else None
         prompt = q.prompt if self.lang is None or self.lang not in q.translations else q.translations[self.lang].prompt
         self.query_one("#prompt", MarkdownText).set_markdown(prompt)
@@ -231,6 +238,7 @@ class PreviewScreen(Screen[None]):
         self.query_one("#choices", Static).update(Group(*lines))
         self.query_one("#explanation", MarkdownText).set_markdown(
             f"**Explanation.** {explanation}" if explanation else "*No explanation (a warning).*")
+        return example if isinstance(example, Question) else None
 
 
 def choice_lines(q: Question) -> Table:
@@ -274,7 +282,7 @@ def live_blocks(q: AnyQuestion) -> Text:
     """The evidence as the pack writes it: probe, arguments, caption and claims."""
     if not q.live:
         return Text("No live blocks.", style="dim")
-    text = Text("Evidence (live blocks; the app runs them after an answer):", style="bold")
+    text = Text("Live blocks as written:", style="bold")
     for block in q.live:
         args = ", ".join(f"{k}={shown_value(v)}" for k, v in block.args.items())
         text.append(f"\n  {block.probe}", style="cyan")
