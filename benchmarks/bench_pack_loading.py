@@ -12,14 +12,13 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
-from typing import Callable
 
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
+from benchmarks.timing import best_time  # noqa: E402
 from question_bank.loader import load_pack  # noqa: E402
 
 TOPICS = ("attention", "embeddings", "pretraining", "rlhf", "ppo")
@@ -42,15 +41,6 @@ def write_pack(path: Path, questions: int) -> None:
             lines.append(f'        why: "Feedback on statement {c}: it is {"right" if c == i % 4 else "wrong"}."')
         lines.append(f'    explanation: "Statement {i % 4} holds because the scores are scaled by √d_k."')
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def best_time(run: Callable[[], object], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def bare_load(path: Path) -> object:

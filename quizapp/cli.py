@@ -47,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
             "  quizapp stats [--json]                your progress per pack, topic and question\n"
             "  quizapp import {gift,aiken,moodle-xml} FILE [-o OUT.yaml]   make a pack from Moodle questions\n"
             "  quizapp export {gift,aiken,moodle-xml,anki} PACK [-o FILE]  for Moodle or Anki\n"
+            "  quizapp export apkg PACK [-o DECK.apkg]   an Anki deck: a sub-deck per topic, re-import updates\n"
+            "  quizapp results export [-o FILE]      your answers as JSON Lines, for your instructor\n"
+            "  quizapp report RESULTS... [--html OUT]   item analysis of a class's results (instructors)\n"
+            "  quizapp preview PACK                  author mode: every question with its key, reloads on save\n"
             "  quizapp engine COMMAND ...            run engine probes and training (quizapp engine -h)\n"
             "\n"
             f"user pack folder (packs here load on every start):\n  {user_pack_dir()}\n"
@@ -105,8 +109,23 @@ def _export(argv: list[str]) -> int:
     return export_main(argv)
 
 
+def _results(argv: list[str]) -> int:
+    from quizapp.results.cli import results_main
+    return results_main(argv)
+
+
+def _report(argv: list[str]) -> int:
+    from quizapp.results.cli import report_main
+    return report_main(argv)
+
+
+def _preview(argv: list[str]) -> int:
+    from quizapp.authoring.preview_cli import preview_main
+    return preview_main(argv)
+
+
 COMMANDS = {"validate": _validate, "schema": _schema, "engine": _engine, "stats": _stats,
-            "import": _import, "export": _export}
+            "import": _import, "export": _export, "results": _results, "report": _report, "preview": _preview}
 
 
 def main(argv: list[str] | None = None) -> int:

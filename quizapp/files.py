@@ -2,6 +2,8 @@
 
     write_atomic(path, text)                    # settings, exports
     write_atomic(path, text, check=refuse_bad)  # imports: check the written file before it replaces anything
+    with atomic_open(path, binary=True) as f:   # streamed or binary output (results, reports, decks)
+        f.write(data)
 
 The text goes to a temporary file in the same folder (so the rename cannot
 cross file systems), is flushed and fsynced, then renamed over `path`. A full
@@ -14,8 +16,10 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import IO, Any, Callable
 
 _REASONS = {
     errno.ENOSPC: "the disk is full",
@@ -45,20 +49,22 @@ def output_problem(path: Path) -> str | None:
     return None
 
 
-def write_atomic(path: Path, text: str, *, suffix: str = ".tmp",
-                 check: Callable[[Path], None] | None = None) -> None:
-    """Replace `path` with `text` (UTF-8) all at once. OSError when it cannot be written.
+@contextmanager
+def atomic_open(path: Path, binary: bool = False, *, suffix: str = ".tmp",
+                check: Callable[[Path], None] | None = None) -> Iterator[IO[Any]]:
+    """Yield an open temporary file; on a clean exit it replaces `path`, on an error it is removed.
 
     `check(temporary_path)` runs on the complete temporary file (named with `suffix`)
-    before the rename; whatever it raises leaves `path` untouched.
+    before the rename; whatever it raises leaves `path` untouched. OSError when the
+    file cannot be written, as open() would raise it.
     """
     target = Path(os.path.realpath(path))  # write through a symlink, keep the link
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
     temporary = Path(name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": ""})) as f:
             os.fchmod(f.fileno(), _mode_for(target))
-            f.write(text)
+            yield f
             f.flush()
             os.fsync(f.fileno())
         if check is not None:
@@ -68,6 +74,13 @@ def write_atomic(path: Path, text: str, *, suffix: str = ".tmp",
         temporary.unlink(missing_ok=True)
         raise
     _sync_folder(target.parent)
+
+
+def write_atomic(path: Path, text: str, *, suffix: str = ".tmp",
+                 check: Callable[[Path], None] | None = None) -> None:
+    """Replace `path` with `text` (UTF-8) all at once (see atomic_open)."""
+    with atomic_open(path, suffix=suffix, check=check) as f:
+        f.write(text)
 
 
 def _mode_for(target: Path) -> int:

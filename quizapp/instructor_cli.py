@@ -2,6 +2,7 @@
 
     quizapp import {gift,aiken,moodle-xml} FILE [-o OUT.yaml] [--pack-id ID] [--title TITLE] [--topic ID]
     quizapp export {gift,aiken,moodle-xml,anki} PACK [-o FILE] [--calculated draw|skip] [--seed N] [--lang LANG]
+    quizapp export apkg PACK [-o DECK.apkg] [--calculated draw|skip] [--seed N]
 
 An import writes a pack only when the loader accepts it; problems are printed
 the way `quizapp validate` prints them (file:line:col). Every output is written
@@ -13,9 +14,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TYPE_CHECKING, Callable, TextIO
 
-from quizapp.files import output_problem, why, write_atomic
+if TYPE_CHECKING:
+    from question_bank.models import Pack
+
+from quizapp.files import atomic_open, output_problem, why, write_atomic
 
 IMPORT_MAX_BYTES = 8 * 1024 * 1024
 
@@ -130,15 +134,19 @@ def import_main(argv: list[str], out: TextIO | None = None, err: TextIO | None =
 def export_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="quizapp export",
-        description="Write a question pack as Moodle GIFT, Aiken or Moodle XML, or as an Anki notes file.")
-    parser.add_argument("format", choices=("gift", "aiken", "moodle-xml", "anki"), help="the format to write")
+        description="Write a question pack as Moodle GIFT, Aiken or Moodle XML, as an Anki notes file (anki), "
+                    "or as an Anki deck package (apkg: a deck per pack, a sub-deck per topic; re-importing "
+                    "updates the notes).")
+    parser.add_argument("format", choices=("gift", "aiken", "moodle-xml", "anki", "apkg"), help="the format to write")
     parser.add_argument("pack", metavar="PACK", help="a pack file or folder, or the id of a bundled pack")
-    parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="where to write (default: standard output)")
+    parser.add_argument("-o", "--output", type=Path, metavar="FILE",
+                        help="where to write (default: standard output; apkg: PACK-ID.apkg here)")
     parser.add_argument("--calculated", choices=("draw", "skip"), default="draw",
                         help="calculated questions: export one drawn instance each (default) or skip them")
     parser.add_argument("--seed", type=int, default=0, metavar="N",
                         help="seed for drawing calculated questions (default 0: the same file every time)")
-    parser.add_argument("--lang", metavar="LANG", help="export this translation where a question has one")
+    parser.add_argument("--lang", metavar="LANG",
+                        help="export this translation where a question has one (apkg holds every language)")
     return parser
 
 
@@ -149,30 +157,20 @@ def export_main(argv: list[str], out: TextIO | None = None, err: TextIO | None =
     if isinstance(ns, int):
         return ns
     from question_bank.interchange import aiken, anki, gift, moodle_xml
-    from question_bank.loader import bundled_pack_paths, load_pack
+    from quizapp.pack_arg import open_pack
 
     if ns.output is not None and (problem := output_problem(ns.output)):
         print(f"quizapp export: cannot write the export: {problem}", file=err)
         return 2
-
-    path = Path(ns.pack)
-    if not path.exists():
-        bundled = {p.stem if p.is_file() else p.name: p for p in bundled_pack_paths()}
-        if ns.pack not in bundled:
-            print(f"quizapp export: no such pack file or folder: {ns.pack}"
-                  + (f" (bundled packs: {', '.join(sorted(bundled))})" if bundled else ""), file=err)
-            return 2
-        path = bundled[ns.pack]
-    result = load_pack(path)
-    if result.pack is None:
-        first = result.errors[0] if result.errors else "unknown problem"
-        n = len(result.errors)
-        print(f"quizapp export: {ns.pack} is not a valid pack ({n} error{'s' if n != 1 else ''}; first: {first}); "
-              f"run `quizapp validate {ns.pack}` to see them all", file=err)
-        return 1
+    pack, message, status = open_pack("quizapp export", ns.pack)
+    if pack is None:
+        print(message, file=err)
+        return status
+    if ns.format == "apkg":
+        return _export_apkg(pack, ns, err)
     exporter = {"gift": gift.export, "aiken": aiken.export, "moodle-xml": moodle_xml.export,
                 "anki": anki.export}[ns.format]
-    text, notes = exporter(result.pack, calculated=ns.calculated, seed=ns.seed, lang=ns.lang)
+    text, notes = exporter(pack, calculated=ns.calculated, seed=ns.seed, lang=ns.lang)
     for note in notes:
         print(f"quizapp export: note: {note}", file=err)
     if ns.output is None:
@@ -185,6 +183,28 @@ def export_main(argv: list[str], out: TextIO | None = None, err: TextIO | None =
             print(f"quizapp export: cannot write {ns.output}: {why(exc)}; nothing written", file=err)
             return 1
         print(f"wrote {ns.output}", file=err)
+    return 0
+
+
+def _export_apkg(pack: Pack, ns: argparse.Namespace, err: TextIO) -> int:
+    from question_bank.interchange.apkg import build_package, write_apkg
+
+    target: Path = ns.output or Path(f"{pack.id}.apkg")
+    if problem := output_problem(target):
+        print(f"quizapp export: cannot write the export: {problem}", file=err)
+        return 2
+    package, notes = build_package(pack, calculated=ns.calculated, seed=ns.seed)
+    for note in notes:
+        print(f"quizapp export: note: {note}", file=err)
+    try:
+        with atomic_open(target, binary=True) as f:
+            write_apkg(package, f)
+    except OSError as exc:
+        print(f"quizapp export: cannot write {target}: {why(exc)}; nothing written", file=err)
+        return 1
+    count = sum(len(deck.notes) for deck in package.decks)
+    print(f"wrote {target}: {count} note{'s' if count != 1 else ''} in {len(package.decks) - 1} topic decks",
+          file=err)
     return 0
 
 

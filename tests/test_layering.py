@@ -51,6 +51,7 @@ def test_app_reaches_first_question_without_torch():
     """)
     assert heavy(modules, "textual")
     assert not heavy(modules, "torch"), "the first screen imported torch"
+    assert not heavy(modules, "matplotlib") and not heavy(modules, "genanki"), "instructor tools on the start-up path"
 
 
 # --- the import graph, read from the source ---

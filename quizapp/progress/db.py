@@ -27,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from quizapp.progress.records import (MODES, AnswerRecord, CardRecord, ItemRecord, ReviewRecord,
+from quizapp.progress.records import (MODES, AnswerRecord, CardRecord, ItemRecord, ResultRow, ReviewRecord,
                                       SessionRecord)
 from quizapp.progress.salvage import Salvaged, salvage
 from quizapp.progress.schema import CURRENT_VERSION, NewerSchemaError, migrate
@@ -280,7 +280,7 @@ class Store:
     def start_session(self, mode: str, pack_id: str | None,
                       items: Iterable[tuple[str, Sequence[int]] | tuple[str, Sequence[int], Mapping[str, Any] | None]],
                       settings: Mapping[str, Any] | None = None, *, started_at: float | None = None,
-                      remaining_seconds: float | None = None) -> int:
+                      remaining_seconds: float | None = None, pack_version: str | None = None) -> int:
         """Record a new open session with its items (question key, choice order, and for a calculated
         question the parameter values it was drawn with) and return its id."""
         if mode not in MODES:
@@ -291,9 +291,9 @@ class Store:
         with self.writing():
             cursor = self._execute(
                 "INSERT INTO sessions (mode, pack_id, settings, started_at, status, owner, remaining_seconds,"
-                " state_saved_at) VALUES (?, ?, ?, ?, 'open', ?, ?, ?)",
+                " state_saved_at, pack_version) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?)",
                 (mode, pack_id, _json(dict(settings or {})), started_at, this_process(), remaining_seconds,
-                 started_at))
+                 started_at, pack_version))
             session_id = int(cursor.lastrowid)
             self._conn.executemany(
                 "INSERT INTO session_items (session_id, position, question_key, choice_order, drawn)"
@@ -435,6 +435,27 @@ class Store:
         return [AnswerRecord(id=r[0], session_id=r[1], position=r[2], question_key=r[3],
                              picked=frozenset(json.loads(r[4])), picked_choices=tuple(json.loads(r[5])),
                              correct=bool(r[6]), seconds=r[7], answered_at=r[8]) for r in rows]
+
+    def result_rows(self, pack_id: str | None = None, batch: int = 1000) -> Iterator[ResultRow]:
+        """Every counting answer (of one pack's questions, or of all), oldest first, read in batches
+        so a long history never sits in memory at once. Answers of an exam count once it is
+        submitted: until then the learner may still change them."""
+        sql = ("SELECT a.session_id, s.mode, s.pack_version, a.question_key, a.picked_choices, a.correct,"
+               " a.seconds, a.answered_at, i.drawn FROM answers a JOIN sessions s ON s.id = a.session_id"
+               " LEFT JOIN session_items i ON i.session_id = a.session_id AND i.position = a.position"
+               " WHERE a.superseded = 0 AND (s.mode != 'exam' OR s.status = 'finished')")
+        params: list[Any] = []
+        if pack_id is not None:
+            prefix = pack_id + "/"
+            sql += " AND substr(a.question_key, 1, ?) = ?"
+            params += [len(prefix), prefix]
+        with self._reading():
+            cursor = self._execute(sql + " ORDER BY a.answered_at, a.id", params)
+            while rows := cursor.fetchmany(batch):
+                for r in rows:
+                    yield ResultRow(session_id=r[0], mode=r[1], pack_version=r[2], question_key=r[3],
+                                    picked_choices=tuple(json.loads(r[4])), correct=bool(r[5]), seconds=r[6],
+                                    answered_at=r[7], drawn=json.loads(r[8]) if r[8] else None)
 
     def answer_seconds(self, question_key: str | None = None, *, correct: bool = True, limit: int = 50,
                        exclude_session: int | None = None) -> list[float]:

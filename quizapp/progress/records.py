@@ -32,6 +32,20 @@ class AnswerRecord:
     answered_at: float            # Unix seconds
 
 
+@dataclass(frozen=True)
+class ResultRow:
+    """One counting answer with what an exported result line needs from its session."""
+    session_id: int
+    mode: str
+    pack_version: str | None      # the pack's version when the session started (None: not recorded)
+    question_key: str
+    picked_choices: tuple[int, ...]  # pack choice indices (a drawn calculated question: its own order)
+    correct: bool
+    seconds: float
+    answered_at: float
+    drawn: Mapping[str, Any] | None  # a calculated question's parameter values
+
+
 @dataclass(frozen=True, eq=False)
 class SessionRecord:
     id: int

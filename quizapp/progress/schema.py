@@ -84,6 +84,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         "ALTER TABLE session_items ADD COLUMN drawn TEXT",
     ),
+    # 4: the version of the pack a session was drawn from, so exported results can be matched
+    #    to the pack an instructor analyses (NULL: not recorded, or the pack has no version).
+    (
+        "ALTER TABLE sessions ADD COLUMN pack_version TEXT",
+    ),
 )
 
 CURRENT_VERSION = len(MIGRATIONS)

@@ -17,7 +17,8 @@ def open_practice(app: App, session: PracticeSession, pack: Pack, mode: str = "p
     """practice, review and drill share the question screen; every answer is committed as given."""
     if tracker is None and app.store is not None:
         try:
-            tracker = track_practice(app.store, session, mode, settings, app.scheduler, pack_id=pack.id)
+            tracker = track_practice(app.store, session, mode, settings, app.scheduler, pack_id=pack.id,
+                                     pack_version=pack.version)
         except StoreError as error:
             app.notify(f"This session will not be saved: {error}", severity="error", timeout=10)
     from quizapp.screens.question import QuestionScreen
@@ -28,7 +29,8 @@ def open_exam(app: App, exam: ExamSession, pack: Pack, settings: dict[str, Any] 
               tracker: Tracker | None = None) -> None:
     if tracker is None and app.store is not None:
         try:
-            tracker = track_exam(app.store, exam, settings, app.scheduler, pack_id=pack.id)
+            tracker = track_exam(app.store, exam, settings, app.scheduler, pack_id=pack.id,
+                                 pack_version=pack.version)
         except StoreError as error:
             app.notify(f"This exam will not be saved: {error}", severity="error", timeout=10)
     from quizapp.screens.exam import ExamScreen

@@ -227,14 +227,14 @@ class Tracker:
 
 def track_practice(store: Store, session: PracticeSession, mode: str = "practice",
                    settings: Mapping[str, Any] | None = None, scheduler: ReviewScheduler | None = None,
-                   pack_id: str | None = None) -> Tracker:
+                   pack_id: str | None = None, pack_version: str | None = None) -> Tracker:
     """Start recording a new practice, review or drill session (sets `session.on_answer`)."""
     if mode not in PRACTICE_MODES:
         raise ValueError(f"track_practice records {', '.join(PRACTICE_MODES)}, not {mode!r}")
     clock = scheduler.clock if scheduler else session.clock
     session_id = store.start_session(mode, pack_id or _pack_of(session.items),
                                      _item_rows(session.items), settings,
-                                     started_at=clock.time())
+                                     started_at=clock.time(), pack_version=pack_version)
     tracker = Tracker(store, session_id, mode, range(len(session.items)), scheduler, clock)
     session.on_answer = tracker.on_practice_answer
     return tracker
@@ -242,7 +242,7 @@ def track_practice(store: Store, session: PracticeSession, mode: str = "practice
 
 def track_exam(store: Store, exam: ExamSession, settings: Mapping[str, Any] | None = None,
                scheduler: ReviewScheduler | None = None, clock_policy: str = CLOCK_PAUSED,
-               pack_id: str | None = None) -> Tracker:
+               pack_id: str | None = None, pack_version: str | None = None) -> Tracker:
     """Start recording a new exam (sets `exam.recorder`). `clock_policy`: "paused" (default) or
     "runs-on" — what the countdown does while the app is closed."""
     if clock_policy not in CLOCK_POLICIES:
@@ -251,7 +251,8 @@ def track_exam(store: Store, exam: ExamSession, settings: Mapping[str, Any] | No
               "clock": clock_policy}
     session_id = store.start_session("exam", pack_id or _pack_of(exam.items),
                                      _item_rows(exam.items), stored,
-                                     started_at=exam.clock.time(), remaining_seconds=exam.remaining())
+                                     started_at=exam.clock.time(), remaining_seconds=exam.remaining(),
+                                     pack_version=pack_version)
     tracker = Tracker(store, session_id, "exam", range(len(exam.items)), scheduler, exam.clock)
     exam.recorder = tracker
     return tracker
