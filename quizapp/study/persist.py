@@ -25,18 +25,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fsrs import Rating
 
 from question_bank.calculated import CalculationError, instantiate_with
 from question_bank.models import CalculatedQuestion, Pack, Question
-from quizapp.progress.db import Store
+from quizapp.progress.db import Store, StoreError
 from quizapp.progress.records import SessionRecord
 from quizapp.study.clock import Clock, SystemClock
 from quizapp.study.exam import CLOCK_PAUSED, CLOCK_POLICIES, CLOCK_RUNS_ON, DEFAULT_PASS_MARK, ExamResult, ExamSession
 from quizapp.study.practice import Answer, Item, PracticeSession, Summary
 from quizapp.study.review import ReviewScheduler
+
+if TYPE_CHECKING:  # the forecast is attached by the caller; this module never needs it loaded
+    from quizapp.study.forecast.predictor import Predictor
 
 PRACTICE_MODES = ("practice", "review", "drill")
 
@@ -79,16 +82,43 @@ class Tracker:
     (or resume_session); it is the PracticeSession's `on_answer` and the ExamSession's recorder."""
 
     def __init__(self, store: Store, session_id: int, mode: str, positions: Sequence[int],
-                 scheduler: ReviewScheduler | None = None, clock: Clock | None = None) -> None:
+                 scheduler: ReviewScheduler | None = None, clock: Clock | None = None,
+                 predictor: Predictor | None = None) -> None:
         self.store = store
         self.session_id = session_id
         self.mode = mode
         self.positions = list(positions)  # session index → position stored in the database
         self.scheduler = scheduler
         self.clock: Clock = clock or (scheduler.clock if scheduler else SystemClock())
+        self.predictor = predictor  # stores the exam forecast for each question before its answer
         self.last_key: str | None = None
         self.last_rating: Rating | None = None  # the FSRS rating of the latest practice answer
         self.closed = False
+
+    # -- forecasts, before the answers --------------------------------------------------------
+
+    def predict(self, index: int, item: Item) -> bool:
+        """Store the forecast for the question at session index `index` (it is on screen and not
+        answered yet); False when none was stored: no predictor, the question is not in a loaded
+        pack, it is answered already, or the database refused (the answer's own save will say so)."""
+        if self.predictor is None:
+            return False
+        at = self.clock.time()
+        prediction = self.predictor.predict(item.question, at)
+        if prediction is None:
+            return False
+        try:
+            return self.store.save_prediction(
+                self.session_id, self.positions[index], item.question.key, probability=prediction.probability,
+                running=prediction.running, retrievability=prediction.retrievability, prior=prediction.prior,
+                predicted_at=at)
+        except StoreError:
+            return False
+
+    def predict_all(self, items: Sequence[Item]) -> None:
+        """An exam's forecasts: every question at once, as the exam starts (or resumes)."""
+        for index, item in enumerate(items):
+            self.predict(index, item)
 
     # -- practice / review / drill ------------------------------------------------------------
 
@@ -161,22 +191,24 @@ class Tracker:
 
 def track_practice(store: Store, session: PracticeSession, mode: str = "practice",
                    settings: Mapping[str, Any] | None = None, scheduler: ReviewScheduler | None = None,
-                   pack_id: str | None = None) -> Tracker:
-    """Start recording a new practice, review or drill session (sets `session.on_answer`)."""
+                   pack_id: str | None = None, predictor: Predictor | None = None) -> Tracker:
+    """Start recording a new practice, review or drill session (sets `session.on_answer`, and
+    `session.on_show`, which stores the forecast of each question as it goes up)."""
     if mode not in PRACTICE_MODES:
         raise ValueError(f"track_practice records {', '.join(PRACTICE_MODES)}, not {mode!r}")
     clock = scheduler.clock if scheduler else session.clock
     session_id = store.start_session(mode, pack_id or _pack_of(session.items),
                                      _item_rows(session.items), settings,
                                      started_at=clock.time())
-    tracker = Tracker(store, session_id, mode, range(len(session.items)), scheduler, clock)
+    tracker = Tracker(store, session_id, mode, range(len(session.items)), scheduler, clock, predictor)
     session.on_answer = tracker.on_practice_answer
+    session.on_show = tracker.predict
     return tracker
 
 
 def track_exam(store: Store, exam: ExamSession, settings: Mapping[str, Any] | None = None,
                scheduler: ReviewScheduler | None = None, clock_policy: str = CLOCK_PAUSED,
-               pack_id: str | None = None) -> Tracker:
+               pack_id: str | None = None, predictor: Predictor | None = None) -> Tracker:
     """Start recording a new exam (sets `exam.recorder`). `clock_policy`: "paused" (default) or
     "runs-on" — what the countdown does while the app is closed."""
     if clock_policy not in CLOCK_POLICIES:
@@ -186,8 +218,9 @@ def track_exam(store: Store, exam: ExamSession, settings: Mapping[str, Any] | No
     session_id = store.start_session("exam", pack_id or _pack_of(exam.items),
                                      _item_rows(exam.items), stored,
                                      started_at=exam.clock.time(), remaining_seconds=exam.remaining())
-    tracker = Tracker(store, session_id, "exam", range(len(exam.items)), scheduler, exam.clock)
+    tracker = Tracker(store, session_id, "exam", range(len(exam.items)), scheduler, exam.clock, predictor)
     exam.recorder = tracker
+    tracker.predict_all(exam.items)
     return tracker
 
 
@@ -202,7 +235,7 @@ class Resumed:
 
 
 def resume_session(store: Store, record: SessionRecord, packs: Iterable[Pack], *, clock: Clock | None = None,
-                   scheduler: ReviewScheduler | None = None) -> Resumed:
+                   scheduler: ReviewScheduler | None = None, predictor: Predictor | None = None) -> Resumed:
     """Rebuild an unfinished session from its record and the loaded packs and track it again.
 
     Questions that left their pack are skipped; a question whose number of choices changed is
@@ -238,12 +271,14 @@ def resume_session(store: Store, record: SessionRecord, packs: Iterable[Pack], *
         session, positions = _rebuild_exam(record, kept, clock)
     else:
         session, positions = _rebuild_practice(record, kept, clock)
-    tracker = Tracker(store, record.id, record.mode, positions, scheduler, clock)
+    tracker = Tracker(store, record.id, record.mode, positions, scheduler, clock, predictor)
     if isinstance(session, ExamSession):
         session.recorder = tracker
         tracker.state(session)  # the new owner's start point (and, when running on, the time lost)
+        tracker.predict_all(session.items)  # the open questions' (answered ones keep theirs)
     else:
         session.on_answer = tracker.on_practice_answer
+        session.on_show = tracker.predict
     notes = []
     if skipped:
         notes.append(f"{len(skipped)} question{'s are' if len(skipped) > 1 else ' is'} no longer in "
