@@ -100,7 +100,7 @@ def score_line(f: PackForecast) -> str:
     """'Exam today: about 68 % (58–77 %), weakest: …' for the home screen and the statistics."""
     text = f"Exam today: about {percent(f.score.mean)} ({range_text(f.score)})"
     if not f.answers:
-        return text + ", from the questions' difficulty alone: nothing answered yet"
+        return text + ", a first guess: nothing answered yet"
     weakest = f.weakest
     return text + (f", weakest: {weakest.title}" if weakest else "")
 
