@@ -64,7 +64,7 @@ async def test_statistics_screen_shows_forecast_charts_and_starts_the_suggested_
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("s")
-        await pilot.pause()
+        await settle(app, pilot)
         screen = app.screen
         assert type(screen).__name__ == "StatsScreen"
         head = text_of(app, "#readiness")

@@ -3,13 +3,16 @@ and topic (seen, accuracy, trend, due): the same tables as `quizapp stats`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
+from textual.worker import get_current_worker
 from textual_plotext import PlotextPlot
 
 from question_bank.models import Pack
@@ -25,7 +28,7 @@ from quizapp.study.stats import collect_stats, render_stats
 @dataclass(frozen=True)
 class Charts:
     history: DailyHistory
-    due_days: tuple
+    due_days: tuple[date, ...]
     due_counts: tuple[int, ...]
 
 
@@ -72,27 +75,41 @@ class StatsScreen(Screen[None]):
     def refresh_all(self) -> None:
         try:
             stats = collect_stats(self.app.store, self.catalog.packs)
-            self.readiness = collect_readiness(self.app.store, self.catalog.packs, stats.generated_at,
-                                               self.app.scheduler.fsrs.parameters)
-            charts = self._charts(stats.generated_at)
         except StoreError as error:
             self.query_one("#tables", Static).update(f"The statistics could not be read: {error}")
             return
         self.query_one("#tables", Static).update(render_stats(stats, questions=self.per_question))
-        self._show_readiness()
+        if self.readiness is None:
+            self._show_message("Working out your exam forecast…")
+        self._load_readiness(stats.generated_at)
+
+    @work(thread=True, exclusive=True, group="readiness")
+    def _load_readiness(self, now: float) -> None:
+        """The forecast replays the history day by day: a thread worker, so the screen never waits."""
+        store, parameters = self.app.store, self.app.scheduler.fsrs.parameters
+        try:
+            readiness = collect_readiness(store, self.catalog.packs, now, parameters)
+            charts = None
+            if self.pack is not None:
+                snapshot = read_snapshot(store, self.pack, readiness.model, parameters)
+                days, counts = due_per_day(snapshot, now)
+                charts = Charts(daily_history(self.pack, snapshot, store.review_logs(), now), days, counts)
+        except StoreError as error:
+            message = f"The exam forecast could not be read: {error}"
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._show_message, message)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_readiness, readiness, charts)
+
+    def _show_message(self, message: str) -> None:
+        self.query_one("#readiness", Static).update(message)
+
+    def _show_readiness(self, readiness: Readiness, charts: Charts | None) -> None:
+        self.readiness = readiness
         if charts is not None:
             self._draw(charts)
-
-    def _charts(self, now: float) -> Charts | None:
-        pack = self.pack
-        if pack is None or self.readiness is None:
-            return None
-        snapshot = read_snapshot(self.app.store, pack, self.readiness.model, self.app.scheduler.fsrs.parameters)
-        days, counts = due_per_day(snapshot, now)
-        return Charts(daily_history(pack, snapshot, self.app.store.review_logs(), now), days, counts)
-
-    def _show_readiness(self) -> None:
-        ready = self.readiness.pack(self.pack_id) if self.readiness and self.pack_id else None
+        ready = readiness.pack(self.pack_id) if self.pack_id else None
         head = self.query_one("#readiness", Static)
         if ready is None:
             head.update("No pack with questions is selected.")
@@ -145,6 +162,9 @@ class StatsScreen(Screen[None]):
     def action_study_next(self) -> None:
         ready = self.readiness.pack(self.pack_id) if self.readiness and self.pack_id else None
         pack = self.pack
+        if self.readiness is None:
+            self.notify("The forecast is still being worked out; try again in a moment.")
+            return
         if ready is None or ready.suggestion is None or pack is None:
             self.notify("No topic to suggest: nothing would raise the forecast now.")
             return
