@@ -101,24 +101,28 @@ class Tracker:
         """Store the forecast for the question at session index `index` (it is on screen and not
         answered yet); False when none was stored: no predictor, the question is not in a loaded
         pack, it is answered already, or the database refused (the answer's own save will say so)."""
-        if self.predictor is None:
-            return False
-        at = self.clock.time()
-        prediction = self.predictor.predict(item.question, at)
-        if prediction is None:
-            return False
-        try:
-            return self.store.save_prediction(
-                self.session_id, self.positions[index], item.question.key, probability=prediction.probability,
-                running=prediction.running, retrievability=prediction.retrievability, prior=prediction.prior,
-                predicted_at=at)
-        except StoreError:
-            return False
+        return self.predict_all([item], [index]) == 1
 
-    def predict_all(self, items: Sequence[Item]) -> None:
-        """An exam's forecasts: every question at once, as the exam starts (or resumes)."""
-        for index, item in enumerate(items):
-            self.predict(index, item)
+    def predict_all(self, items: Sequence[Item], indices: Sequence[int] | None = None) -> int:
+        """Store the forecasts of several questions (an exam's, as it starts or resumes) in one
+        transaction; returns how many were stored."""
+        if self.predictor is None:
+            return 0
+        at = self.clock.time()
+        indices = range(len(items)) if indices is None else indices
+        predictions = self.predictor.predict_many([item.question for item in items], at)
+        stored = 0
+        try:
+            with self.store.writing():
+                for index, item, prediction in zip(indices, items, predictions):
+                    if prediction is not None:
+                        stored += self.store.save_prediction(
+                            self.session_id, self.positions[index], item.question.key,
+                            probability=prediction.probability, running=prediction.running,
+                            retrievability=prediction.retrievability, prior=prediction.prior, predicted_at=at)
+        except StoreError:
+            return 0
+        return stored
 
     # -- practice / review / drill ------------------------------------------------------------
 

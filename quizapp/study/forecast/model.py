@@ -32,7 +32,7 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from question_bank.models import AnyQuestion, Pack
 from quizapp.progress.db import Store
-from quizapp.progress.records import AnswerRecord
+from quizapp.progress.records import AnswerRecord, PredictionPair
 from quizapp.study.exam import DEFAULT_EXAM_QUESTIONS
 from quizapp.study.forecast.calibration import Calibration, logit, sigmoid
 from quizapp.study.forecast.memory import difficulty_prior, retrievability
@@ -52,9 +52,16 @@ class Snapshot:
     parameters: Sequence[float] = DEFAULT_PARAMETERS
 
 
+CALIBRATION_PAIRS = 2000  # the latest pairs the calibration is fitted on: recent habits, bounded time
+
+
 def read_calibration(store: Store) -> Calibration:
-    """The calibration fitted on every stored (forecast, outcome) pair of this learner."""
-    return Calibration.fit((p.retrievability, p.prior, p.correct) for p in store.prediction_pairs())
+    """The calibration fitted on this learner's latest stored (forecast, outcome) pairs."""
+    return fit_calibration(store.prediction_pairs())
+
+
+def fit_calibration(pairs: Sequence[PredictionPair]) -> Calibration:
+    return Calibration.fit((p.retrievability, p.prior, p.correct) for p in pairs[-CALIBRATION_PAIRS:])
 
 
 def read_snapshot(store: Store, pack: Pack, calibration: Calibration | None = None,

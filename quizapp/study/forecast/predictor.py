@@ -14,7 +14,7 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 from question_bank.models import AnyQuestion, Pack
 from quizapp.progress.db import Store
 from quizapp.study.forecast.calibration import Calibration
-from quizapp.study.forecast.model import Prediction, predict, read_calibration, read_snapshot
+from quizapp.study.forecast.model import Prediction, predict_pack, read_calibration, read_snapshot
 
 
 class Predictor:
@@ -33,8 +33,19 @@ class Predictor:
     def predict(self, question: AnyQuestion, at: float) -> Prediction | None:
         """The forecast for `question` at `at` from what the store holds now; None when its pack
         is not loaded (or the question left it)."""
-        pack = self.packs.get(question.pack_id)
-        if pack is None or not any(q.key == question.key for q in pack.questions):
-            return None
-        snapshot = read_snapshot(self.store, pack, self.calibration, self.parameters)
-        return predict(question, pack, snapshot, at)
+        return self.predict_many([question], at)[0]
+
+    def predict_many(self, questions: Sequence[AnyQuestion], at: float) -> list[Prediction | None]:
+        """Forecasts for several questions at once (an exam's), reading each pack once."""
+        by_pack: dict[str, dict[str, Prediction]] = {}
+        result: list[Prediction | None] = []
+        for question in questions:
+            pack = self.packs.get(question.pack_id)
+            if pack is None:
+                result.append(None)
+                continue
+            if pack.id not in by_pack:
+                snapshot = read_snapshot(self.store, pack, self.calibration, self.parameters)
+                by_pack[pack.id] = predict_pack(pack, snapshot, at)
+            result.append(by_pack[pack.id].get(question.key))
+        return result

@@ -12,7 +12,7 @@ from question_bank.models import Pack
 from quizapp.progress.db import Store
 from quizapp.study.forecast.calibration import Calibration
 from quizapp.study.forecast.measure import CalibrationReport, calibration_report
-from quizapp.study.forecast.model import LEVEL, Estimate, PackForecast, forecast_pack, read_snapshot
+from quizapp.study.forecast.model import LEVEL, Estimate, PackForecast, fit_calibration, forecast_pack, read_snapshot
 from quizapp.study.forecast.suggest import Suggestion, study_next
 
 
@@ -35,7 +35,7 @@ class Readiness:
 def collect_readiness(store: Store, packs: Iterable[Pack], now: float,
                       parameters: Sequence[float] = DEFAULT_PARAMETERS) -> Readiness:
     pairs = store.prediction_pairs()
-    model = Calibration.fit((p.retrievability, p.prior, p.correct) for p in pairs)
+    model = fit_calibration(pairs)
     result = []
     for pack in packs:
         if not pack.questions:
