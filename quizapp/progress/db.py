@@ -27,7 +27,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from quizapp.progress.records import (MODES, AnswerRecord, CardRecord, ItemRecord, ResultRow, ReviewRecord,
+from quizapp.progress.records import (MODES, AnswerRecord, CardRecord, ItemRecord, PredictionPair, ResultRow,
+                                      ReviewRecord,
                                       SessionRecord)
 from quizapp.progress.salvage import Salvaged, salvage
 from quizapp.progress.schema import CURRENT_VERSION, NewerSchemaError, migrate
@@ -316,7 +317,12 @@ class Store:
                 " answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (session_id, position, question_key, _json(sorted(int(p) for p in picked)),
                  _json(sorted(int(c) for c in picked_choices)), int(bool(correct)), float(seconds), answered_at))
-            return int(cursor.lastrowid)
+            answer_id = int(cursor.lastrowid)
+            # Pair the forecast made for this question before the answer (none made later can be).
+            self._execute("UPDATE predictions SET answer_id = ? WHERE session_id = ? AND position = ?"
+                          " AND question_key = ? AND predicted_at <= ?",
+                          (answer_id, session_id, position, question_key, answered_at))
+            return answer_id
 
     def clear_answer(self, session_id: int, position: int) -> None:
         """The learner took an (exam) answer back: the position is open again; history is kept."""
@@ -472,6 +478,40 @@ class Store:
         with self._lock:
             rows = self._execute(sql + " ORDER BY answered_at DESC, id DESC LIMIT ?", [*params, limit]).fetchall()
         return [r[0] for r in rows]
+
+    # -- forecasts made before answers ---------------------------------------------------------
+
+    def save_prediction(self, session_id: int, position: int, question_key: str, *, probability: float,
+                        running: float, retrievability: float | None, prior: float, predicted_at: float) -> bool:
+        """Store the forecast for the question at a session position, before it is answered.
+
+        A newer forecast replaces an unpaired one (the question is shown again after a resume);
+        once the position has an answer, nothing is stored and False comes back: a forecast
+        made after the answer would not be a forecast."""
+        with self.writing():
+            answered = self._execute("SELECT 1 FROM answers WHERE session_id = ? AND position = ? LIMIT 1",
+                                     (session_id, position)).fetchone()
+            if answered is not None:
+                return False
+            self._execute(
+                "INSERT INTO predictions (session_id, position, question_key, predicted_at, probability, running,"
+                " retrievability, prior) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(session_id, position) DO UPDATE SET question_key = excluded.question_key,"
+                " predicted_at = excluded.predicted_at, probability = excluded.probability,"
+                " running = excluded.running, retrievability = excluded.retrievability, prior = excluded.prior"
+                " WHERE predictions.answer_id IS NULL",
+                (session_id, position, question_key, predicted_at, float(probability), float(running),
+                 None if retrievability is None else float(retrievability), float(prior)))
+        return True
+
+    def prediction_pairs(self) -> list[PredictionPair]:
+        """Every stored forecast whose answer came and counts (an exam's final answer), oldest first."""
+        with self._lock:
+            rows = self._execute(
+                "SELECT p.question_key, p.predicted_at, p.probability, p.running, p.retrievability, p.prior,"
+                " a.correct, a.answered_at FROM predictions p JOIN answers a ON a.id = p.answer_id"
+                " WHERE a.superseded = 0 ORDER BY a.answered_at, a.id").fetchall()
+        return [PredictionPair(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7]) for r in rows]
 
     # -- FSRS cards and review logs -----------------------------------------------------------
 

@@ -105,3 +105,16 @@ class ReviewRecord:
     reviewed_at: float
     duration_ms: int | None
     card_before: Mapping[str, Any] | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class PredictionPair:
+    """A forecast stored before an answer, with that answer's outcome (the counting answer)."""
+    question_key: str
+    predicted_at: float
+    probability: float            # the forecast that the answer would be right
+    running: float                # the running-accuracy baseline at that moment
+    retrievability: float | None  # FSRS retrievability then; None: never seen before
+    prior: float                  # the topic estimate for the question then
+    correct: bool
+    answered_at: float

@@ -89,6 +89,26 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         "ALTER TABLE sessions ADD COLUMN pack_version TEXT",
     ),
+    # 5: the exam forecast's prediction for a question, stored when the question is put up
+    #    (before the answer) and paired with the answer in the answer's own transaction, so
+    #    calibration can be measured on honest pairs. A prediction whose answer never came
+    #    (a crash, a question left open) stays unpaired and is never counted.
+    (
+        """CREATE TABLE predictions (
+            id             INTEGER PRIMARY KEY,
+            session_id     INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            position       INTEGER NOT NULL,
+            question_key   TEXT NOT NULL,
+            predicted_at   REAL NOT NULL,
+            probability    REAL NOT NULL,           -- the forecast that the answer will be right
+            running        REAL NOT NULL,           -- baseline: the learner's running accuracy then
+            retrievability REAL,                    -- FSRS retrievability then (NULL: never seen)
+            prior          REAL NOT NULL,           -- the topic estimate for this question then
+            answer_id      INTEGER REFERENCES answers(id) ON DELETE SET NULL,  -- the answer it is paired with
+            UNIQUE (session_id, position)
+        )""",
+        "CREATE INDEX predictions_by_answer ON predictions(answer_id)",
+    ),
 )
 
 CURRENT_VERSION = len(MIGRATIONS)

@@ -9,7 +9,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from question_bank.models import Pack
 from quizapp.screens.launch import open_exam
-from quizapp.study.exam import ExamSession
+from quizapp.study.exam import DEFAULT_EXAM_QUESTIONS, ExamSession
 
 
 class ExamSetupScreen(ModalScreen[None]):
@@ -33,7 +33,7 @@ class ExamSetupScreen(ModalScreen[None]):
                          "to draw from; every topic is represented. No feedback until you submit.", id="about")
             with Grid(id="fields"):
                 yield Label("Questions")
-                yield Input(str(min(20, self.available)), id="count", type="integer", max_length=4)
+                yield Input(str(min(DEFAULT_EXAM_QUESTIONS, self.available)), id="count", type="integer", max_length=4)
                 yield Label("Minutes")
                 yield Input("30", id="minutes", type="integer", max_length=4)
                 yield Label("Pass mark %")

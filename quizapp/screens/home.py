@@ -19,6 +19,7 @@ from quizapp.progress.db import StoreError
 from quizapp.screens.launch import open_practice
 from quizapp.study.drill import draw_drill
 from quizapp.study.practice import PracticeSession
+from quizapp.widgets.readiness import ReadinessLine
 
 
 class HomeScreen(Screen[None]):
@@ -64,6 +65,7 @@ class HomeScreen(Screen[None]):
                 yield Label("Topics  (space toggles, a selects all)", classes="section-title")
                 yield SelectionList[str](id="topics")
         yield Static(id="due")
+        yield ReadinessLine(id="readiness")
         yield Static(id="plan")
         yield Footer()
 
@@ -151,6 +153,7 @@ class HomeScreen(Screen[None]):
 
     def _update_due(self) -> None:
         scheduler, pack = self.app.scheduler, self.pack
+        self.query_one(ReadinessLine).show_pack(pack)  # the forecast moves with the due count
         if scheduler is None or pack is None:
             self.query_one("#due", Static).update("")
             return
@@ -223,7 +226,7 @@ class HomeScreen(Screen[None]):
         if self.app.store is None:
             return
         from quizapp.screens.stats import StatsScreen
-        self.app.push_screen(StatsScreen(self.catalog))
+        self.app.push_screen(StatsScreen(self.catalog, self.pack_id))
 
     def action_labs(self) -> None:
         from quizapp.labs import labs_menu

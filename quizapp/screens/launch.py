@@ -1,7 +1,7 @@
 """Starting a session from the home screen or a resume offer: attach the recorder, open its screen."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 
@@ -11,6 +11,17 @@ from quizapp.study.exam import ExamSession
 from quizapp.study.persist import Tracker, track_exam, track_practice
 from quizapp.study.practice import PracticeSession
 
+if TYPE_CHECKING:
+    from quizapp.study.forecast.predictor import Predictor
+
+
+def predictor_for(app: App) -> Predictor | None:
+    """What stores the exam forecast before each answer (loaded when a session starts, not at start-up)."""
+    if app.store is None or app.scheduler is None:
+        return None
+    from quizapp.study.forecast.predictor import Predictor
+    return Predictor(app.store, app.catalog.packs, app.scheduler.fsrs.parameters)
+
 
 def open_practice(app: App, session: PracticeSession, pack: Pack, mode: str = "practice",
                   settings: dict[str, Any] | None = None, tracker: Tracker | None = None) -> None:
@@ -18,7 +29,7 @@ def open_practice(app: App, session: PracticeSession, pack: Pack, mode: str = "p
     if tracker is None and app.store is not None:
         try:
             tracker = track_practice(app.store, session, mode, settings, app.scheduler, pack_id=pack.id,
-                                     pack_version=pack.version)
+                                     pack_version=pack.version, predictor=predictor_for(app))
         except StoreError as error:
             app.notify(f"This session will not be saved: {error}", severity="error", timeout=10)
     from quizapp.screens.question import QuestionScreen
@@ -30,7 +41,7 @@ def open_exam(app: App, exam: ExamSession, pack: Pack, settings: dict[str, Any] 
     if tracker is None and app.store is not None:
         try:
             tracker = track_exam(app.store, exam, settings, app.scheduler, pack_id=pack.id,
-                                 pack_version=pack.version)
+                                 pack_version=pack.version, predictor=predictor_for(app))
         except StoreError as error:
             app.notify(f"This exam will not be saved: {error}", severity="error", timeout=10)
     from quizapp.screens.exam import ExamScreen

@@ -10,7 +10,7 @@ from textual.widgets.option_list import Option
 
 from quizapp.progress.db import StoreError
 from quizapp.progress.records import SessionRecord
-from quizapp.screens.launch import open_exam, open_practice
+from quizapp.screens.launch import open_exam, open_practice, predictor_for
 from quizapp.study.exam import ExamSession
 from quizapp.study.persist import ResumeError, resume_session
 
@@ -51,7 +51,8 @@ class ResumeScreen(ModalScreen[None]):
             return
         app = self.app
         try:
-            resumed = resume_session(app.store, record, app.catalog.packs, scheduler=app.scheduler)
+            resumed = resume_session(app.store, record, app.catalog.packs, scheduler=app.scheduler,
+                                     predictor=predictor_for(app))
         except (ResumeError, StoreError) as error:
             self.notify(f"This session cannot be resumed: {error}", severity="error", timeout=10)
             return

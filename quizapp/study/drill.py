@@ -9,7 +9,7 @@ ones, then the rest, least recently seen first.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from question_bank.models import Pack, Question
@@ -54,6 +54,34 @@ def weak_topics(store: Store, packs: Pack | Iterable[Pack], recent_n: int = RECE
     return result
 
 
+def last_answers(store: Store, questions: Iterable[str]) -> dict[str, AnswerRecord]:
+    """Question key → its latest counting answer."""
+    last: dict[str, AnswerRecord] = {}
+    for a in store.answers(questions):
+        last[a.question_key] = a
+    return last
+
+
+def drill_order(questions: Iterable[Question], last: Mapping[str, AnswerRecord],
+                rng: random.Random | None = None) -> list[Question]:
+    """The order a drill asks a topic's questions in: last answered wrong first, then never
+    answered, then the rest, least recently seen first; ties broken by `rng` (none: kept in order)."""
+    def priority(q: Question) -> tuple[int, float, float]:
+        tie = rng.random() if rng is not None else 0.0
+        seen = last.get(q.key)
+        if seen is None:
+            return (1, 0.0, tie)
+        return (0 if not seen.correct else 2, seen.answered_at, tie)
+
+    return sorted(questions, key=priority)
+
+
+def draw_topic_drill(store: Store, pack: Pack, topic: str, count: int = 10, seed: int | None = None) -> list[Question]:
+    """Up to `count` questions of one topic in drill order (the "study next" suggestion's drill)."""
+    pool = [q for q in pack.questions if q.topic == topic]
+    return drill_order(pool, last_answers(store, [q.key for q in pool]), random.Random(seed))[:max(count, 0)]
+
+
 def draw_drill(store: Store, packs: Pack | Iterable[Pack], count: int = 10, topics: int = DRILL_TOPICS,
                recent_n: int = RECENT_N, seed: int | None = None) -> list[Question]:
     """Up to `count` questions from the `topics` weakest topics, round-robin, weakest topic first.
@@ -66,21 +94,9 @@ def draw_drill(store: Store, packs: Pack | Iterable[Pack], count: int = 10, topi
         return []
     rng = random.Random(seed)
     questions = {q.key: q for p in pack_list for q in p.questions}
-    last: dict[str, AnswerRecord] = {}
-    for a in _history(store, questions):
-        last[a.question_key] = a
-
-    def priority(q: Question) -> tuple[int, float, float]:
-        seen = last.get(q.key)
-        if seen is None:
-            return (1, 0.0, rng.random())
-        return (0 if not seen.correct else 2, seen.answered_at, rng.random())
-
-    pools = []
-    for t in weakest:
-        pool = [q for q in questions.values() if q.pack_id == t.pack_id and q.topic == t.topic]
-        pool.sort(key=priority)
-        pools.append(pool)
+    last = last_answers(store, questions)
+    pools = [drill_order([q for q in questions.values() if q.pack_id == t.pack_id and q.topic == t.topic], last, rng)
+             for t in weakest]
     drawn: list[Question] = []
     while len(drawn) < count and any(pools):
         for pool in pools:

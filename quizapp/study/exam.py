@@ -25,6 +25,7 @@ from quizapp.study.draw import concrete, shuffle_choices
 from quizapp.study.practice import Answer, Item
 
 DEFAULT_PASS_MARK = 0.6
+DEFAULT_EXAM_QUESTIONS = 20  # what the exam setup offers, when the topics have that many
 CLOCK_PAUSED = "paused"
 CLOCK_RUNS_ON = "runs-on"
 CLOCK_POLICIES = (CLOCK_PAUSED, CLOCK_RUNS_ON)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fsrs import Rating
 
@@ -37,6 +37,9 @@ from quizapp.study.clock import Clock, SystemClock
 from quizapp.study.exam import CLOCK_PAUSED, CLOCK_POLICIES, CLOCK_RUNS_ON, DEFAULT_PASS_MARK, ExamResult, ExamSession
 from quizapp.study.practice import Answer, Item, PracticeSession, Summary
 from quizapp.study.review import ReviewScheduler
+
+if TYPE_CHECKING:  # the forecast is attached by the caller; this module never needs it loaded
+    from quizapp.study.forecast.predictor import Predictor
 
 PRACTICE_MODES = ("practice", "review", "drill")
 
@@ -85,13 +88,15 @@ class Tracker:
     """
 
     def __init__(self, store: Store, session_id: int, mode: str, positions: Sequence[int],
-                 scheduler: ReviewScheduler | None = None, clock: Clock | None = None) -> None:
+                 scheduler: ReviewScheduler | None = None, clock: Clock | None = None,
+                 predictor: Predictor | None = None) -> None:
         self.store = store
         self.session_id = session_id
         self.mode = mode
         self.positions = list(positions)  # session index → position stored in the database
         self.scheduler = scheduler
         self.clock: Clock = clock or (scheduler.clock if scheduler else SystemClock())
+        self.predictor = predictor  # stores the exam forecast for each question before its answer
         self.last_key: str | None = None
         self.last_rating: Rating | None = None  # the FSRS rating of the latest practice answer
         self.closed = False
@@ -136,6 +141,35 @@ class Tracker:
             return "Your answers so far are saved."
         return (f"{n} of your answers could not be saved ({self.last_error}) and will be lost; "
                 "the others are saved.")
+
+    # -- forecasts, before the answers --------------------------------------------------------
+
+    def predict(self, index: int, item: Item) -> bool:
+        """Store the forecast for the question at session index `index` (it is on screen and not
+        answered yet); False when none was stored: no predictor, the question is not in a loaded
+        pack, it is answered already, or the database refused (the answer's own save will say so)."""
+        return self.predict_all([item], [index]) == 1
+
+    def predict_all(self, items: Sequence[Item], indices: Sequence[int] | None = None) -> int:
+        """Store the forecasts of several questions (an exam's, as it starts or resumes) in one
+        transaction; returns how many were stored."""
+        if self.predictor is None:
+            return 0
+        at = self.clock.time()
+        indices = range(len(items)) if indices is None else indices
+        predictions = self.predictor.predict_many([item.question for item in items], at)
+        stored = 0
+        try:
+            with self.store.writing():
+                for index, item, prediction in zip(indices, items, predictions):
+                    if prediction is not None:
+                        stored += self.store.save_prediction(
+                            self.session_id, self.positions[index], item.question.key,
+                            probability=prediction.probability, running=prediction.running,
+                            retrievability=prediction.retrievability, prior=prediction.prior, predicted_at=at)
+        except StoreError:
+            return 0
+        return stored
 
     # -- practice / review / drill ------------------------------------------------------------
 
@@ -227,22 +261,26 @@ class Tracker:
 
 def track_practice(store: Store, session: PracticeSession, mode: str = "practice",
                    settings: Mapping[str, Any] | None = None, scheduler: ReviewScheduler | None = None,
-                   pack_id: str | None = None, pack_version: str | None = None) -> Tracker:
-    """Start recording a new practice, review or drill session (sets `session.on_answer`)."""
+                   pack_id: str | None = None, pack_version: str | None = None,
+                   predictor: Predictor | None = None) -> Tracker:
+    """Start recording a new practice, review or drill session (sets `session.on_answer`, and
+    `session.on_show`, which stores the forecast of each question as it goes up)."""
     if mode not in PRACTICE_MODES:
         raise ValueError(f"track_practice records {', '.join(PRACTICE_MODES)}, not {mode!r}")
     clock = scheduler.clock if scheduler else session.clock
     session_id = store.start_session(mode, pack_id or _pack_of(session.items),
                                      _item_rows(session.items), settings,
                                      started_at=clock.time(), pack_version=pack_version)
-    tracker = Tracker(store, session_id, mode, range(len(session.items)), scheduler, clock)
+    tracker = Tracker(store, session_id, mode, range(len(session.items)), scheduler, clock, predictor)
     session.on_answer = tracker.on_practice_answer
+    session.on_show = tracker.predict
     return tracker
 
 
 def track_exam(store: Store, exam: ExamSession, settings: Mapping[str, Any] | None = None,
                scheduler: ReviewScheduler | None = None, clock_policy: str = CLOCK_PAUSED,
-               pack_id: str | None = None, pack_version: str | None = None) -> Tracker:
+               pack_id: str | None = None, pack_version: str | None = None,
+               predictor: Predictor | None = None) -> Tracker:
     """Start recording a new exam (sets `exam.recorder`). `clock_policy`: "paused" (default) or
     "runs-on" — what the countdown does while the app is closed."""
     if clock_policy not in CLOCK_POLICIES:
@@ -253,8 +291,9 @@ def track_exam(store: Store, exam: ExamSession, settings: Mapping[str, Any] | No
                                      _item_rows(exam.items), stored,
                                      started_at=exam.clock.time(), remaining_seconds=exam.remaining(),
                                      pack_version=pack_version)
-    tracker = Tracker(store, session_id, "exam", range(len(exam.items)), scheduler, exam.clock)
+    tracker = Tracker(store, session_id, "exam", range(len(exam.items)), scheduler, exam.clock, predictor)
     exam.recorder = tracker
+    tracker.predict_all(exam.items)
     return tracker
 
 
@@ -269,7 +308,7 @@ class Resumed:
 
 
 def resume_session(store: Store, record: SessionRecord, packs: Iterable[Pack], *, clock: Clock | None = None,
-                   scheduler: ReviewScheduler | None = None) -> Resumed:
+                   scheduler: ReviewScheduler | None = None, predictor: Predictor | None = None) -> Resumed:
     """Rebuild an unfinished session from its record and the loaded packs and track it again.
 
     Questions that left their pack are skipped; a question whose number of choices changed is
@@ -305,12 +344,14 @@ def resume_session(store: Store, record: SessionRecord, packs: Iterable[Pack], *
         session, positions = _rebuild_exam(record, kept, clock)
     else:
         session, positions = _rebuild_practice(record, kept, clock)
-    tracker = Tracker(store, record.id, record.mode, positions, scheduler, clock)
+    tracker = Tracker(store, record.id, record.mode, positions, scheduler, clock, predictor)
     if isinstance(session, ExamSession):
         session.recorder = tracker
         tracker.state(session)  # the new owner's start point (and, when running on, the time lost)
+        tracker.predict_all(session.items)  # the open questions' (answered ones keep theirs)
     else:
         session.on_answer = tracker.on_practice_answer
+        session.on_show = tracker.predict
     notes = []
     if skipped:
         notes.append(f"{len(skipped)} question{'s are' if len(skipped) > 1 else ' is'} no longer in "

@@ -70,6 +70,9 @@ class PracticeSession:
     answers: list[Answer] = field(default_factory=list)
     # Called with (index, answer) right after each answer; quizapp.study.persist stores it there.
     on_answer: Callable[[int, Answer], None] | None = field(default=None, compare=False, repr=False)
+    # Called with (index, item) when a question is put up, before it can be answered; the
+    # tracker stores the exam forecast for it there.
+    on_show: Callable[[int, Item], None] | None = field(default=None, compare=False, repr=False)
     clock: Clock = field(default_factory=SystemClock, compare=False, repr=False)
     _shown_at: float = field(default=0.0, init=False, compare=False, repr=False)
 
@@ -80,6 +83,8 @@ class PracticeSession:
         """The screen calls this when it puts the current question up: its answer time starts now.
         (Without it, the time runs from the previous answer.)"""
         self._shown_at = self.clock.now()
+        if self.on_show is not None:
+            self.on_show(self.position, self.current)
         return self.current
 
     @classmethod

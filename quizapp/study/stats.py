@@ -15,11 +15,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from question_bank.models import Pack
 from quizapp.progress.db import Store
 from quizapp.progress.records import AnswerRecord
+
+if TYPE_CHECKING:
+    from quizapp.study.forecast.report import Readiness
 
 TREND_SESSIONS = 5
 
@@ -145,22 +148,35 @@ def _group_json(g: GroupStats) -> dict[str, Any]:
     return data
 
 
-def stats_json(stats: Stats) -> dict[str, Any]:
+def stats_json(stats: Stats, readiness: Readiness | None = None) -> dict[str, Any]:
     """Plain JSON data; accuracies are fractions (0..1), times ISO 8601 UTC. Each pack and topic has
     questions (a count), seen, attempts, right, accuracy, trend, due; a pack also has its
-    topics and by_question (attempts and last result of every question)."""
+    topics and by_question (attempts and last result of every question). With `readiness`, each
+    pack also has forecast and study_next, each topic forecast, and the top level calibration
+    (quizapp.study.forecast.report)."""
+    from quizapp.study.forecast.report import calibration_json, pack_forecast_json, topic_forecasts_json
+
     packs = []
     for p in stats.packs:
         data = _group_json(p.total)
         data["topics"] = [_group_json(t) for t in p.topics]
+        ready = readiness.pack(p.pack_id) if readiness is not None else None
+        if ready is not None:
+            data.update(pack_forecast_json(ready))
+            by_topic = topic_forecasts_json(ready)
+            for topic in data["topics"]:
+                topic["forecast"] = by_topic.get(topic["id"])
         data["by_question"] = [{
             "key": q.key, "id": q.question_id, "topic": q.topic, "attempts": q.attempts, "right": q.right,
             "last_result": None if q.last_correct is None else ("right" if q.last_correct else "wrong"),
             "last_answered": _iso(q.last_answered), "due": _iso(q.due)} for q in p.questions]
         packs.append(data)
-    return {"generated_at": _iso(stats.generated_at), "database": stats.database, "packs": packs,
+    data = {"generated_at": _iso(stats.generated_at), "database": stats.database, "packs": packs,
             "sessions": stats.sessions, "unfinished_sessions": stats.unfinished,
             "orphaned_answers": stats.orphaned_answers}
+    if readiness is not None:
+        data["calibration"] = calibration_json(readiness)
+    return data
 
 
 def _percent(value: float | None) -> str:
@@ -246,12 +262,18 @@ def stats_main(argv: Sequence[str], prog: str = "quizapp stats") -> int:
             print(f"{prog}: {store.message}", file=sys.stderr)
         catalog = load_catalog(list(ns.pack), user_pack_dir())
         stats = collect_stats(store, catalog.packs)
+        from quizapp.study.forecast.report import collect_readiness
+        readiness = collect_readiness(store, catalog.packs, stats.generated_at)
     finally:
         store.close()
     if ns.json:
-        json.dump(stats_json(stats), sys.stdout, indent=2, ensure_ascii=False)
+        json.dump(stats_json(stats, readiness), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         from rich.console import Console
-        Console().print(render_stats(stats, questions=ns.questions))
+
+        from quizapp.study.forecast.report import render_readiness
+        console = Console()
+        console.print(render_stats(stats, questions=ns.questions))
+        console.print(render_readiness(readiness))
     return 0

@@ -1,0 +1,160 @@
+"""Exam readiness for `quizapp stats` and the statistics screen: per pack the forecast (overall and
+per topic) and the study-next suggestion; for the learner, how honest the stored forecasts were."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fsrs.scheduler import DEFAULT_PARAMETERS
+
+from question_bank.models import Pack
+from quizapp.progress.db import Store
+from quizapp.study.forecast.calibration import Calibration
+from quizapp.study.forecast.measure import CalibrationReport, calibration_report
+from quizapp.study.forecast.model import LEVEL, Estimate, PackForecast, fit_calibration, forecast_pack, read_snapshot
+from quizapp.study.forecast.suggest import Suggestion, study_next
+
+
+@dataclass(frozen=True)
+class PackReadiness:
+    forecast: PackForecast
+    suggestion: Suggestion | None
+
+
+@dataclass(frozen=True)
+class Readiness:
+    packs: tuple[PackReadiness, ...]
+    calibration: CalibrationReport | None  # None before the first forecast was paired with its answer
+    model: Calibration                     # the calibration the forecasts above were made with
+
+    def pack(self, pack_id: str) -> PackReadiness | None:
+        return next((p for p in self.packs if p.forecast.pack_id == pack_id), None)
+
+
+def collect_readiness(store: Store, packs: Iterable[Pack], now: float,
+                      parameters: Sequence[float] = DEFAULT_PARAMETERS) -> Readiness:
+    pairs = store.prediction_pairs()
+    model = fit_calibration(pairs)
+    result = []
+    for pack in packs:
+        if not pack.questions:
+            continue
+        snapshot = read_snapshot(store, pack, model, parameters)
+        result.append(PackReadiness(forecast_pack(pack, snapshot, now), study_next(pack, snapshot, now)))
+    return Readiness(tuple(result), calibration_report(pairs), model)
+
+
+# -- JSON -------------------------------------------------------------------------------------
+
+def _r(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _estimate(e: Estimate, mean_name: str) -> dict[str, Any]:
+    return {mean_name: _r(e.mean), "low": _r(e.low), "high": _r(e.high), "level": LEVEL}
+
+
+def pack_forecast_json(p: PackReadiness) -> dict[str, Any]:
+    f, s = p.forecast, p.suggestion
+    return {
+        "forecast": {"exam_questions": f.exam_questions, **_estimate(f.score, "score"),
+                     "never_seen": sum(t.never_seen for t in f.topics),
+                     "weakest": f.weakest.topic if f.weakest else None},
+        "study_next": None if s is None else {"topic": s.topic, "title": s.title, "minutes": s.minutes,
+                                              "questions": s.questions, "gain": _r(s.gain),
+                                              "gain_per_minute": _r(s.gain_per_minute)},
+    }
+
+
+def topic_forecasts_json(p: PackReadiness) -> dict[str, dict[str, Any]]:
+    """Topic id → its forecast: the expected share right of its questions, with the range."""
+    return {t.topic: {**_estimate(t.expected, "expected"), "never_seen": t.never_seen, "started": t.started,
+                      "exam_share": _r(t.exam_share)} for t in p.forecast.topics}
+
+
+def calibration_json(r: Readiness) -> dict[str, Any]:
+    c = r.calibration
+    data: dict[str, Any] = {"pairs": 0 if c is None else c.pairs,
+                            "model": {"weights": [_r(w) for w in r.model.weights], "fitted_on": r.model.pairs}}
+    if c is None:
+        return {**data, "base_rate": None, "brier": None, "calibration_error": None, "reliability": []}
+    return {**data, "base_rate": _r(c.base_rate),
+            "brier": {k: _r(v) for k, v in c.brier.items()},
+            "calibration_error": {k: _r(v) for k, v in c.calibration_error.items()},
+            "reliability": [{"low": b.low, "high": b.high, "count": b.count, "mean_forecast": _r(b.mean_forecast),
+                             "observed": _r(b.observed)} for b in c.reliability]}
+
+
+# -- text -------------------------------------------------------------------------------------
+
+def percent(value: float) -> str:
+    return f"{100 * value:.0f} %"
+
+
+def range_text(e: Estimate) -> str:
+    return f"{100 * e.low:.0f}–{100 * e.high:.0f} %"
+
+
+def score_line(f: PackForecast) -> str:
+    """'Exam today: about 68 % (58–77 %), weakest: …' for the home screen and the statistics."""
+    text = f"Exam today: about {percent(f.score.mean)} ({range_text(f.score)})"
+    if not f.answers:
+        return text + ", a first guess: nothing answered yet"
+    weakest = f.weakest
+    return text + (f", weakest: {weakest.title}" if weakest else "")
+
+
+def suggestion_line(s: Suggestion | None, key: str = "") -> str:
+    """'Study next: Embeddings, +2.7 points in 20 min (7 questions)'; `key` names the key that starts it."""
+    head = f"Study next{f' ({key})' if key else ''}"
+    if s is None:
+        return f"{head}: nothing would raise the forecast now."
+    return f"{head}: {s.title}, +{100 * s.gain:.1f} points in {s.minutes} min ({s.questions} questions)"
+
+
+def render_readiness(r: Readiness):
+    """A rich renderable for `quizapp stats`: per pack the forecast table and the study-next
+    suggestion, then the calibration."""
+    from rich.console import Group
+    from rich.text import Text
+
+    parts: list[Any] = []
+    for p in r.packs:
+        parts.append(forecast_table(p.forecast))
+        parts.append(Text(suggestion_line(p.suggestion)))
+    parts.append(Text(calibration_text(r), style="dim"))
+    return Group(*parts)
+
+
+def forecast_table(f: PackForecast):
+    """A rich renderable: the forecast per topic and for the mock exam, with the never-seen counts."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"Exam readiness · {f.pack_id}", title_justify="left", caption_justify="left",
+                  caption=f"80 % ranges. Exam: {f.exam_questions} questions drawn per topic like the mock exam.")
+    table.add_column("Topic", ratio=1, min_width=16)
+    for column in ("Forecast", "80 % range", "Never seen", "In exam"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for t in f.topics:
+        shown = percent(t.expected.mean) if t.started else f"{percent(t.expected.mean)}*"
+        table.add_row(t.title, shown, range_text(t.expected), f"{t.never_seen}/{t.questions}",
+                      f"{100 * t.exam_share:.0f} %", end_section=t is f.topics[-1])
+    table.add_row("Mock exam score", percent(f.score.mean), range_text(f.score),
+                  f"{sum(t.never_seen for t in f.topics)}/{sum(t.questions for t in f.topics)}", "", style="bold")
+    if all(t.started for t in f.topics):
+        return table
+    return Group(table, Text("* not started: a guess from the questions' difficulty and your other topics.",
+                             style="dim"))
+
+
+def calibration_text(r: Readiness) -> str:
+    c = r.calibration
+    if c is None:
+        return "Forecasts so far: none has met its answer yet."
+    b = c.brier
+    return (f"Forecasts so far ({c.pairs} answers): Brier {b['forecast']:.3f} against {b['running']:.3f} for "
+            f"your running accuracy and {b['constant']:.3f} for a constant {percent(c.base_rate)} (lower is "
+            f"better); calibration error {c.calibration_error['forecast']:.3f}.")
