@@ -24,6 +24,7 @@ TABLES: dict[str, tuple[tuple[str, ...], dict[str, tuple[type, bool]]]] = {
     "answers": (("id",), {"picked": (list, False), "picked_choices": (list, False)}),
     "cards": (("question_key",), {"card": (dict, False)}),
     "review_logs": (("id",), {"card_before": (dict, True)}),
+    "predictions": (("id",), {}),  # the forecast's calibration pairs
 }
 MAX_FAILED_READS = 64  # per table: then what was read is what is kept
 
@@ -128,7 +129,8 @@ def _json_ok(value: Any, kind: type, nullable: bool) -> bool:
 
 
 def _mend_references(fresh: sqlite3.Connection) -> None:
-    """Answers keep a (stand-in) session; items without a session go; reviews forget a lost session."""
+    """Answers keep a (stand-in) session; items and forecasts without a session go; reviews forget a lost
+    session; a forecast whose answer was lost is unpaired."""
     fresh.execute(
         "INSERT INTO sessions (id, mode, settings, started_at, finished_at, status)"
         " SELECT session_id, 'practice', '{}', MIN(answered_at), MAX(answered_at), 'abandoned' FROM answers"
@@ -136,3 +138,6 @@ def _mend_references(fresh: sqlite3.Connection) -> None:
     fresh.execute("DELETE FROM session_items WHERE session_id NOT IN (SELECT id FROM sessions)")
     fresh.execute("UPDATE review_logs SET session_id = NULL"
                   " WHERE session_id IS NOT NULL AND session_id NOT IN (SELECT id FROM sessions)")
+    fresh.execute("DELETE FROM predictions WHERE session_id NOT IN (SELECT id FROM sessions)")
+    fresh.execute("UPDATE predictions SET answer_id = NULL"
+                  " WHERE answer_id IS NOT NULL AND answer_id NOT IN (SELECT id FROM answers)")
