@@ -151,7 +151,7 @@ def test_the_default_file_is_named_after_the_pack(tmp_path, monkeypatch):
     assert zipfile.is_zipfile(tmp_path / "format-tour.apkg")
 
 
-@pytest.mark.parametrize("target, status", [(".", 2), ("missing-folder/deck.apkg", 1)])
+@pytest.mark.parametrize("target, status", [(".", 2), ("missing-folder/deck.apkg", 2)])  # as for every -o
 def test_a_target_that_cannot_be_written_is_one_line(tmp_path, monkeypatch, target, status):
     monkeypatch.chdir(tmp_path)
     err = io.StringIO()
