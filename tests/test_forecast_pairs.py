@@ -134,6 +134,6 @@ def test_a_version_3_database_gains_the_predictions_table_and_keeps_its_answers(
                  " answered_at) VALUES (1, 0, 'demo/alpha-0', '[0]', '[0]', 1, 2.0, 5)")
     conn.close()
     with open_store(path) as store:
-        assert store.schema_version == CURRENT_VERSION == 4
+        assert store.schema_version == CURRENT_VERSION == 5
         assert [a.question_key for a in store.answers()] == ["demo/alpha-0"]
         assert store.prediction_pairs() == []
