@@ -590,8 +590,9 @@ def test_an_input_over_the_size_limit_is_one_clear_error(monkeypatch, tmp_path, 
     source = tmp_path / ("big.gift" if fmt == "gift" else "big.xml")
     source.write_text(PARTIAL_GIFT if fmt == "gift" else PARTIAL_XML, encoding="utf-8")
     assert import_main([fmt, str(source), "-o", str(tmp_path / "big.yaml")]) == 1
-    assert capsys.readouterr().err == (f"quizapp import: {source} is over the limit of 100 bytes for a {fmt} file; "
-                                       "split it into smaller files and import each\n")
+    size = source.stat().st_size
+    assert capsys.readouterr().err == (f"quizapp import: {source} is {size:,} bytes, over the limit of 100 for a {fmt} "
+                                       "file; split it into smaller files and import each\n")
     assert not (tmp_path / "big.yaml").exists()
 
 

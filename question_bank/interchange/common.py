@@ -78,6 +78,7 @@ class Report:
 
     def add(self, line: int, col: int, severity: str, message: str) -> None:
         self.errors += severity == "error"
+        message = " ".join(message.splitlines())  # one line, whatever a title or answer in it holds
         if len(self.problems) < MAX_REPORTED:
             self.problems.append(Problem(self.path, line, col, severity, message))  # type: ignore[arg-type]
         else:
