@@ -42,7 +42,7 @@ _MAX_INTEGER_TEXT = 40  # longer integer texts are refused before Python parses 
 ROOT_KEYS = frozenset({"format", "pack", "topics", "questions"})
 QUESTION_FILE_KEYS = frozenset({"questions"})
 PACK_KEYS = frozenset({"id", "title", "version", "language", "authors", "description"})
-TOPIC_KEYS = frozenset({"id", "title"})
+TOPIC_KEYS = frozenset({"id", "title", "description"})
 QUESTION_KEYS = frozenset({"id", "topic", "type", "difficulty", "tags", "prompt", "choices", "explanation",
                            "live", "source", "translations"})
 CHOICE_KEYS = frozenset({"text", "correct", "why", "pin"})
@@ -454,10 +454,11 @@ class _PackWalker:
             self.require(node, fields, ("id", "title"), where)
             topic_id = self.text(fields, "id", where, nonempty=True)
             title = self.text(fields, "title", where, nonempty=True)
+            description = self.text(fields, "description", where)
             if topic_id is not None and topic_id in self.topics:
                 self.error(fields["id"][1], f"{where}: topic id '{topic_id}' is used twice")
             elif topic_id is not None and title is not None:
-                self.topics[topic_id] = Topic(topic_id, title)
+                self.topics[topic_id] = Topic(topic_id, title, description)
 
     # --- questions ---
 
@@ -557,7 +558,7 @@ class _PackWalker:
                 self.error(fields["text"][1], f"{cwhere}: same text as choice {seen[text]}")
             seen[text] = number
             choices.append(Choice(text, bool(correct), self.text(fields, "why", cwhere),
-                                  bool(self.boolean(fields, "pin", cwhere))))
+                                  bool(self.boolean(fields, "pin", cwhere)), self.extras(fields, cwhere)))
         if broken:
             return None
         correct = sum(c.correct for c in choices)

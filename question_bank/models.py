@@ -40,6 +40,15 @@ class FrozenMap(Mapping[K, V]):
 
 EMPTY: FrozenMap[Any, Any] = FrozenMap()
 
+
+def plain_data(value: Any) -> Any:
+    """A loaded free-form value (FrozenMap, tuple) as dicts and lists, for JSON or YAML writers."""
+    if isinstance(value, Mapping):
+        return {str(k): plain_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_data(v) for v in value]
+    return value
+
 QuestionType = Literal["single", "multiple"]
 CALCULATED = "calculated"  # the `type` of a CalculatedQuestion
 
@@ -50,6 +59,9 @@ class Choice:
     correct: bool = False
     why: str | None = None  # feedback shown when the learner picked this choice
     pin: bool = False  # keep in place when shuffling ("all of the above")
+    # The choice's `x-` keys, kept for tools and ignored here: the importers keep a Moodle
+    # answer's grade as `x-fraction` so that an export restores it.
+    extras: Mapping[str, Any] = EMPTY
 
 
 @dataclass(frozen=True)
@@ -201,6 +213,7 @@ AnyQuestion = Question | CalculatedQuestion
 class Topic:
     id: str
     title: str
+    description: str | None = None  # optional: what the topic covers (a Moodle category's info on import)
 
 
 @dataclass(frozen=True)

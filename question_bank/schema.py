@@ -41,6 +41,7 @@ def json_schema() -> dict[str, Any]:
         "topic": _object("A group of questions for statistics and drills.", {
             "id": _text("Referred to by questions' `topic`.", nonempty=True),
             "title": _text("Display name.", nonempty=True),
+            "description": _text("What the topic covers (optional; an import keeps a Moodle category's info here)."),
         }, ["id", "title"]),
         "choice": _object("One answer option.", {
             "text": _text("Markdown text of the choice; distinct within the question.", nonempty=True),

@@ -1,27 +1,26 @@
 """`quizapp import` and `quizapp export`: exchange questions with Moodle and Anki.
 
-    quizapp import {gift,aiken,moodle-xml} FILE [-o OUT.yaml] [--pack-id ID] [--title TITLE] [--topic ID]
+    quizapp import {gift,aiken,moodle-xml} FILE [-o OUT.yaml] [--pack-id ID] [--title TITLE] [--topic ID] [--lang LANG]
     quizapp export {gift,aiken,moodle-xml,anki} PACK [-o FILE] [--calculated draw|skip] [--seed N] [--lang LANG]
     quizapp export apkg PACK [-o DECK.apkg] [--calculated draw|skip] [--seed N]
 
 An import writes a pack only when the loader accepts it; problems are printed
 the way `quizapp validate` prints them (file:line:col). Every output is written
 atomically (quizapp.files): a full disk or a refused pack leaves an existing
-file as it was. Exit status: 0 done, 1 errors (nothing written), 2 usage errors.
+file as it was. Files embedded in the source are written into OUT.media/ beside
+the pack. Exit status: 0 done, 1 errors (nothing written), 2 usage errors.
 """
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from question_bank.models import Pack
 
 from quizapp.files import atomic_open, output_problem, why, write_atomic
-
-IMPORT_MAX_BYTES = 8 * 1024 * 1024
 
 
 def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace | int:
@@ -44,6 +43,9 @@ def import_parser() -> argparse.ArgumentParser:
     parser.add_argument("--title", metavar="TITLE", help="the pack's title (default: from the file name)")
     parser.add_argument("--topic", metavar="ID",
                         help="topic for questions outside any category (default: general; Aiken has no categories)")
+    parser.add_argument("--lang", metavar="LANG",
+                        help="the pack's language, e.g. de (default en); true/false questions get its words for "
+                             "True and False")
     parser.add_argument("--force", action="store_true", help="overwrite the default output file if it exists")
     return parser
 
@@ -60,8 +62,12 @@ def import_main(argv: list[str], out: TextIO | None = None, err: TextIO | None =
         return status
 
     from question_bank.interchange import aiken, gift, moodle_xml
-    from question_bank.interchange.common import DEFAULT_TOPIC, pack_file_errors, pack_yaml, slugify
-    from question_bank.loader import PACK_ID
+    from question_bank.interchange.common import (DEFAULT_TOPIC, MAX_TEXT_IMPORT_BYTES, MAX_XML_IMPORT_BYTES,
+                                                  PackTooLarge, check_pack_size, media_folder_of, pack_file_errors,
+                                                  pack_yaml, slugify)
+    from question_bank.interchange.grades import true_false_words
+    from question_bank.interchange.media import write_media
+    from question_bank.loader import LANGUAGE_TAG, PACK_ID
     from question_bank.models import Topic
     from question_bank.source import read_regular
 
@@ -72,6 +78,9 @@ def import_main(argv: list[str], out: TextIO | None = None, err: TextIO | None =
         if not slugify(ns.topic) == ns.topic:
             return fail(f"--topic '{ns.topic}' must be lowercase letters, digits and '-'", 2)
         topic = Topic(ns.topic, ns.topic.replace("-", " ").capitalize())
+    language = ns.lang or "en"
+    if not LANGUAGE_TAG.fullmatch(language):
+        return fail(f"--lang '{language}' is not a language tag like 'de' or 'pt-BR'", 2)
     source: Path = ns.file
     if not source.exists():
         return fail(f"no such file: {source}", 2)
@@ -82,16 +91,19 @@ def import_main(argv: list[str], out: TextIO | None = None, err: TextIO | None =
         return fail(f"{target} exists; name the output with -o or pass --force to overwrite it")
     if problem := output_problem(target):
         return fail(f"cannot write the pack: {problem}", 2)
+    limit = MAX_XML_IMPORT_BYTES if ns.format == "moodle-xml" else MAX_TEXT_IMPORT_BYTES
     try:
-        data = read_regular(source, IMPORT_MAX_BYTES)
+        data = read_regular(source, limit)
     except OSError as exc:
         return fail(f"cannot read {source}: {exc if exc.errno is None else why(exc)}")
-    if len(data) > IMPORT_MAX_BYTES:
+    if len(data) > limit:
         size = max(len(data), source.stat().st_size)
-        return fail(f"{source} is {size:,} bytes, over the limit of {IMPORT_MAX_BYTES:,}")
+        return fail(f"{source} is {size:,} bytes, over the limit of {limit:,} for a {ns.format} file; "
+                    "split it into smaller files and import each")
     shown = str(source)
+    media = media_folder_of(target)
     if ns.format == "moodle-xml":
-        result = moodle_xml.parse(data, shown, ns.pack_id, ns.title, topic)
+        result = moodle_xml.parse(data, shown, ns.pack_id, ns.title, topic, language=language, media_folder=media.name)
     else:
         try:
             text = data.decode("utf-8")
@@ -99,34 +111,48 @@ def import_main(argv: list[str], out: TextIO | None = None, err: TextIO | None =
             line = data[:exc.start].count(b"\n") + 1
             return fail(f"{shown}:{line}:1: error: not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
                         "save the file as UTF-8")
-        parse: Callable = gift.parse if ns.format == "gift" else aiken.parse
-        result = parse(text, shown, ns.pack_id, ns.title, topic)
+        if ns.format == "gift":
+            result = gift.parse(text, shown, ns.pack_id, ns.title, topic, language=language, media_folder=media.name)
+        else:
+            result = aiken.parse(text, shown, ns.pack_id, ns.title, topic, language=language)
+    if ns.lang and true_false_words(language) is None:
+        print(f"quizapp import: note: no words for True and False in '{language}': true/false questions "
+              "keep the English ones", file=err)
     for problem in result.problems:
         print(problem, file=err)
     if result.errors or result.pack is None:
         n = len(result.errors)
         return fail(f"{n} error{'s' if n != 1 else ''} in {shown}; nothing written")
     if not result.pack.questions:
-        return fail(f"no question in {shown} fits a pack ({result.skipped} skipped); nothing written")
+        return fail(f"no question in {shown} fits a pack ({result.summary()}); nothing written")
     comment = (f"Imported from {source.name} ({ns.format}) by `quizapp import`.\n"
                "Check it with `quizapp validate`; the format is described in docs/INSTRUCTORS.md.")
+    text = pack_yaml(result.pack, comment)
+    try:
+        check_pack_size(result.pack, text)
+    except PackTooLarge as exc:
+        return fail(f"{exc}; nothing written")
     problems: list = []
 
     def refuse_broken(written: Path) -> None:
         problems.extend(pack_file_errors(written, target))
         if problems:
             raise _Refused
+        if result.media:  # before the pack replaces anything, so that it never refers to files not written
+            write_media(media, result.media)
 
     try:
-        write_atomic(target, pack_yaml(result.pack, comment), suffix=".yaml", check=refuse_broken)
+        write_atomic(target, text, suffix=".yaml", check=refuse_broken)
     except _Refused:
         for problem in problems:
             print(problem, file=err)
         return fail("the generated pack does not load (a bug in the importer, please report it); nothing written")
     except OSError as exc:
         return fail(f"cannot write {target}: {why(exc)}; nothing written")
-    print(f"{result.imported} question{'s' if result.imported != 1 else ''} imported, {result.skipped} skipped",
-          file=out)
+    print(result.summary(), file=out)
+    if result.media:
+        print(f"wrote {len(result.media)} embedded file{'s' if len(result.media) != 1 else ''} into {media}",
+              file=out)
     print(f"wrote {target}", file=out)
     return 0
 

@@ -28,16 +28,15 @@ def by_id(pack: Pack) -> dict[str, Question]:
 
 
 def test_the_sample_imports_and_skips_what_a_pack_cannot_hold(sample):
-    assert (sample.imported, sample.skipped) == (8, 7)
+    assert (sample.imported, sample.skipped) == (10, 5)
+    assert sample.skipped_kinds == {"short-answer": 1, "numerical": 1, "matching": 1, "essay": 1, "description": 1}
     skipped = [(p.line, p.message.split(":")[0]) for p in sample.warnings if p.message.startswith("skipped")]
     assert skipped == [
-        (68, "skipped a true/false question 'tf-question'"),
-        (70, "skipped a true/false question 'tf-with-feedback'"),
-        (72, "skipped a short-answer question 'short-answer'"),
-        (74, "skipped a numerical question 'numeric'"),
-        (76, "skipped a matching question 'matching'"),
-        (82, "skipped an essay question 'essay'"),
-        (84, "skipped a description (text without an answer block)"),
+        (73, "skipped a short-answer question 'short-answer'"),
+        (75, "skipped a numerical question 'numeric'"),
+        (77, "skipped a matching question 'matching'"),
+        (83, "skipped an essay question 'essay'"),
+        (85, "skipped a description (text without an answer block)"),
     ]
 
 
@@ -48,7 +47,8 @@ def test_titles_categories_and_feedback(sample):
                                                       ("ppo-objective", "PPO objective")]
     qs = by_id(pack)
     assert list(qs) == ["warm-up", "attn-scaling", "attn-causal", "escapes-braces-and-friends",
-                        "the-softmax-over-the-keys-makes", "ppo-clip-effects", "ppo-ratio-def", "partial-credit"]
+                        "the-softmax-over-the-keys-makes", "ppo-clip-effects", "ppo-ratio-def", "partial-credit",
+                        "tf-question", "tf-with-feedback"]
     warm = qs["warm-up"]
     assert warm.topic == "general" and warm.type == "single"
     assert warm.prompt == "Which layer turns token ids into vectors?"
@@ -83,24 +83,38 @@ def test_missing_word_and_multi_line_answers(sample):
     assert ratio.choices[0].why == "The probability of the action under the new policy over the old one."
 
 
-def test_weights_make_a_multiple_question(sample):
-    qs = by_id(sample.pack)
-    effects = qs["ppo-clip-effects"]
+def test_weights_without_an_equals_sign_make_a_multiple_question(sample):
+    effects = by_id(sample.pack)["ppo-clip-effects"]
     assert effects.type == "multiple" and [c.correct for c in effects.choices] == [True, True, False, False]
-    partial = qs["partial-credit"]
-    assert partial.type == "multiple" and [c.correct for c in partial.choices] == [True, True, False]
-    (warning,) = [p for p in sample.warnings if "partial-credit" in p.message]
-    assert warning.line == 60
+    assert [c.extras for c in effects.choices] == [{}, {}, {}, {}]  # 50/50/-100/-100: what export writes anyway
+
+
+def test_partial_credit_stays_a_single_question_with_the_grade_in_the_why(sample):
+    partial = by_id(sample.pack)["partial-credit"]
+    assert partial.type == "single" and [c.correct for c in partial.choices] == [True, False, False]
+    assert partial.choices[1].why == "Partial credit (50 %) in the source: Half credit in Moodle."
+    assert [c.extras["x-fraction"] for c in partial.choices] == [100, 50, 0]
+    assert not [p for p in sample.warnings if "partial-credit" in p.message]
+
+
+def test_true_false_questions_are_two_pinned_choices(sample):
+    qs = by_id(sample.pack)
+    assert [(c.text, c.correct, c.pin) for c in qs["tf-question"].choices] == [("True", True, True),
+                                                                              ("False", False, True)]
+    feedback = qs["tf-with-feedback"].choices
+    assert [(c.text, c.correct, c.why) for c in feedback] == [
+        ("True", False, "Wrong: TRPO uses a second-order step."), ("False", True, "Right: it uses the Fisher matrix.")]
 
 
 def test_the_cli_writes_a_pack_the_loader_accepts(tmp_path, capsys):
     out = tmp_path / "week3.yaml"
     assert import_main(["gift", str(SAMPLE), "-o", str(out)]) == 0
     captured = capsys.readouterr()
-    assert captured.out == f"8 questions imported, 7 skipped\nwrote {out}\n"
-    assert f"{SAMPLE}:68:1: warning: skipped a true/false question 'tf-question'" in captured.err
+    assert captured.out == ("10 questions imported, 5 skipped (1 short-answer, 1 numerical, 1 matching, 1 essay, "
+                            f"1 description)\nwrote {out}\n")
+    assert f"{SAMPLE}:73:1: warning: skipped a short-answer question 'short-answer'" in captured.err
     result = load_pack(out)
-    assert result.ok and len(result.pack.questions) == 8
+    assert result.ok and len(result.pack.questions) == 10
     assert out.read_text(encoding="utf-8").startswith("# Imported from llm-week3.gift (gift)")
 
 
@@ -121,7 +135,7 @@ def test_an_unclosed_brace_is_an_error_with_its_line_and_nothing_is_written(tmp_
     ("::a Q{=x ~y}\n", 1, "the title '::' is not closed"),
     ("::a:: Q{~x ~y}\n", 1, "has no right answer"),
     ("::a:: Q{=x}\n\n::b:: R{=x ~x}\n", 3, "the answer 'x' appears twice"),
-    ("::a:: Q{~%150%x ~y}\n", 1, "weight %150% is outside"),
+    ("::a:: Q{~%150%x ~y}\n", 1, "the grade 150 % is outside -100 % to 100 %"),
 ])
 def test_malformed_questions(text, line, message):
     result = gift.parse(text, "bad.gift")

@@ -81,22 +81,24 @@ def test_round_trip_of_the_course_pack(tmp_path):
             (c.text.strip(), c.correct, c.why.strip() if c.why else None) for c in q.choices]
 
 
-def test_a_moodle_export_imports_with_html_converted_and_other_types_skipped(tmp_path, capsys):
+def test_a_moodle_export_imports_with_html_converted_true_false_kept_and_other_types_skipped(tmp_path, capsys):
     source = DATA / "moodle-export.xml"
     out = tmp_path / "stages.yaml"
     assert import_main(["moodle-xml", str(source), "-o", str(out)]) == 0
     captured = capsys.readouterr()
-    assert captured.out.startswith("2 questions imported, 2 skipped\n")
-    assert f"{source}:77:1: warning: skipped a truefalse question 'RLHF uses PPO'" in captured.err
-    assert f"{source}:87:1: warning: skipped a shortanswer question 'Name the stage'" in captured.err
+    assert captured.out.startswith("3 questions imported, 1 skipped (1 short-answer)\n")
+    assert f"{source}:87:1: warning: skipped a short-answer question 'Name the stage'" in captured.err
     pack = load_pack(out).pack
-    order, human = pack.questions
+    order, human, uses_ppo = pack.questions
     assert order.id == "stage-order" and order.prompt == (
         "Which order do the **training stages** of an assistant LLM follow?")
     assert order.choices[0] == Choice("Pre-training, SFT, RLHF", True, "Right.")
     assert order.choices[2].why is None and order.tags == ("stages",)
     assert human.type == "multiple" and [c.correct for c in human.choices] == [True, True, False]
-    assert [(t.id, t.title) for t in pack.topics] == [("training-stages", "Training stages")]
+    assert [(c.text, c.correct) for c in uses_ppo.choices] == [("True", True), ("False", False)]
+    assert uses_ppo.extras == {"x-moodle-qtype": "truefalse"}
+    assert [(t.id, t.title, t.description) for t in pack.topics] == [
+        ("training-stages", "Training stages", "Pre-training, SFT and RLHF.")]
 
 
 def test_xml_that_is_not_well_formed_is_an_error_with_its_line(tmp_path, capsys):

@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from question_bank.interchange.common import (DEFAULT_TOPIC, ImportResult, Report, build_pack, count,
-                                              exportable, one_line, pack_id_from, slugify, unique_id)
+from question_bank.interchange.common import (DEFAULT_TOPIC, MAX_TEXT_IMPORT_BYTES, ImportResult, Report, build_pack,
+                                              count, exportable, one_line, pack_id_from, slugify, unique_id)
+from question_bank.interchange.names import UniqueNames
 from question_bank.loader import MAX_CHOICES, MIN_CHOICES
 from question_bank.models import Choice, Pack, Question, Topic
 
@@ -28,9 +29,14 @@ _ANSWER = re.compile(r"ANSWER\s*:\s*(.*)", re.IGNORECASE)
 
 
 def parse(source: str, path: str = "<aiken>", pack_id: str | None = None, title: str | None = None,
-          topic: Topic = DEFAULT_TOPIC) -> ImportResult:
-    """Read Aiken text into a pack; every error is reported with its line, and then nothing is built."""
+          topic: Topic = DEFAULT_TOPIC, *, language: str = "en") -> ImportResult:
+    """Read Aiken text into a pack; every error is reported with its line, and then nothing is built.
+
+    Linear in the length of the text; a text over MAX_TEXT_IMPORT_BYTES is refused.
+    """
     report = Report(path)
+    if report.too_large(len(source.encode("utf-8")), MAX_TEXT_IMPORT_BYTES, "an Aiken file"):
+        return report.result(None)
     drafts: list[tuple[int, str, list[str], int]] = []  # (line, question, options, correct index)
     question: list[str] = []
     question_line = 0
@@ -89,11 +95,11 @@ def parse(source: str, path: str = "<aiken>", pack_id: str | None = None, title:
     if question:
         unfinished(0, "")
     if report.failed:
-        return ImportResult(None, report.sorted(), 0, 0)
+        return report.result(None)
 
     stem = Path(path).stem
     pack_id = pack_id or pack_id_from(stem)
-    ids: set[str] = set()
+    ids = UniqueNames()
     questions = []
     for number, (line, prompt, texts, right) in enumerate(drafts, 1):
         if len(set(texts)) != len(texts):
@@ -102,11 +108,9 @@ def parse(source: str, path: str = "<aiken>", pack_id: str | None = None, title:
         qid = unique_id(slugify(" ".join(prompt.split()[:6])), ids, f"q{number}")
         choices = tuple(Choice(text, i == right) for i, text in enumerate(texts))
         questions.append(Question(pack_id, qid, topic.id, "single", prompt, choices))
-    if report.failed:
-        return ImportResult(None, report.sorted(), 0, 0)
     pack = build_pack(pack_id, title or stem, (topic,), questions,
-                      description=f"Imported from {Path(path).name} (Aiken).")
-    return ImportResult(pack, report.sorted(), len(questions), 0)
+                      description=f"Imported from {Path(path).name} (Aiken).", language=language)
+    return report.result(pack)
 
 
 def export(pack: Pack, calculated: str = "draw", seed: int = 0, lang: str | None = None) -> tuple[str, list[str]]:

@@ -6,16 +6,20 @@ import random
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
 
 from question_bank.calculated import CalculationError, instantiate
+from question_bank.interchange.html_markdown import Reference, escape_markdown, html_to_markdown
+from question_bank.interchange.names import UniqueNames
+from question_bank.interchange.media import (MediaFile, MediaFolder, data_uri, decode_base64, plugin_file_name,
+                                             safe_name)
 from question_bank.loader import PACK_ID, load_pack
-from question_bank.models import CalculatedQuestion, Pack, Question, Topic
+from question_bank.models import CalculatedQuestion, Pack, Question, Topic, plain_data
 from question_bank.problems import Problem
+from question_bank.source import MAX_FILE_BYTES
 
 DEFAULT_TOPIC = Topic("general", "General")
 CATEGORY_ROOTS = {"$course$", "$system$", "$module$", "$cat1$", "$cat2$", "top"}  # Moodle's context prefixes
@@ -24,14 +28,25 @@ QUESTION_ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # what imported ids look like (
 
 # --- results ---
 
+MAX_TEXT_IMPORT_BYTES = 8 * 1024 * 1024
+"""Largest GIFT or Aiken file read: its pack could not be larger than one pack file may be."""
+MAX_XML_IMPORT_BYTES = 32 * 1024 * 1024
+"""Largest Moodle XML file read: embedded files (saved beside the pack) make these bigger."""
+
+
 @dataclass
 class ImportResult:
-    """A parsed file: the pack (None when there are errors), every problem, and the counts."""
+    """A parsed file: the pack (None when there are errors), every problem, the counts and the embedded files."""
 
     pack: Pack | None
     problems: list[Problem] = field(default_factory=list)
     imported: int = 0
-    skipped: int = 0
+    skipped_kinds: dict[str, int] = field(default_factory=dict)  # kind -> how many, in the order first met
+    media: list[MediaFile] = field(default_factory=list)  # to write into the media folder beside the pack
+
+    @property
+    def skipped(self) -> int:
+        return sum(self.skipped_kinds.values())
 
     @property
     def errors(self) -> list[Problem]:
@@ -41,26 +56,80 @@ class ImportResult:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
 
+    def summary(self) -> str:
+        """'8 questions imported, 3 skipped (2 essay, 1 numerical)'."""
+        kinds = ", ".join(f"{n} {kind}" for kind, n in self.skipped_kinds.items())
+        return (f"{count(self.imported, 'question')} imported, {self.skipped} skipped"
+                + (f" ({kinds})" if kinds else ""))
+
+
+MAX_REPORTED = 1000  # problems listed for one file; beyond that they are counted, so memory stays bounded
+
 
 class Report:
-    """Collects problems of one input file, located by line (and column)."""
+    """Collects problems of one input file, located by line (and column), and counts what was skipped."""
 
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        self.skipped: dict[str, int] = {}
+        self.unlisted = 0  # problems past MAX_REPORTED
+        self.errors = 0
+
+    def add(self, line: int, col: int, severity: str, message: str) -> None:
+        self.errors += severity == "error"
+        message = " ".join(message.splitlines())  # one line, whatever a title or answer in it holds
+        if len(self.problems) < MAX_REPORTED:
+            self.problems.append(Problem(self.path, line, col, severity, message))  # type: ignore[arg-type]
+        else:
+            self.unlisted += 1
 
     def error(self, line: int, message: str, col: int = 1) -> None:
-        self.problems.append(Problem(self.path, line, col, "error", message))
+        self.add(line, col, "error", message)
 
     def warning(self, line: int, message: str, col: int = 1) -> None:
-        self.problems.append(Problem(self.path, line, col, "warning", message))
+        self.add(line, col, "warning", message)
+
+    def note(self, line: int, message: str, col: int = 1) -> None:
+        self.add(line, col, "note", message)
+
+    def skip(self, line: int, kind: str, what: str) -> None:
+        """A question left out: `kind` is counted in the summary, `what` says which and why."""
+        self.skipped[kind] = self.skipped.get(kind, 0) + 1
+        self.warning(line, f"skipped {what}")
 
     @property
     def failed(self) -> bool:
-        return any(p.severity == "error" for p in self.problems)
+        return self.errors > 0
 
     def sorted(self) -> list[Problem]:
-        return sorted(self.problems, key=lambda p: (p.line, p.col))
+        listed = sorted(self.problems, key=lambda p: (p.line, p.col))
+        if self.unlisted:
+            last = listed[-1].line if listed else 1
+            listed.append(Problem(self.path, last, 1, "warning", f"{self.unlisted:,} more problems are not listed "
+                                                                 f"(the first {MAX_REPORTED:,} are)"))
+        return listed
+
+    def result(self, pack: Pack | None, media: MediaFolder | None = None) -> ImportResult:
+        """The outcome: no pack when there are errors."""
+        if self.failed:
+            pack = None
+        imported = len(pack.questions) if pack is not None else 0
+        files = list(media.files) if media is not None and pack is not None else []
+        return ImportResult(pack, self.sorted(), imported, dict(self.skipped), files)
+
+    def too_large(self, size: int, limit: int, what: str) -> bool:
+        """Report an input over its size limit (an error at line 1); whether it is."""
+        if size <= limit:
+            return False
+        self.error(1, f"the file is {size:,} bytes, over the limit of {limit:,} for {what}: "
+                      "split it into smaller files and import each")
+        return True
+
+
+def media_folder_for(path: str) -> str:
+    """The default media folder of an import: the source's name with `.media` ('quiz.xml' -> 'quiz.media')."""
+    return Path(path).stem + ".media"
 
 
 # --- ids ---
@@ -75,14 +144,10 @@ def slugify(text: str, limit: int = 48) -> str:
     return slug.strip("-")
 
 
-def unique_id(wanted: str, taken: set[str], fallback: str) -> str:
+def unique_id(wanted: str, taken: UniqueNames, fallback: str) -> str:
     """`wanted` when it is a usable id not yet taken, else a numbered variant; remembered in `taken`."""
     base = wanted if wanted and QUESTION_ID.fullmatch(wanted) else (slugify(wanted) or fallback)
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    taken.add(candidate)
-    return candidate
+    return taken.take(base, lambda n: f"{base}-{n}")
 
 
 def pack_id_from(text: str, fallback: str = "imported") -> str:
@@ -92,52 +157,84 @@ def pack_id_from(text: str, fallback: str = "imported") -> str:
 
 # --- text conversion ---
 
-class _HtmlToMarkdown(HTMLParser):
-    """Just enough HTML for question texts: paragraphs, line breaks, emphasis, code, lists."""
-
-    BLOCKS = {"p", "div", "ul", "ol", "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote"}
-    MARKS = {"b": "**", "strong": "**", "i": "*", "em": "*", "code": "`", "tt": "`"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.BLOCKS:
-            self.out.append("\n\n")
-        elif tag == "br":
-            self.out.append("  \n")
-        elif tag == "li":
-            self.out.append("\n- ")
-        elif tag in self.MARKS:
-            self.out.append(self.MARKS[tag])
-        elif tag == "img":
-            alt = dict(attrs).get("alt")
-            if alt:
-                self.out.append(f"[{alt}]")
-        elif tag in ("td", "th"):
-            self.out.append(" ")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.BLOCKS:
-            self.out.append("\n\n")
-        elif tag in self.MARKS:
-            self.out.append(self.MARKS[tag])
-
-    def handle_data(self, data: str) -> None:
-        self.out.append(re.sub(r"\s+", " ", data))
+MARKUP = re.compile(r"<[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|</[A-Za-z][A-Za-z0-9]*\s*>")  # an HTML tag in a text
+_RAW_HTML = re.compile(r"<(img|table|iframe|video|audio|object|embed)\b", re.IGNORECASE)
 
 
-def html_to_markdown(text: str) -> str:
-    parser = _HtmlToMarkdown()
-    parser.feed(text)
-    parser.close()
-    joined = "".join(parser.out)
-    lines = [line.strip() for line in joined.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+class Texts:
+    """The texts of one imported file as Markdown, with embedded files saved and every change reported.
+
+    `fmt` is the text's format as the file names it: html (converted), moodle or
+    moodle_auto_format (converted when it holds HTML tags, else kept), plain or
+    plain_text (escaped so Markdown shows the same characters), markdown (kept).
+    `files` maps the names a text refers to as @@PLUGINFILE@@/NAME to their
+    base64 content and line (Moodle XML); other formats carry no files.
+    """
+
+    def __init__(self, report: "Report", media: MediaFolder, no_files: str = "") -> None:
+        self.report = report
+        self.media = media
+        self.no_files = no_files  # why a referenced file is missing, e.g. "GIFT carries no files"
+
+    def markdown(self, fmt: str, text: str, line: int, files: dict[str, tuple[str, int]] | None = None) -> str:
+        fmt = fmt.lower()
+        files = files or {}
+        used: dict[str, Reference | None] = {}  # file name -> its reference, once saved
+        if fmt in ("plain", "plain_text"):
+            result = escape_markdown(text.strip())
+        elif fmt == "html" or (fmt in ("moodle", "moodle_auto_format") and MARKUP.search(text)):
+            source = text if fmt == "html" else text.replace("\n", "<br>")
+            converted = html_to_markdown(source, lambda address: self.resolve(address, line, files, used))
+            for note in converted.notes:
+                self.report.warning(line, note)
+            result = converted.text
+        else:
+            result = text.strip()
+            if fmt == "markdown" and _RAW_HTML.search(result):
+                self.report.warning(line, f"raw HTML <{_RAW_HTML.search(result).group(1).lower()}> in a Markdown "
+                                          "text is kept as written: the TUI does not show it")
+        for name in files:  # a file no text points to is still saved, with a reference at the end
+            if name not in used:
+                reference = self.save(name, files[name])
+                if reference is not None:
+                    result = (result + "\n\n" if result else "") + f"[file: {reference.name}]({reference.link})"
+                    self.report.warning(files[name][1], f"the embedded file '{name}' is not referred to in its "
+                                                        f"text; a reference to it is added at the text's end")
+        return result
+
+    def resolve(self, address: str, line: int, files: dict[str, tuple[str, int]],
+                used: dict[str, Reference | None]) -> Reference | None:
+        name = plugin_file_name(address)
+        if name is not None:
+            key = name if name in files else name.rsplit("/", 1)[-1]
+            if key not in files:
+                why = self.no_files or "it is not in the file"
+                self.report.warning(line, f"the text refers to the file '{name}', but {why}: the reference is "
+                                          "kept without it")
+                return Reference(safe_name(name), None)
+            if key not in used:
+                used[key] = self.save(key, files[key])
+            return used[key] or Reference(safe_name(name), None)
+        decoded = data_uri(address)
+        if decoded is not None:
+            data, extension = decoded
+            saved, new = self.media.add(f"image{extension}", data, line)
+            if new:
+                self.report.note(line, f"an image written into the text (data: address) saved as "
+                                       f"{self.media.link(saved)}")
+            return Reference(saved, self.media.link(saved))
+        return None
+
+    def save(self, name: str, file: tuple[str, int]) -> Reference | None:
+        content, line = file
+        data = decode_base64(content)
+        if data is None:
+            self.report.warning(line, f"the embedded file '{name}' is not valid base64; it is left out")
+            return None
+        saved, new = self.media.add(name, data, line)
+        if new:
+            self.report.note(line, f"embedded file '{name}' saved as {self.media.link(saved)}")
+        return Reference(saved, self.media.link(saved))
 
 
 def markdown_to_html(text: str) -> str:
@@ -217,7 +314,7 @@ _Dumper.add_representer(str, _str)
 
 
 def question_data(q: Question) -> dict[str, Any]:
-    """One question as the pack format writes it, defaults left out."""
+    """One question as the pack format writes it, defaults left out, `x-` keys last."""
     data: dict[str, Any] = {"id": q.id, "topic": q.topic, "type": q.type}
     if q.difficulty != 3:
         data["difficulty"] = q.difficulty
@@ -233,12 +330,14 @@ def question_data(q: Question) -> dict[str, Any]:
             choice["why"] = c.why
         if c.pin:
             choice["pin"] = True
+        choice.update(plain_data(c.extras))
         choices.append(choice)
     data["choices"] = choices
     if q.explanation:
         data["explanation"] = q.explanation
     if q.source:
         data["source"] = q.source
+    data.update(plain_data(q.extras))
     return data
 
 
@@ -252,9 +351,9 @@ def pack_yaml(pack: Pack, comment: str = "") -> str:
         header["authors"] = list(pack.authors)
     if pack.description:
         header["description"] = pack.description
-    data = {"format": 1, "pack": header,
-            "topics": [{"id": t.id, "title": t.title} for t in pack.topics],
-            "questions": [question_data(q) for q in pack.questions]}
+    topics = [{"id": t.id, "title": t.title} | ({"description": t.description} if t.description else {})
+              for t in pack.topics]
+    data = {"format": 1, "pack": header, "topics": topics, "questions": [question_data(q) for q in pack.questions]}
     body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000,
                      default_flow_style=False, indent=2)
     lines = "".join(f"# {line}".rstrip() + "\n" for line in comment.splitlines()) if comment else ""
@@ -267,12 +366,41 @@ def pack_file_errors(path: Path, shown: Path) -> list[Problem]:
     return [Problem(str(shown), p.line, p.col, p.severity, p.message) for p in result.errors]
 
 
+class PackTooLarge(Exception):
+    """The pack's YAML would be over the loader's size limit; the message says what is too large and what to do."""
+
+
+def check_pack_size(pack: Pack, text: str) -> None:
+    """PackTooLarge when `text`, the pack's YAML, is over the size limit of one pack file."""
+    size = len(text.encode("utf-8"))
+    if size <= MAX_FILE_BYTES:
+        return
+    sizes = sorted(((len(yaml.dump(question_data(q), Dumper=_Dumper, allow_unicode=True, width=10_000)), q.id)
+                    for q in pack.questions), reverse=True)
+    biggest = f"; the largest question is '{sizes[0][1]}' ({sizes[0][0]:,} bytes)" if sizes else ""
+    raise PackTooLarge(
+        f"the pack would be {size:,} bytes of YAML, over the limit of {MAX_FILE_BYTES:,} for one pack file "
+        f"({len(pack.questions)} questions{biggest}): import the source in parts, e.g. one category at a time "
+        "(each part becomes a pack, or a question file of one folder pack)")
+
+
+def media_folder_of(out: Path) -> Path:
+    """Where the embedded files of the pack `out` go: 'week3.yaml' -> 'week3.media' beside it."""
+    return out.with_suffix(".media")
+
+
 def category_parts(path: str) -> list[str]:
     """A Moodle category path as its names: "$course$/top/LLM Foundations/A//B" -> ["LLM Foundations", "A/B"]."""
     parts = [p.replace("\0", "/").strip() for p in path.replace("//", "\0").split("/")]
     while parts and parts[0] in CATEGORY_ROOTS:
         parts.pop(0)
     return [p for p in parts if p]
+
+
+def category_path(pack_title: str, topic_title: str) -> str:
+    """The Moodle category of a topic: "$course$/top/PACK/A/B" for the title "A / B" (a '/' alone doubled)."""
+    names = [pack_title, *topic_title.split(" / ")]
+    return "$course$/top/" + "/".join(name.strip().replace("/", "//") for name in names)
 
 
 def common_parent(paths: list[list[str]]) -> str | None:
@@ -283,9 +411,60 @@ def common_parent(paths: list[list[str]]) -> str | None:
     return first.pop() if len(first) == 1 else None
 
 
+@dataclass
+class _Category:
+    names: tuple[str, ...]
+    wanted_id: str = ""
+    description: str | None = None
+
+
+class Categories:
+    """The categories of an imported file, as topics titled by their path below the pack's ("Sub / Leaf").
+
+    Questions name their category by `current` (None: the default topic); the titles
+    are known at the end, once the name shared by every category (the pack title
+    quizapp exports, or Moodle's course) is known.
+    """
+
+    def __init__(self, default: Topic) -> None:
+        self.default = default
+        self.paths: list[list[str]] = []
+        self.found: dict[tuple[str, ...], _Category] = {}
+        self.current: tuple[str, ...] | None = None
+
+    def enter(self, path: str, wanted_id: str = "", description: str | None = None) -> None:
+        names = tuple(category_parts(path))
+        self.paths.append(list(names))
+        if not names:
+            self.current = None
+            return
+        category = self.found.setdefault(names, _Category(names))
+        category.wanted_id = wanted_id or category.wanted_id
+        category.description = description or category.description
+        self.current = names
+
+    @property
+    def parent(self) -> str | None:
+        return common_parent(self.paths)
+
+    def topics(self, used: set[tuple[str, ...] | None]) -> dict[tuple[str, ...] | None, Topic]:
+        """The topic of each category (None: the default one), ids unique among the `used` ones."""
+        skip = 1 if self.parent else 0
+        taken = UniqueNames([self.default.id] if None in used else [])
+        topics: dict[tuple[str, ...] | None, Topic] = {None: self.default}
+        for names, category in self.found.items():
+            if names not in used:
+                continue
+            title = " / ".join(names[skip:]) or names[-1]
+            topic_id = unique_id(category.wanted_id or slugify(title), taken, "topic")
+            topics[names] = Topic(topic_id, title, category.description)
+        return topics
+
+
 def build_pack(pack_id: str, title: str, topics: Iterable[Topic], questions: Iterable[Question],
-               description: str | None = None) -> Pack:
+               description: str | None = None, language: str = "en") -> Pack:
     questions = tuple(questions)
     used = {q.topic for q in questions}
     kept = tuple(t for t in topics if t.id in used) or (DEFAULT_TOPIC,)
-    return Pack(id=pack_id, title=title, topics=kept, questions=questions, description=description)
+    return Pack(id=pack_id, title=title, topics=kept, questions=questions, description=description,
+                language=language)

@@ -4,14 +4,16 @@ Reading follows Moodle's importer: questions are separated by blank lines;
 lines starting with `//` are comments; `::title::` names a question;
 `[markdown]`, `[html]`, `[plain]` or `[moodle]` before a text sets its format;
 the answer block `{...}` holds `=right` and `~wrong` answers, `#feedback` after
-an answer and `####general feedback` at its end; `~%50%` weights an answer
-(as in Moodle, no `=` answer makes a multiple-answer question); `$CATEGORY:`
-starts a category; `\\~ \\= \\# \\{ \\} \\:` are the literal characters, `\\n` a
-newline and `\\\\` a backslash. An answer block in the middle of the text is
-Moodle's "missing word" form: the text gets a blank `_____` there.
+an answer and `####general feedback` at its end; `~%50%` grades an answer
+(as in Moodle, an `=` answer makes a single-answer question, none a
+multiple-answer one: see grades.py for how grades become choices); `{T}`,
+`{FALSE#feedback if wrong#feedback if right}` is a true/false question;
+`$CATEGORY:` starts a category; `\\~ \\= \\# \\{ \\} \\:` are the literal
+characters, `\\n` a newline and `\\\\` a backslash. An answer block in the middle
+of the text is Moodle's "missing word" form: the text gets a blank `_____` there.
 
 Kinds the pack format cannot hold (essay, matching, numerical, short answer,
-true/false, descriptions) are skipped with a warning naming their line.
+descriptions) are skipped with a warning naming their line, counted by kind.
 
 quizapp writes three comment lines Moodle ignores and `quizapp import` reads,
 so a round trip keeps ids: `// pack-id: ID`, `// pack-title: TITLE` at the top
@@ -23,11 +25,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from question_bank.interchange.common import (DEFAULT_TOPIC, ImportResult, Report, build_pack, category_parts,
-                                              common_parent, exportable, html_to_markdown, pack_id_from, slugify,
-                                              topic_title, unique_id)
-from question_bank.loader import MAX_CHOICES, MIN_CHOICES
-from question_bank.models import Choice, Pack, Question, Topic
+from question_bank.interchange.common import (DEFAULT_TOPIC, MAX_TEXT_IMPORT_BYTES, Categories, ImportResult, Report,
+                                              Texts, build_pack, category_path, exportable, media_folder_for,
+                                              pack_id_from, slugify, unique_id)
+from question_bank.interchange.grades import (Answer, Draft, build, fractions, percent, source_feedback,
+                                              true_false_index, true_false_words)
+from question_bank.interchange.media import MediaFolder
+from question_bank.interchange.names import UniqueNames
+from question_bank.models import Pack, Question, Topic
 
 # Escaped characters become private-use placeholders while the structure is parsed.
 _ESCAPES = {"\\\\": "\ue000", "\\:": "\ue001", "\\#": "\ue002", "\\=": "\ue003", "\\{": "\ue004",
@@ -38,7 +43,8 @@ _ESCAPE_RE = re.compile(r"\\[\\:#={}~n]")
 _WEIGHT = re.compile(r"%(-?[0-9]+(?:\.[0-9]*)?)%")
 _FORMAT = re.compile(r"\[(markdown|html|plain|moodle)\]")
 _DIRECTIVE = re.compile(r"//\s*(pack-id|pack-title|topic-id)\s*:\s*(.*?)\s*$")
-_TRUE_FALSE = {"T", "TRUE", "F", "FALSE"}
+_TRUE = {"T", "TRUE"}
+_TRUE_FALSE = _TRUE | {"F", "FALSE"}
 _NOT_HELD = "the pack format holds only single- and multiple-choice questions"
 
 
@@ -81,32 +87,32 @@ def _blocks(source: str) -> list[_Block]:
     return blocks
 
 
-def _text(raw: str, default: str) -> tuple[str, str]:
-    """(format, Markdown text) of one piece: its own [format] tag, else the question's."""
+def _split_format(raw: str, default: str) -> tuple[str, str]:
+    """(format, text with escapes restored) of one piece: its own [format] tag, else the question's."""
     raw = raw.strip()
     found = _FORMAT.match(raw)
     fmt = default
     if found:
         fmt, raw = found.group(1), raw[found.end():]
-    text = _restore(raw).strip()
-    return fmt, html_to_markdown(text) if fmt == "html" else text
+    return fmt, _restore(raw).strip()
 
 
 class _Parser:
-    def __init__(self, source: str, path: str, pack_id: str | None, title: str | None, topic: Topic) -> None:
+    def __init__(self, source: str, path: str, pack_id: str | None, title: str | None, topic: Topic,
+                 language: str, media_folder: str) -> None:
         self.source = source
         self.report = Report(path)
         self.path = path
         self.wanted_pack_id = pack_id
         self.wanted_title = title
+        self.language = language
+        self.words = true_false_words(language) or true_false_words("en")
+        self.media = MediaFolder(media_folder)
+        self.texts = Texts(self.report, self.media, no_files="GIFT carries no files")
         self.pack_meta: dict[str, str] = {}
-        self.topics: dict[str, Topic] = {}
-        self.default_topic = self.topic = topic
-        self.ids: set[str] = set()
-        self.topic_ids: set[str] = set()
-        self.drafts: list[dict] = []
-        self.categories: list[list[str]] = []
-        self.skipped = 0
+        self.categories = Categories(topic)
+        self.ids = UniqueNames()
+        self.drafts: list[tuple[str, tuple[str, ...] | None, Draft]] = []  # (wanted id, category, draft)
 
     # --- positions ---
 
@@ -115,9 +121,15 @@ class _Parser:
         before = text[:offset]
         return block.line + before.count("\n"), offset - (before.rfind("\n") + 1) + 1
 
+    def markdown(self, raw: str, default: str, line: int) -> tuple[str, str]:
+        fmt, text = _split_format(raw, default)
+        return fmt, self.texts.markdown(fmt, text, line)
+
     # --- the file ---
 
     def parse(self) -> ImportResult:
+        if self.report.too_large(len(self.source.encode("utf-8")), MAX_TEXT_IMPORT_BYTES, "a GIFT file"):
+            return self.report.result(None)
         for block in _blocks(self.source):
             for name, value in block.directives:
                 if name != "topic-id":
@@ -132,24 +144,10 @@ class _Parser:
         if not body:
             return
         if body.startswith("$CATEGORY:"):
-            self.category(block, _restore(body[len("$CATEGORY:"):].strip().split("\n")[0]))
+            wanted = next((value for name, value in block.directives if name == "topic-id"), "")
+            self.categories.enter(_restore(body[len("$CATEGORY:"):].strip().split("\n")[0]), wanted)
             return
         self.question(block, text, lead)
-
-    def category(self, block: _Block, path: str) -> None:
-        parts = category_parts(path)
-        self.categories.append(parts)
-        if not parts:
-            self.topic = self.default_topic
-            return
-        title = parts[-1]
-        wanted = next((value for name, value in block.directives if name == "topic-id"), "")
-        existing = next((t for t in self.topics.values() if t.title == title and (not wanted or t.id == wanted)), None)
-        if existing is not None:
-            self.topic = existing
-            return
-        topic_id = unique_id(wanted or slugify(title), self.topic_ids, "topic")
-        self.topic = self.topics[topic_id] = Topic(topic_id, title)
 
     # --- one question ---
 
@@ -168,7 +166,7 @@ class _Parser:
         open_ = text.find("{", rest_at)
         close = text.find("}", rest_at)
         if open_ < 0 and close < 0:
-            self.skip(line, f"a description{named} (text without an answer block)")
+            self.skip(line, "description", f"a description{named} (text without an answer block)")
             return
         if close < 0:
             ol, oc = self.at(block, text, open_)
@@ -196,41 +194,27 @@ class _Parser:
         split = answers.rfind("####")
         if split >= 0:
             general, answers = answers[split + 4:], answers[:split].strip()
-        fmt, prompt = _text(prompt_raw, "moodle")
         kind = self.kind(answers)
-        if kind != "multichoice":
-            self.skip(line, f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} question{named}")
+        if kind not in ("multichoice", "true/false"):
+            article = "an" if kind[0] in "aeiou" else "a"
+            self.skip(line, kind, f"{article} {kind} question{named}")
             return
-        choices = self.choices(block, text, open_, answers, fmt, named)
-        if choices is None:
-            return
+        fmt, prompt = self.markdown(prompt_raw, "moodle", line)
         if not prompt:
             self.report.error(line, f"question{named} has no text before its answer block")
             return
-        explanation = _text(general, fmt)[1] if general is not None else None
-        weights = [w for _, w in choices]
-        correct = [w > 0 for w in weights]
-        positive = [w for w in weights if w > 0]
-        if not positive:
-            self.report.error(line, f"question{named} has no right answer: mark one with '=' or a positive weight")
+        answer_line, _ = self.at(block, text, open_)
+        if kind == "true/false":
+            draft = self.true_false(answers, fmt, named, line)
+        else:
+            draft = self.multichoice(answers, fmt, named, line, answer_line)
+        if draft is None:
             return
-        # As in Moodle: an '=' answer makes a single-answer question, no '=' a multiple-answer one.
-        marked = "=" in answers
-        single = marked and len(positive) == 1
-        if marked and not single:
-            self.report.warning(line, f"question{named} mixes '=' with partial-credit weights: every "
-                                      "positively weighted answer counts as correct, in a 'multiple' question")
-        elif not marked and abs(sum(positive) - 100) > 0.5:
-            self.report.warning(line, f"question{named}: the positive weights add up to {sum(positive):g}%, "
-                                      "not 100%; every positively weighted answer counts as correct")
-        wanted = title or " ".join(prompt.split()[:6])
-        qid = unique_id(wanted if title and re.fullmatch(r"[a-z0-9][a-z0-9-]*", title) else slugify(wanted),
-                        self.ids, f"q{len(self.drafts) + 1}")
-        self.topics.setdefault(self.topic.id, self.topic)
-        self.drafts.append({
-            "id": qid, "topic": self.topic.id, "type": "single" if single else "multiple", "prompt": prompt,
-            "choices": tuple(Choice(c.text, ok, c.why) for (c, _), ok in zip(choices, correct)),
-            "explanation": explanation or None})
+        draft.prompt = prompt
+        draft.explanation = self.markdown(general, fmt, answer_line)[1] or None if general is not None else None
+        wanted = title if title and re.fullmatch(r"[a-z0-9][a-z0-9-]*", title) else slugify(
+            title or " ".join(prompt.split()[:6]))
+        self.drafts.append((wanted, self.categories.current, draft))
 
     @staticmethod
     def kind(answers: str) -> str:
@@ -246,16 +230,22 @@ class _Parser:
         head = answers[:answers.find("#")].strip() if answers.find("#") > 0 else answers
         return "true/false" if head in _TRUE_FALSE else "short-answer"
 
-    def choices(self, block: _Block, text: str, open_: int, answers: str, fmt: str,
-                named: str) -> list[tuple[Choice, float]] | None:
-        line, _ = self.at(block, text, open_)
+    def true_false(self, answers: str, fmt: str, named: str, line: int) -> Draft:
+        """{T}, {FALSE#feedback when the learner is wrong#feedback when right}, as Moodle reads them."""
+        head, *feedback = answers.split("#", 2)
+        wrong, right = [self.markdown(part, fmt, line)[1] or None for part in feedback + [""] * (2 - len(feedback))]
+        true_right = head.strip() in _TRUE
+        true_answer = Answer("True", 100 if true_right else 0, right if true_right else wrong)
+        false_answer = Answer("False", 0 if true_right else 100, wrong if true_right else right)
+        return Draft(line, named, "", [true_answer, false_answer], single=True, true_false=True)
+
+    def multichoice(self, answers: str, fmt: str, named: str, line: int, answer_line: int) -> Draft | None:
         parts = answers.replace("=", "~=").split("~")
         if parts[0].strip():
-            self.report.error(line, f"question{named}: '{_restore(parts[0].strip())}' comes before the first "
-                                    "'=' or '~' of the answer block")
+            self.report.error(answer_line, f"question{named}: '{_restore(parts[0].strip())}' comes before the first "
+                                           "'=' or '~' of the answer block")
             return None
-        found: list[tuple[Choice, float]] = []
-        seen: set[str] = set()
+        found: list[Answer] = []
         for part in parts[1:]:
             part = part.strip()
             weight = 0.0
@@ -264,59 +254,53 @@ class _Parser:
             mark = _WEIGHT.match(part)
             if mark:
                 weight, part = float(mark.group(1)), part[mark.end():]
-                if not -100 <= weight <= 100:
-                    self.report.error(line, f"question{named}: weight {mark.group(0)} is outside -100% to 100%")
-                    return None
             answer, _, feedback = part.partition("#")
-            answer_text = _text(answer, fmt)[1]
-            why = _text(feedback, fmt)[1] if feedback.strip() else None
-            if not answer_text:
-                self.report.error(line, f"question{named}: an answer is empty")
-                return None
-            if answer_text in seen:
-                self.report.error(line, f"question{named}: the answer '{answer_text}' appears twice")
-                return None
-            seen.add(answer_text)
-            found.append((Choice(answer_text, False, why), weight))
-        if len(found) < MIN_CHOICES:
-            self.report.error(line, f"question{named} needs at least {MIN_CHOICES} answers, found {len(found)}")
-            return None
-        if len(found) > MAX_CHOICES:
-            self.skip(self.at(block, text, 0)[0],
-                      f"question{named} with {len(found)} answers (a pack question has at most {MAX_CHOICES})",
-                      held=False)
-            return None
-        return found
+            found.append(Answer(self.markdown(answer, fmt, answer_line)[1], weight,
+                                self.markdown(feedback, fmt, answer_line)[1] or None if feedback.strip() else None))
+        # As in Moodle: an '=' answer makes a single-answer question, no '=' a multiple-answer one.
+        return Draft(answer_line, named, "", found, single="=" in answers)
 
-    def skip(self, line: int, what: str, held: bool = True) -> None:
-        self.skipped += 1
-        reason = f": {_NOT_HELD}" if held else ""
-        self.report.warning(line, f"skipped {what}{reason}")
+    def skip(self, line: int, kind: str, what: str) -> None:
+        held = "" if kind.startswith(("more than", "single-answer")) else f": {_NOT_HELD}"
+        self.report.skip(line, kind, what + held)
 
     # --- the pack ---
 
     def result(self) -> ImportResult:
-        problems = self.report.sorted()
         if self.report.failed:
-            return ImportResult(None, problems, 0, self.skipped)
+            return self.report.result(None)
+        questions: list[tuple[tuple[str, ...] | None, Question]] = []
+        for wanted, category, draft in self.drafts:
+            built = build(draft, self.report.error, self.report.warning, self.skip, self.words)
+            if built is None:
+                continue
+            qid = unique_id(wanted, self.ids, f"q{len(questions) + 1}")
+            questions.append((category, Question("", qid, "", built.type, draft.prompt, built.choices,
+                                                 draft.explanation, extras=built.extras)))
+        if self.report.failed:
+            return self.report.result(None)
+        topics = self.categories.topics({category for category, _ in questions})
         stem = Path(self.path).stem
-        parent = common_parent(self.categories)
+        parent = self.categories.parent
         pack_id = self.wanted_pack_id or pack_id_from(self.pack_meta.get("pack-id", "") or parent or stem)
         title = self.wanted_title or self.pack_meta.get("pack-title") or parent or stem
-        questions = [Question(pack_id, d["id"], d["topic"], d["type"], d["prompt"], d["choices"], d["explanation"])
-                     for d in self.drafts]
-        pack = build_pack(pack_id, title, self.topics.values(), questions,
-                          description=f"Imported from {Path(self.path).name} (GIFT).")
-        return ImportResult(pack, problems, len(questions), self.skipped)
+        final = [Question(pack_id, q.id, topics[category].id, q.type, q.prompt, q.choices, q.explanation,
+                          extras=q.extras) for category, q in questions]
+        pack = build_pack(pack_id, title, topics.values(), final,
+                          description=f"Imported from {Path(self.path).name} (GIFT).", language=self.language)
+        return self.report.result(pack, self.media)
 
 
 def parse(source: str, path: str = "<gift>", pack_id: str | None = None, title: str | None = None,
-          topic: Topic = DEFAULT_TOPIC) -> ImportResult:
+          topic: Topic = DEFAULT_TOPIC, *, language: str = "en", media_folder: str | None = None) -> ImportResult:
     """Read GIFT text into a pack; problems carry `path` and line numbers.
 
-    `topic` holds the questions that come before any `$CATEGORY:`.
+    `topic` holds the questions that come before any `$CATEGORY:`; `language` is the
+    pack's (it names True and False); images written into HTML texts as `data:`
+    addresses are saved under `media_folder` (default: the file's name + .media).
     """
-    return _Parser(source.lstrip("\ufeff"), path, pack_id, title, topic).parse()
+    return _Parser(source.lstrip("\ufeff"), path, pack_id, title, topic, language,
+                   media_folder or media_folder_for(path)).parse()
 
 
 # --- writing ---
@@ -329,12 +313,16 @@ def escape(text: str) -> str:
     return out.replace("\r", "").replace("\n", "\\n")
 
 
-def _weight(percent: float) -> str:
-    return f"{percent:g}" if float(percent).is_integer() else f"{percent:.5f}"
+def _feedback(text: str | None) -> str:
+    return f"#{escape(text.strip())}" if text else ""
 
 
 def export(pack: Pack, calculated: str = "draw", seed: int = 0, lang: str | None = None) -> tuple[str, list[str]]:
-    """The pack as GIFT text (Markdown texts), and notes on what was changed or left out."""
+    """The pack as GIFT text (Markdown texts), and notes on what was changed or left out.
+
+    Grades kept in `x-fraction` keys are written back as they were imported;
+    true/false questions (`x-moodle-qtype: truefalse`) as `{TRUE#...#...}`.
+    """
     questions, notes = exportable(pack, calculated, seed, lang)
     out = [f"// pack-id: {pack.id}", f"// pack-title: {one_line_comment(pack.title)}",
            f"// Exported by quizapp from pack '{pack.id}'"
@@ -343,23 +331,34 @@ def export(pack: Pack, calculated: str = "draw", seed: int = 0, lang: str | None
     for q in questions:
         if q.topic != current:
             current = q.topic
-            title = topic_title(pack, q.topic).replace("/", "//")
+            topic = pack.topic(q.topic)
             out += [f"// topic-id: {q.topic}",
-                    f"$CATEGORY: $course$/top/{pack.title.replace('/', '//')}/{title}", ""]
-        out.append(f"::{escape(q.id)}::[markdown]{escape(q.prompt.strip())}{{")
-        correct = len(q.correct_indices)
-        for c in q.choices:
-            if q.type == "single":
-                mark = "=" if c.correct else "~"
-            else:
-                mark = f"~%{_weight(100 / correct)}%" if c.correct else "~%-100%"
-            why = f"#{escape(c.why.strip())}" if c.why else ""
-            out.append(f"\t{mark}{escape(c.text.strip())}{why}")
+                    f"$CATEGORY: {category_path(pack.title, topic.title if topic else q.topic)}", ""]
+        head = f"::{escape(q.id)}::[markdown]{escape(q.prompt.strip())}{{"
+        true_index = true_false_index(q)
+        if true_index is not None:
+            right = q.choices[true_index].correct
+            right_why = q.choices[0 if q.choices[0].correct else 1].why
+            wrong_why = q.choices[1 if q.choices[0].correct else 0].why
+            marks = _feedback(wrong_why) or ("#" if right_why else "")
+            out.append(f"{head}{'TRUE' if right else 'FALSE'}{marks}{_feedback(right_why)}")
+        else:
+            out.append(head)
+            grades, from_source, note = fractions(q)
+            if note:
+                notes.append(note)
+            for c, grade in zip(q.choices, grades):
+                if q.type == "single" and c.correct:
+                    mark = "="
+                else:
+                    mark = "~" if grade == 0 else f"~%{percent(grade)}%"
+                why = source_feedback(c.why, grade) if from_source else c.why
+                out.append(f"\t{mark}{escape(c.text.strip())}{_feedback(why)}")
+            if any(c.pin for c in q.choices):
+                notes.append(f"question '{q.id}': GIFT cannot pin a choice in place; Moodle may shuffle it")
         if q.explanation:
             out.append(f"\t####{escape(q.explanation.strip())}")
         out += ["}", ""]
-        if any(c.pin for c in q.choices):
-            notes.append(f"question '{q.id}': GIFT cannot pin a choice in place; Moodle may shuffle it")
     return "\n".join(out), notes
 
 

@@ -1,32 +1,59 @@
 """Moodle XML: the question bank's full export format, written for Moodle's importer and read back.
 
 Writing: one `<question type="category">` per topic (its path under the pack's
-title, the topic id as `<idnumber>`), then `<question type="multichoice">` per
-question with `<name>` (the id), `<questiontext format="markdown">`,
-`<generalfeedback>` (the explanation), `<single>`, `<shuffleanswers>` (false
-when a choice is pinned), `<answernumbering>`, and one `<answer fraction="...">`
-per choice with its `<feedback>` (the why), plus `<idnumber>` and `<tags>`.
-Fractions: single 100/0; multiple 100/n for each of the n right choices and
--100 for a wrong one, so choosing everything earns nothing.
+title, a topic title "A / B" as nested categories, the topic id as `<idnumber>`,
+its description as `<info>`), then per question `<question type="multichoice">`
+with `<name>` (the id), `<questiontext format="markdown">`, `<generalfeedback>`
+(the explanation), `<single>`, `<shuffleanswers>` (false when a choice is
+pinned), `<answernumbering>`, and one `<answer fraction="...">` per choice with
+its `<feedback>` (the why), plus `<idnumber>` and `<tags>`. Fractions: those kept
+in `x-fraction` keys (see grades.py), else single 100/0 and multiple 100/n for
+each of the n right choices and -100 for a wrong one, so choosing everything
+earns nothing. A question marked `x-moodle-qtype: truefalse` is written as
+`<question type="truefalse">`.
 
-Reading takes the multichoice questions and categories of such a file (from
-quizapp or from Moodle) and skips the other question types with a warning.
+Reading takes the multichoice and truefalse questions and the categories of such
+a file (from quizapp or from Moodle); files embedded in texts (`<file
+encoding="base64">`, referred to as @@PLUGINFILE@@/NAME) are saved beside the
+pack; the other question types are skipped with a warning, counted by kind.
+The file is read in one linear pass with entity declarations refused (no
+"billion laughs"), one question at a time, within MAX_XML_IMPORT_BYTES.
 """
 from __future__ import annotations
 
 import io
+import math
 import xml.sax
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 from xml.sax.handler import ContentHandler
 from xml.sax.xmlreader import Locator
 
-from question_bank.interchange.common import (DEFAULT_TOPIC, ImportResult, Report, build_pack, category_parts,
-                                              common_parent, exportable, html_to_markdown, pack_id_from, slugify,
-                                              topic_title, unique_id)
-from question_bank.loader import MAX_CHOICES, MIN_CHOICES
-from question_bank.models import Choice, Pack, Question, Topic
+from defusedxml import DefusedXmlException
+from defusedxml.expatreader import create_parser
 
+from question_bank.interchange.common import (DEFAULT_TOPIC, MAX_XML_IMPORT_BYTES, Categories, ImportResult, Report,
+                                              Texts, build_pack, category_path, exportable, media_folder_for,
+                                              pack_id_from, slugify, unique_id)
+from question_bank.interchange.grades import (Answer, Draft, build, fractions, percent, source_feedback,
+                                              true_false_index, true_false_words)
+from question_bank.interchange.media import MediaFolder
+from question_bank.interchange.names import UniqueNames
+from question_bank.models import Pack, Question, Topic
+
+FEEDBACK_KEY = "x-moodle-feedback"  # combined feedback: {correct, partially-correct, incorrect}
+HINTS_KEY = "x-moodle-hints"  # the hints of Moodle's interactive mode, in order
+_COMBINED = {"correctfeedback": "correct", "partiallycorrectfeedback": "partially-correct",
+             "incorrectfeedback": "incorrect"}
+# Moodle's own default combined feedback says nothing about the question: not kept.
+_STANDARD_FEEDBACK = {"Your answer is correct.", "Your answer is partially correct.", "Your answer is incorrect."}
+_KINDS = {"shortanswer": "short-answer", "match": "matching", "multianswer": "cloze", "numerical": "numerical",
+          "essay": "essay", "description": "description", "calculated": "calculated",
+          "calculatedsimple": "calculated", "calculatedmulti": "calculated", "ddwtos": "drag-and-drop",
+          "ddimageortext": "drag-and-drop", "ddmarker": "drag-and-drop", "gapselect": "gap-select",
+          "randomsamatch": "random matching", "ordering": "ordering"}
+MAX_QUESTION_ELEMENTS = 10_000  # elements kept for one question: more is not a question a pack can hold
 
 
 # --- writing ---
@@ -35,17 +62,76 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _attr(text: str) -> str:
-    return _esc(text).replace('"', "&quot;")
-
-
-def _fraction(percent: float) -> str:
-    return f"{percent:g}" if float(percent).is_integer() else f"{percent:.5f}"
-
-
 def _text_element(tag: str, text: str, indent: str, fmt: str | None = "markdown") -> list[str]:
     attr = f' format="{fmt}"' if fmt else ""
     return [f"{indent}<{tag}{attr}>", f"{indent}  <text>{_esc(text)}</text>", f"{indent}</{tag}>"]
+
+
+def _category(pack: Pack, topic_id: str) -> list[str]:
+    topic = pack.topic(topic_id)
+    path = category_path(pack.title, topic.title if topic else topic_id)
+    return (['  <question type="category">', "    <category>", f"      <text>{_esc(path)}</text>", "    </category>"]
+            + _text_element("info", (topic.description or "") if topic else "", "    ")
+            + [f"    <idnumber>{_esc(topic_id)}</idnumber>", "  </question>"])
+
+
+def _head(q: Question, kind: str) -> list[str]:
+    out = [f'  <question type="{kind}">', "    <name>", f"      <text>{_esc(q.id)}</text>", "    </name>"]
+    out += _text_element("questiontext", q.prompt.strip(), "    ")
+    out += _text_element("generalfeedback", (q.explanation or "").strip(), "    ")
+    return out + ["    <defaultgrade>1</defaultgrade>",
+                  f"    <penalty>{'1' if kind == 'truefalse' else '0.3333333'}</penalty>",
+                  "    <hidden>0</hidden>", f"    <idnumber>{_esc(q.id)}</idnumber>"]
+
+
+def _tail(q: Question) -> list[str]:
+    out: list[str] = []
+    hints = q.extras.get(HINTS_KEY)
+    if isinstance(hints, (list, tuple)):
+        for hint in hints:
+            out += _text_element("hint", str(hint), "    ")
+    if q.tags:
+        out.append("    <tags>")
+        out += [f"      <tag><text>{_esc(tag)}</text></tag>" for tag in q.tags]
+        out.append("    </tags>")
+    return out + ["  </question>"]
+
+
+def _true_false(q: Question, true_index: int) -> list[str]:
+    out = _head(q, "truefalse")
+    for index, word in ((true_index, "true"), (1 - true_index, "false")):
+        choice = q.choices[index]
+        out.append(f'    <answer fraction="{100 if choice.correct else 0}" format="moodle_auto_format">')
+        out.append(f"      <text>{word}</text>")
+        out += _text_element("feedback", (choice.why or "").strip(), "      ")
+        out.append("    </answer>")
+    return out + _tail(q)
+
+
+def _multichoice(q: Question, notes: list[str]) -> list[str]:
+    pinned = any(c.pin for c in q.choices)
+    if pinned:
+        notes.append(f"question '{q.id}': a pinned choice keeps every choice in place (shuffleanswers false)")
+    combined = q.extras.get(FEEDBACK_KEY)
+    combined = combined if isinstance(combined, dict) or hasattr(combined, "get") else {}
+    out = _head(q, "multichoice")
+    out += [f"    <single>{'true' if q.type == 'single' else 'false'}</single>",
+            f"    <shuffleanswers>{'false' if pinned else 'true'}</shuffleanswers>",
+            "    <answernumbering>ABCD</answernumbering>",
+            "    <showstandardinstruction>0</showstandardinstruction>"]
+    for tag, key in _COMBINED.items():
+        value = combined.get(key) if combined else None
+        out += _text_element(tag, str(value) if value else "", "    ", "markdown" if value else "html")
+    grades, from_source, note = fractions(q)
+    if note:
+        notes.append(note)
+    for c, grade in zip(q.choices, grades):
+        why = source_feedback(c.why, grade) if from_source else c.why
+        out.append(f'    <answer fraction="{percent(grade)}" format="markdown">')
+        out.append(f"      <text>{_esc(c.text.strip())}</text>")
+        out += _text_element("feedback", (why or "").strip(), "      ")
+        out.append("    </answer>")
+    return out + _tail(q)
 
 
 def export(pack: Pack, calculated: str = "draw", seed: int = 0, lang: str | None = None) -> tuple[str, list[str]]:
@@ -59,57 +145,22 @@ def export(pack: Pack, calculated: str = "draw", seed: int = 0, lang: str | None
     for q in questions:
         if q.topic != current:
             current = q.topic
-            path = f"$course$/top/{pack.title.replace('/', '//')}/{topic_title(pack, q.topic).replace('/', '//')}"
-            out += ['  <question type="category">',
-                    "    <category>", f"      <text>{_esc(path)}</text>", "    </category>",
-                    '    <info format="markdown">', f"      <text>Topic '{_esc(q.topic)}' of pack "
-                                                     f"'{_esc(pack.id)}'</text>", "    </info>",
-                    f"    <idnumber>{_esc(q.topic)}</idnumber>",
-                    "  </question>"]
-        single = q.type == "single"
-        right = len(q.correct_indices)
-        pinned = any(c.pin for c in q.choices)
-        if pinned:
-            notes.append(f"question '{q.id}': a pinned choice keeps every choice in place (shuffleanswers false)")
-        out.append('  <question type="multichoice">')
-        out += ["    <name>", f"      <text>{_esc(q.id)}</text>", "    </name>"]
-        out += _text_element("questiontext", q.prompt.strip(), "    ")
-        out += _text_element("generalfeedback", (q.explanation or "").strip(), "    ")
-        out += ["    <defaultgrade>1</defaultgrade>", "    <penalty>0.3333333</penalty>", "    <hidden>0</hidden>",
-                f"    <idnumber>{_esc(q.id)}</idnumber>",
-                f"    <single>{'true' if single else 'false'}</single>",
-                f"    <shuffleanswers>{'false' if pinned else 'true'}</shuffleanswers>",
-                "    <answernumbering>ABCD</answernumbering>",
-                "    <showstandardinstruction>0</showstandardinstruction>"]
-        out += _text_element("correctfeedback", "", "    ", "html")
-        out += _text_element("partiallycorrectfeedback", "", "    ", "html")
-        out += _text_element("incorrectfeedback", "", "    ", "html")
-        for c in q.choices:
-            if single:
-                fraction = 100.0 if c.correct else 0.0
-            else:
-                fraction = 100.0 / right if c.correct else -100.0
-            out.append(f'    <answer fraction="{_fraction(fraction)}" format="markdown">')
-            out.append(f"      <text>{_esc(c.text.strip())}</text>")
-            out += _text_element("feedback", (c.why or "").strip(), "      ")
-            out.append("    </answer>")
-        if q.tags:
-            out.append("    <tags>")
-            out += [f"      <tag><text>{_esc(tag)}</text></tag>" for tag in q.tags]
-            out.append("    </tags>")
-        out.append("  </question>")
+            out += _category(pack, q.topic)
+        true_index = true_false_index(q)
+        out += _true_false(q, true_index) if true_index is not None else _multichoice(q, notes)
     out.append("</quiz>")
     return "\n".join(out) + "\n", notes
 
 
 # --- reading ---
 
-@dataclass
+@dataclass(slots=True)
 class _Node:
     tag: str
     attrs: dict[str, str]
     line: int
     children: list["_Node"] = field(default_factory=list)
+    chunks: list[str] = field(default_factory=list)  # joined once, when the element ends: linear time
     text: str = ""
 
     def child(self, tag: str) -> "_Node | None":
@@ -118,161 +169,261 @@ class _Node:
     def all(self, tag: str) -> list["_Node"]:
         return [c for c in self.children if c.tag == tag]
 
-    def text_of(self, tag: str) -> tuple[str, str]:
-        """(format, text) of a child like <questiontext format="html"><text>...</text>."""
+    def text_of(self, tag: str) -> str:
         node = self.child(tag)
-        if node is None:
-            return "html", ""
-        inner = node.child("text")
-        return node.attrs.get("format", "html"), (inner.text if inner is not None else node.text)
+        return node.text if node is not None else ""
 
 
-class _Builder(ContentHandler):
-    """A small tree with the line each element starts on (ElementTree does not keep them)."""
+class _NotAQuiz(Exception):
+    def __init__(self, tag: str, line: int) -> None:
+        super().__init__(tag)
+        self.tag, self.line = tag, line
 
-    def __init__(self) -> None:
+
+class _Reader(ContentHandler):
+    """Builds one small tree per <question>, with the line each element starts on, and hands it over at its end."""
+
+    def __init__(self, on_question: Callable[["_Node", bool], None]) -> None:
         super().__init__()
+        self.on_question = on_question
         self.locator: Locator | None = None
-        self.stack: list[_Node] = []
-        self.root: _Node | None = None
+        self.stack: list[_Node | None] = []
+        self.elements = 0  # in the current question
+        self.overflow = False
 
     def setDocumentLocator(self, locator: Locator) -> None:  # noqa: N802 - SAX's name
         self.locator = locator
 
     def startElement(self, name: str, attrs) -> None:  # noqa: N802
-        node = _Node(name, dict(attrs), self.locator.getLineNumber() if self.locator else 0)
-        if self.stack:
-            self.stack[-1].children.append(node)
-        else:
-            self.root = node
+        line = self.locator.getLineNumber() if self.locator else 0
+        depth = len(self.stack)
+        if depth == 0:
+            if name != "quiz":
+                raise _NotAQuiz(name, line)
+            self.stack.append(None)
+            return
+        parent = self.stack[-1]
+        node = None
+        if depth == 1:
+            if name == "question":
+                node, self.elements, self.overflow = _Node(name, dict(attrs), line), 1, False
+        elif parent is not None:
+            if self.elements < MAX_QUESTION_ELEMENTS:
+                node = _Node(name, dict(attrs), line)
+                parent.children.append(node)
+                self.elements += 1
+            else:
+                self.overflow = True
         self.stack.append(node)
 
     def endElement(self, name: str) -> None:  # noqa: N802
-        self.stack.pop()
+        node = self.stack.pop()
+        if node is None:
+            return
+        node.text, node.chunks = "".join(node.chunks), []
+        if len(self.stack) == 1:
+            self.on_question(node, self.overflow)
 
     def characters(self, content: str) -> None:
-        if self.stack:
-            self.stack[-1].text += content
+        node = self.stack[-1] if self.stack else None
+        if node is not None:
+            node.chunks.append(content)
 
 
-def _markdown(fmt: str, text: str) -> str:
-    return html_to_markdown(text) if fmt == "html" else text.strip()
+class _Importer:
+    def __init__(self, path: str, pack_id: str | None, title: str | None, topic: Topic, language: str,
+                 media_folder: str) -> None:
+        self.path = path
+        self.report = Report(path)
+        self.wanted_pack_id = pack_id
+        self.wanted_title = title
+        self.language = language
+        self.words = true_false_words(language) or true_false_words("en")
+        self.media = MediaFolder(media_folder)
+        self.texts = Texts(self.report, self.media)
+        self.categories = Categories(topic)
+        self.drafts: list[tuple[str, tuple[str, ...] | None, Draft, tuple[str, ...]]] = []
+
+    # --- texts ---
+
+    def markdown(self, node: _Node | None, default: str = "moodle_auto_format") -> str:
+        """The Markdown of an element holding <text> and <file> children (or its own text)."""
+        if node is None:
+            return ""
+        inner = node.child("text")
+        text = inner.text if inner is not None else node.text
+        files = {}
+        for file in node.all("file"):
+            folder = file.attrs.get("path", "/").strip("/")
+            name = file.attrs.get("name", "")
+            files[f"{folder}/{name}" if folder else name] = (file.text, file.line)
+        return self.texts.markdown(node.attrs.get("format", default), text, node.line, files)
+
+    # --- one question ---
+
+    def question(self, node: _Node, overflow: bool) -> None:
+        kind = node.attrs.get("type", "")
+        if kind == "category":
+            self.category(node)
+            return
+        name_node = node.child("name")
+        name = name_node.text_of("text").strip() if name_node is not None else ""
+        named = f" '{name}'" if name else ""
+        if overflow:
+            self.report.skip(node.line, "too large", f"question{named}: it has more than "
+                                                      f"{MAX_QUESTION_ELEMENTS:,} elements")
+            return
+        if kind not in ("multichoice", "truefalse"):
+            shown = _KINDS.get(kind, kind or "untyped")
+            article = "an" if shown[0] in "aeiou" else "a"
+            self.report.skip(node.line, shown, f"{article} {shown} question{named}: the pack format holds only "
+                                               "single- and multiple-choice questions")
+            return
+        prompt = self.markdown(node.child("questiontext"))
+        image = self.old_image(node)
+        if image:
+            prompt = f"{prompt}\n\n{image}" if prompt else image
+        if not prompt:
+            self.report.error(node.line, f"question{named} has no question text")
+            return
+        draft = self.true_false(node, named) if kind == "truefalse" else self.multichoice(node, named)
+        if draft is None:
+            return
+        draft.prompt = prompt
+        draft.explanation = self.markdown(node.child("generalfeedback")) or None
+        draft.extras.update(self.kept_extras(node))
+        idnumber = node.text_of("idnumber").strip()
+        wanted = idnumber or name
+        wanted = wanted if wanted and wanted == slugify(wanted, 200) else slugify(wanted)
+        tags_node = node.child("tags")
+        tags = tuple(t.text_of("text").strip() for t in (tags_node.all("tag") if tags_node is not None else ()))
+        self.drafts.append((wanted, self.categories.current, draft, tuple(t for t in tags if t)))
+
+    def answers(self, node: _Node, named: str) -> list[Answer] | None:
+        found: list[Answer] = []
+        for answer in node.all("answer"):
+            raw = answer.attrs.get("fraction", "0")
+            try:
+                fraction = float(raw)
+            except ValueError:
+                fraction = math.nan
+            if not math.isfinite(fraction):
+                self.report.error(answer.line, f"question{named}: fraction '{raw}' is not a number")
+                return None
+            found.append(Answer(self.markdown(answer), fraction, self.markdown(answer.child("feedback")) or None))
+        return found
+
+    def multichoice(self, node: _Node, named: str) -> Draft | None:
+        answers = self.answers(node, named)
+        if answers is None:
+            return None
+        single = node.text_of("single").strip().lower() not in ("false", "0")
+        shuffle = node.text_of("shuffleanswers").strip().lower()
+        return Draft(node.line, named, "", answers, single, pinned=shuffle in ("false", "0"))
+
+    def true_false(self, node: _Node, named: str) -> Draft | None:
+        answers = self.answers(node, named)
+        if answers is None:
+            return None
+        if len(answers) != 2:
+            self.report.skip(node.line, "true/false without two answers",
+                             f"true/false question{named} with {len(answers)} answers instead of true and false")
+            return None
+        texts = [a.text.strip().lower() for a in answers]
+        if sorted(texts) != ["false", "true"]:
+            self.report.warning(node.line, f"true/false question{named}: the answers are not 'true' and 'false'; "
+                                           "the first is taken as true, as Moodle does")
+            texts = ["true", "false"]
+        true_answer, false_answer = (answers if texts[0] == "true" else answers[::-1])
+        true_right = abs(true_answer.fraction - 100) < 1e-6  # as Moodle decides it
+        true_answer.fraction, false_answer.fraction = (100, 0) if true_right else (0, 100)
+        return Draft(node.line, named, "", [true_answer, false_answer], single=True, true_false=True)
+
+    def kept_extras(self, node: _Node) -> dict[str, Any]:
+        """Combined feedback and hints, kept in `x-` keys so that an export writes them again."""
+        extras: dict[str, Any] = {}
+        combined = {key: self.markdown(node.child(tag)) for tag, key in _COMBINED.items()}
+        combined = {key: text for key, text in combined.items() if text and text not in _STANDARD_FEEDBACK}
+        if combined:
+            extras[FEEDBACK_KEY] = combined
+        hints = [text for text in (self.markdown(hint) for hint in node.all("hint")) if text]
+        if hints:
+            extras[HINTS_KEY] = hints
+        return extras
+
+    def old_image(self, node: _Node) -> str:
+        """Moodle 1.9's <image> and <image_base64>: the picture shown with the question."""
+        data = node.child("image_base64")
+        if data is None or not data.text.strip():
+            return ""
+        name = node.text_of("image").strip() or "image"
+        reference = self.texts.save(name, (data.text, data.line))
+        return f"[image: {reference.name}]({reference.link})" if reference else ""
+
+    def category(self, node: _Node) -> None:
+        category = node.child("category")
+        path = category.text_of("text") if category is not None else ""
+        if category is not None and category.child("text") is None:
+            path = category.text  # Moodle 1.9 wrote the path as the element's own text
+        info = self.markdown(node.child("info")) or None
+        self.categories.enter(path, node.text_of("idnumber").strip(), info)
+
+    # --- the pack ---
+
+    def result(self) -> ImportResult:
+        if self.report.failed:
+            return self.report.result(None)
+        ids = UniqueNames()
+        built: list[tuple[tuple[str, ...] | None, Question]] = []
+        for wanted, category, draft, tags in self.drafts:
+            made = build(draft, self.report.error, self.report.warning,
+                         lambda line, kind, what: self.report.skip(line, kind, what), self.words)
+            if made is None:
+                continue
+            qid = unique_id(wanted, ids, f"q{len(built) + 1}")
+            built.append((category, Question("", qid, "", made.type, draft.prompt, made.choices, draft.explanation,
+                                             tags=tags, extras=made.extras)))
+        if self.report.failed:
+            return self.report.result(None)
+        topics = self.categories.topics({category for category, _ in built})
+        parent = self.categories.parent
+        stem = Path(self.path).stem
+        pack_id = self.wanted_pack_id or pack_id_from(parent or stem)
+        questions = [Question(pack_id, q.id, topics[category].id, q.type, q.prompt, q.choices, q.explanation,
+                              tags=q.tags, extras=q.extras) for category, q in built]
+        pack = build_pack(pack_id, self.wanted_title or parent or stem, topics.values(), questions,
+                          description=f"Imported from {Path(self.path).name} (Moodle XML).", language=self.language)
+        return self.report.result(pack, self.media)
 
 
 def parse(source: str | bytes, path: str = "<moodle-xml>", pack_id: str | None = None,
-          title: str | None = None, default_topic: Topic = DEFAULT_TOPIC) -> ImportResult:
-    """Read a Moodle XML quiz into a pack; multichoice questions only, the others skipped with a warning."""
-    report = Report(path)
-    builder = _Builder()
-    parser = xml.sax.make_parser()
+          title: str | None = None, default_topic: Topic = DEFAULT_TOPIC, *, language: str = "en",
+          media_folder: str | None = None) -> ImportResult:
+    """Read a Moodle XML quiz into a pack: multichoice and truefalse questions, the others skipped with a warning.
+
+    Embedded files are in the result's `media`, named as the texts refer to them
+    under `media_folder` (default: the file's name + .media); `language` is the
+    pack's and names True and False.
+    """
+    importer = _Importer(path, pack_id, title, default_topic, language, media_folder or media_folder_for(path))
+    data = source.encode("utf-8") if isinstance(source, str) else source
+    report = importer.report
+    if report.too_large(len(data), MAX_XML_IMPORT_BYTES, "a Moodle XML file"):
+        return report.result(None)
+    parser = create_parser(forbid_dtd=False, forbid_entities=True, forbid_external=True)
     for feature in (xml.sax.handler.feature_external_ges, xml.sax.handler.feature_external_pes):
         parser.setFeature(feature, False)  # never fetch anything a file points to
-    parser.setContentHandler(builder)
+    parser.setContentHandler(_Reader(importer.question))
     try:
-        parser.parse(io.BytesIO(source.encode("utf-8") if isinstance(source, str) else source))
+        parser.parse(io.BytesIO(data))
     except xml.sax.SAXParseException as exc:
         report.error(exc.getLineNumber(), f"not well-formed XML: {exc.getMessage()}", exc.getColumnNumber() + 1)
-        return ImportResult(None, report.sorted())
-    root = builder.root
-    if root is None or root.tag != "quiz":
-        report.error(root.line if root else 1, f"the top element must be <quiz>, not <{root.tag if root else ''}>")
-        return ImportResult(None, report.sorted())
-    stem = Path(path).stem
-    categories: list[list[str]] = []
-    topics: dict[str, Topic] = {}
-    topic = default_topic
-    ids: set[str] = set()
-    topic_ids: set[str] = set()
-    questions: list[Question] = []
-    skipped = 0
-    for node in root.all("question"):
-        kind = node.attrs.get("type", "")
-        if kind == "category":
-            category = node.child("category")
-            text = category.child("text") if category is not None else None
-            parts = category_parts(text.text if text is not None else "")
-            categories.append(parts)
-            if not parts:
-                topic = default_topic
-                continue
-            idnumber = node.child("idnumber")
-            wanted = idnumber.text.strip() if idnumber is not None else ""
-            existing = next((t for t in topics.values() if t.title == parts[-1]
-                             and (not wanted or t.id == wanted)), None)
-            topic = existing or Topic(unique_id(wanted or slugify(parts[-1]), topic_ids, "topic"), parts[-1])
-            topics[topic.id] = topic
-            continue
-        name = node.child("name")
-        name_text = name.child("text").text.strip() if name is not None and name.child("text") is not None else ""
-        named = f" '{name_text}'" if name_text else ""
-        if kind != "multichoice":
-            skipped += 1
-            report.warning(node.line, f"skipped a {kind or 'untyped'} question{named}: the pack format holds "
-                                      "only single- and multiple-choice questions")
-            continue
-        fmt, prompt = node.text_of("questiontext")
-        prompt = _markdown(fmt, prompt)
-        gfmt, general = node.text_of("generalfeedback")
-        explanation = _markdown(gfmt, general) or None
-        single_node = node.child("single")
-        single = (single_node.text.strip().lower() in ("true", "1")) if single_node is not None else True
-        choices: list[Choice] = []
-        fractions: list[float] = []
-        broken = False
-        for answer in node.all("answer"):
-            afmt = answer.attrs.get("format", fmt)
-            inner = answer.child("text")
-            text = _markdown(afmt, inner.text if inner is not None else "")
-            feedback = answer.child("feedback")
-            why = None
-            if feedback is not None:
-                ffmt = feedback.attrs.get("format", afmt)
-                ftext = feedback.child("text")
-                why = _markdown(ffmt, ftext.text if ftext is not None else "") or None
-            try:
-                fractions.append(float(answer.attrs.get("fraction", "0")))
-            except ValueError:
-                report.error(answer.line, f"question{named}: fraction '{answer.attrs.get('fraction')}' "
-                                          "is not a number")
-                broken = True
-                continue
-            choices.append(Choice(text, False, why))
-        if broken:
-            continue
-        positive = [f for f in fractions if f > 0]
-        texts = [c.text for c in choices]
-        if not prompt:
-            report.error(node.line, f"question{named} has no question text")
-        elif not MIN_CHOICES <= len(choices) <= MAX_CHOICES:
-            skipped += 1
-            report.warning(node.line, f"skipped question{named} with {len(choices)} answers: a pack question has "
-                                      f"{MIN_CHOICES} to {MAX_CHOICES}")
-        elif not positive:
-            report.error(node.line, f"question{named} has no answer with a positive fraction")
-        elif "" in texts or len(set(texts)) != len(texts):
-            report.error(node.line, f"question{named} has an empty answer or two answers with the same text")
-        else:
-            one = single and len(positive) == 1
-            if single and len(positive) > 1:
-                report.warning(node.line, f"question{named}: partial credit in a single-answer question; every "
-                                          "answer with a positive fraction counts as correct, as 'multiple'")
-            idnumber = node.child("idnumber")
-            wanted = (idnumber.text.strip() if idnumber is not None else "") or name_text
-            qid = unique_id(wanted if wanted and wanted == slugify(wanted, 200) else slugify(wanted), ids,
-                            f"q{len(questions) + 1}")
-            tags = tuple(t.child("text").text.strip() for t in (node.child("tags").all("tag")
-                         if node.child("tags") is not None else ()) if t.child("text") is not None)
-            topics.setdefault(topic.id, topic)
-            questions.append(Question(
-                "", qid, topic.id, "single" if one else "multiple", prompt,
-                tuple(Choice(c.text, f > 0, c.why) for c, f in zip(choices, fractions)),
-                explanation, tags=tuple(t for t in tags if t)))
-    if report.failed:
-        return ImportResult(None, report.sorted(), 0, skipped)
-    parent = common_parent(categories)
-    title = title or parent or stem
-    pack_id = pack_id or pack_id_from(parent or stem)
-    questions = [replace(q, pack_id=pack_id) for q in questions]
-    pack = build_pack(pack_id, title, topics.values(), questions,
-                      description=f"Imported from {Path(path).name} (Moodle XML).")
-    return ImportResult(pack, report.sorted(), len(questions), skipped)
+        return report.result(None)
+    except DefusedXmlException:
+        report.error(parser.getLineNumber(), "the file declares XML entities, which are refused: one short "
+                                             "declaration can expand into gigabytes (Moodle never writes them)")
+        return report.result(None)
+    except _NotAQuiz as exc:
+        report.error(exc.line, f"the top element must be <quiz>, not <{exc.tag}>")
+        return report.result(None)
+    return importer.result()

@@ -10,19 +10,13 @@ import threading
 from collections import OrderedDict
 from typing import Any, Callable, Mapping
 
+from question_bank.models import plain_data
+
 MAX_ENTRIES = 256
 
 
 def cache_key(probe: str, args: Mapping[str, Any]) -> str:
-    return probe + json.dumps(_plain(args), sort_keys=True, ensure_ascii=False)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
+    return probe + json.dumps(plain_data(args), sort_keys=True, ensure_ascii=False)
 
 
 class ProbeCache:
