@@ -8,14 +8,16 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from quizapp.catalog import Catalog
+from quizapp.i18n import N_, _
+from quizapp.screens.translated import TranslatedBindings
 from quizapp.progress.db import StoreError
 from quizapp.study.stats import collect_stats, render_stats
 
 
-class StatsScreen(Screen[None]):
+class StatsScreen(TranslatedBindings, Screen[None]):
     BINDINGS = [
-        Binding("escape,s", "back", "Back"),
-        Binding("q", "questions", "Per question"),
+        Binding("escape,s", "back", N_("Back")),
+        Binding("q", "questions", N_("Per question")),
     ]
     DEFAULT_CSS = """
     StatsScreen #body { padding: 0 1; }
@@ -39,7 +41,7 @@ class StatsScreen(Screen[None]):
         try:
             stats = collect_stats(self.app.store, self.catalog.packs)
         except StoreError as error:
-            self.query_one("#tables", Static).update(f"The statistics could not be read: {error}")
+            self.query_one("#tables", Static).update(_("The statistics could not be read: {error}").format(error=error))
             return
         self.query_one("#tables", Static).update(render_stats(stats, questions=self.per_question))
 
