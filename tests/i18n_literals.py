@@ -39,6 +39,7 @@ NEUTRAL = {
     "quizapp", "BPE", "KL", "GAE", "PPO", "RLHF", "SFT", "PE", "CLIP", "L^CLIP", "d_model", "d_k", "dₖ", "top-k",
     "softmax", "exp", "log", "min", "clip", "sin", "cos", "id", "pos", "tok", "pretrain", "sft", "rlhf",
     "nats", "k1", "k2", "k3", "s_i", "s_j", "p_i", "T", "Tab", "Esc", "Enter", "ctrl", "pi_old", "pi_new",
+    "r_t", "R_t", "s_t", "done", "done_t", "old",  # GAE's and PPO's symbols: r_t, V(s_t), done_t, π_θold
 }
 MARKUP = re.compile(r"\[/?[a-z$][^\]]*\]|\[/\]")
 FIELD = re.compile(r"\{[^{}]*\}")

@@ -26,7 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
-from quizapp.i18n import N_
+from quizapp.i18n import N_, num
 
 # Colour scales as a few RGB stops, interpolated linearly: a viridis-like sequential one for
 # values from 0 up, a blue-white-red diverging one for values around 0.
@@ -77,7 +77,7 @@ def value_range(values: Sequence[Sequence[float | None]], masked=None, diverging
 
 def fmt(value: float) -> str:
     """A compact number for legends: 3 significant digits."""
-    return f"{value:.3g}" if abs(value) < 1000 else f"{value:.0f}"
+    return num(value, ".3g") if abs(value) < 1000 else num(value, ".0f")
 
 
 class Heatmap(ScrollView, can_focus=True):
