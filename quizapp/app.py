@@ -17,6 +17,9 @@ from quizapp.study.review import ReviewScheduler
 class QuizApp(App[None]):
     TITLE = "quizapp"
     CSS_PATH = "app.tcss"
+    # Textual's command palette speaks English only (its commands and their help), and its footer
+    # key takes room a German footer needs: every action has its own key here instead.
+    ENABLE_COMMAND_PALETTE = False
     BINDINGS = [Binding("ctrl+q", "quit", N_("Quit"), priority=True)]
 
     def __init__(self, catalog: Catalog, options: Options | None = None, store: Store | None = None) -> None:

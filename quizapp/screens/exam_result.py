@@ -52,7 +52,8 @@ class ExamResultScreen(TranslatedBindings, Screen[None]):
     def _label(self, index: int) -> Text:
         item = self.result.items[index]
         mark, style = ("✓", "green") if item.correct else (("✗", "red") if item.answered else ("–", "yellow"))
-        prompt = " ".join(item.item.question.prompt.split())
+        question = item.item.question
+        prompt = " ".join((question.localized(self.lang) if self.lang else question).prompt.split())
         flag = " ⚑" if item.flagged else ""
         return Text.assemble((f"{mark} ", style), f"{index + 1}. {prompt[:64]}{'…' if len(prompt) > 64 else ''}{flag}")
 

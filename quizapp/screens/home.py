@@ -32,7 +32,7 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         Binding("w", "drill", N_("Weak")),
         Binding("s", "stats", N_("Stats")),
         Binding("L", "labs", N_("Labs")),
-        Binding("t", "toggle_language", N_("Language")),
+        Binding("t", "toggle_language", N_("Language"), show=False),  # named on the due line: the footer is full
         Binding("space", "toggle_topic", N_("Toggle topic"), show=False),
         Binding("a", "all_topics", N_("All topics"), show=False),
         Binding("plus,equals_sign,right", "count(1)", N_("More"), key_display="+", show=False),
@@ -162,7 +162,7 @@ class HomeScreen(TranslatedBindings, Screen[None]):
     def _update_due(self) -> None:
         scheduler, pack = self.app.scheduler, self.pack
         if scheduler is None or pack is None:
-            self.query_one("#due", Static).update("")
+            self.query_one("#due", Static).update(self._language_hint())
             return
         try:
             due = scheduler.due_today_count(q.key for q in pack.questions)
@@ -175,7 +175,13 @@ class HomeScreen(TranslatedBindings, Screen[None]):
                             "[b]{n}[/b] questions due for review today (r)", due).format(n=due)
         else:
             text = _("No reviews due today.")
+        text += ("  ·  " if text else "") + self._language_hint()
         self.query_one("#due", Static).update(text)
+
+    def _language_hint(self) -> str:
+        """"t: Deutsch" in English, "t: English" in German: the next language, named in itself."""
+        from quizapp.i18n import next_language
+        return {"de": "t: Deutsch", "en": "t: English"}.get(next_language(self.app.language), "")
 
     def on_screen_resume(self) -> None:  # back from a session: the due count (and maybe the language) moved
         if self.shown_in != self.app.language:

@@ -33,7 +33,7 @@ class ReviewScreen(TranslatedBindings, Screen[None]):
         question = self.answer.item.question
         shown = question.localized(self.lang) if self.lang else question
         topic = self.pack.topic(question.topic)
-        yield Static(f" {_('Review')}  ·  {topic.title if topic else question.topic}  ·  {self.pack.title}", id="progress")
+        yield Static(f" {_('Answer review')}  ·  {topic.title if topic else question.topic}  ·  {self.pack.title}", id="progress")
         with VerticalScroll(id="body"):
             yield MarkdownText(shown.prompt, id="prompt")
             choices = "\n".join(

@@ -47,7 +47,8 @@ class SummaryScreen(TranslatedBindings, Screen[None]):
         yield Footer()
 
     def _missed_label(self, index: int, answer) -> str:
-        prompt = " ".join(answer.item.question.prompt.split())
+        question = answer.item.question
+        prompt = " ".join((question.localized(self.lang) if self.lang else question).prompt.split())
         return f"{index + 1}. {prompt[:70]}{'…' if len(prompt) > 70 else ''}"
 
     def on_mount(self) -> None:
