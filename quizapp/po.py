@@ -9,8 +9,8 @@ msgfmt does).
 """
 from __future__ import annotations
 
-import ast
 import io
+import re
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,14 +34,19 @@ class Entry:
         return not self.fuzzy and bool(self.msgstr) and all(self.msgstr)
 
 
+ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_ESCAPE = re.compile(r"\\(.)")
+
+
 def _string(text: str, line: int) -> str:
-    text = text.strip()
-    if not (text.startswith('"') and text.endswith('"')):
-        raise PoError(f"line {line}: expected a quoted string, got {text[:40]!r}")
+    match = _QUOTED.fullmatch(text.strip())
+    if match is None:
+        raise PoError(f"line {line}: expected a quoted string, got {text.strip()[:40]!r}")
     try:
-        return ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        raise PoError(f"line {line}: bad string {text[:40]!r}") from None
+        return _ESCAPE.sub(lambda m: ESCAPES[m.group(1)], match.group(1))
+    except KeyError as exc:
+        raise PoError(f"line {line}: unknown escape \\{exc.args[0]}") from None
 
 
 def read_po(text: str) -> list[Entry]:
