@@ -11,11 +11,11 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from quizapp import __version__, i18n
 from quizapp.i18n import N_, _
 from quizapp.locations import user_pack_dir
+from quizapp.cli_args import add_selection, percent_arg, positive
 from quizapp.options import MODES, Options
 
 # argparse's own texts (usage, headings, errors), looked up through our catalogue: see install_argparse().
@@ -33,45 +33,6 @@ def install_argparse() -> None:
     """argparse translates its texts with gettext's global domain; point it at our catalogue."""
     argparse._ = _  # type: ignore[attr-defined]
     argparse.ngettext = i18n.ngettext  # type: ignore[attr-defined]
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(_("expected a whole number, got {text!r}").format(text=text)) from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(_("must be at least 1"))
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(_("expected a whole number, got {text!r}").format(text=text)) from None
-
-
-def _percent(text: str) -> int:
-    value = _positive(text)
-    if value > 100:
-        raise argparse.ArgumentTypeError(_("must be at most 100"))
-    return value
-
-
-def add_selection(parser: argparse.ArgumentParser) -> None:
-    """The options that choose what a session asks, shared by the TUI, --plain and serve."""
-    parser.add_argument("--pack", action="append", default=[], metavar="PATH", type=Path,
-                        help=_("load a pack file or folder and select it (repeatable)"))
-    parser.add_argument("--topic", action="append", default=[], metavar="ID",
-                        help=_("select only this topic at launch (repeatable)"))
-    parser.add_argument("--count", type=_positive, default=None, metavar="N",
-                        help=_("questions per session (default 10; 20 in an exam)"))
-    parser.add_argument("--seed", type=_seed, default=None, metavar="N",
-                        help=_("shuffle questions and choices reproducibly"))
-    parser.add_argument("--lang", default=None, metavar="LANG",
-                        help=_("language of the interface and, where the pack has it, of the questions "
-                               "(en, de; default: the saved choice, else the system locale)"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -104,9 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--mode", choices=MODES, default="practice",
                         help=_("with --plain: practice (default), review (due today), drill (weak topics) "
                                "or a timed exam"))
-    parser.add_argument("--minutes", type=_positive, default=30, metavar="N",
+    parser.add_argument("--minutes", type=positive, default=30, metavar="N",
                         help=_("with --plain --mode exam: the time limit (default 30)"))
-    parser.add_argument("--pass-mark", type=_percent, default=60, metavar="PERCENT",
+    parser.add_argument("--pass-mark", type=percent_arg, default=60, metavar="PERCENT",
                         help=_("with --plain --mode exam: the pass mark in percent (default 60)"))
     parser.add_argument("--version", action="version", version=f"quizapp {__version__}",
                         help=_("show program's version number and exit"))

@@ -15,7 +15,7 @@ from quizapp.i18n import _
 
 
 def serve_parser() -> argparse.ArgumentParser:
-    from quizapp.cli import add_selection
+    from quizapp.cli_args import add_selection
 
     parser = argparse.ArgumentParser(prog="quizapp serve",
                                      description=_("Serve the app to a web browser (textual-serve)."))
