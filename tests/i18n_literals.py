@@ -4,7 +4,7 @@ The rule, applied to the modules that build what the learner sees (screens, labs
 widgets, the app, the line-by-line mode): a string literal (or an f-string's literal
 parts) is user-facing when it is
 
-- the text argument of a widget or renderable: Static, Label, Button, Option, Selection,
+- (also in the evidence drawings) the text argument of a widget or renderable: Static, Label, Button, Option, Selection,
   TabPane, Text, Text.assemble (each part), .append, .update, .notify, set_markdown,
   add_column / add_columns, ConfirmScreen, MiniHeatmap, BarRow's label;
 - the description of a Binding (third positional argument or description=);
@@ -24,7 +24,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHECKED = ["quizapp/screens", "quizapp/labs", "quizapp/widgets", "quizapp/plain", "quizapp/app.py",
+CHECKED = ["quizapp/screens", "quizapp/labs", "quizapp/widgets", "quizapp/plain", "quizapp/evidence", "quizapp/app.py",
            "quizapp/serve.py"]
 
 FIRST_ARG = {"Static", "Label", "Button", "Option", "Selection", "TabPane", "Text", "append", "update",

@@ -192,9 +192,9 @@ class PlainRun:
         item = answer.item
         shown = self.shown(item.question)
         for pos in sorted(answer.picked | item.correct_positions):
-            choice = item.question.choices[item.order[pos]]
+            choice = shown.choices[item.order[pos]]
             role = _("correct") if pos in item.correct_positions else _("your answer")
-            say(f"  {LETTERS[pos]} ({role}): {' '.join(shown.choices[item.order[pos]].text.split())}")
+            say(f"  {LETTERS[pos]} ({role}): {' '.join(choice.text.split())}")
             if choice.why:
                 say(f"    {' '.join(choice.why.split())}")
         if shown.explanation:

@@ -159,9 +159,9 @@ class QuestionScreen(TranslatedBindings, Screen[None]):
     def show_feedback(self) -> None:
         answer = self.answer
         assert answer is not None
-        item = answer.item
+        item, shown = answer.item, self.question()
         for row in self.rows():
-            choice = item.question.choices[item.order[row.position]]
+            choice = shown.choices[item.order[row.position]]  # its why in the shown language, where translated
             row.show_verdict(row.position in item.correct_positions, row.position in answer.picked, choice.why)
         hint = self.query_one("#hint", Static)
         hint.update(Text.assemble(verdict(answer), "   ",

@@ -25,7 +25,7 @@ def verdict(answer: Answer) -> str:
 
 
 def feedback_markdown(answer: Answer, shown: Question | None = None) -> str:
-    """`shown` is the question as displayed (maybe translated); the whys come from the pack's own text."""
+    """`shown` is the question as displayed (maybe translated, whys included where the pack translates them)."""
     item = answer.item
     shown = shown or item.question
     correct = item.correct_positions
@@ -41,8 +41,8 @@ def feedback_markdown(answer: Answer, shown: Question | None = None) -> str:
                           len(correct)).format(picked=letters(answer.picked), letters=letters(correct))]
     lines.append("")
     for pos in sorted(answer.picked | correct):
-        choice = item.question.choices[item.order[pos]]
-        text = shown.choices[item.order[pos]].text
+        choice = shown.choices[item.order[pos]]
+        text = choice.text
         role = _("correct") if pos in correct else _("your answer")
         why = f": {choice.why.strip()}" if choice.why else ""
         lines.append(f"- **{LETTERS[pos]}** ({role}) *{_one_line(text)}*{why}")
