@@ -33,7 +33,7 @@ class Piped:
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environ)
         self.out = b""
 
-    def until(self, pattern: str, timeout: float = 60.0) -> str:
+    def until(self, pattern: str, timeout: float = 180.0) -> str:  # generous: CI machines can be busy
         """Read until `pattern` (a regex) matches the output so far; returns the new text."""
         start, deadline = len(self.out), time.monotonic() + timeout
         while not re.search(pattern, self.out[start:].decode("utf-8", "replace")):
@@ -202,3 +202,42 @@ def test_mode_flags_without_plain_are_a_usage_error(tmp_path):
     out = subprocess.run([sys.executable, "-m", "quizapp", "--tui", "--mode", "exam"], capture_output=True,
                          text=True, timeout=60, env={**os.environ, "QUIZAPP_HOME": str(tmp_path)})
     assert out.returncode == 2 and "--mode, --minutes and --pass-mark are for --plain" in out.stderr
+
+
+EVIDENCE_PACK = """\
+format: 1
+pack: {id: ev, title: Evidence}
+topics: [{id: t, title: T}]
+questions:
+  - id: soft
+    topic: t
+    prompt: Which score gets the largest probability?
+    choices:
+      - {text: "The largest score.", correct: true}
+      - {text: "The smallest score."}
+    live:
+      - probe: softmax
+        args: {scores: [2, 1, 0]}
+        caption: "The scores become {probabilities[0]:.3f} and {probabilities[1]:.3f}."
+    translations:
+      de:
+        prompt: Welcher Score bekommt die größte Wahrscheinlichkeit?
+        choices: ["Der größte Score.", "Der kleinste Score."]
+        captions: ["Die Scores werden zu {probabilities[0]:.3f} und {probabilities[1]:.3f}."]
+"""
+
+
+def test_the_evidence_caption_is_printed_with_the_engines_numbers_in_the_language(tmp_path):
+    import math
+
+    pack = tmp_path / "ev.yaml"
+    pack.write_text(EVIDENCE_PACK, encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "quizapp", "--pack", str(pack), "--lang", "de"], input="a\n",
+                         capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "QUIZAPP_HOME": str(tmp_path / "home")})
+    assert out.returncode == 0, out.stderr
+    total = sum(math.exp(s) for s in (2, 1, 0))  # the reference: softmax written out
+    p0, p1 = (f"{math.exp(s) / total:.3f}".replace(".", ",") for s in (2, 1))
+    assert f"Beleg: Die Scores werden zu {p0} und {p1}." in out.stdout
+    assert "Beleg: Die Engine rechnet das nach mit: quizapp engine softmax --scores 2,1,0" in out.stdout
+    assert "Üben · Evidence · 1 Frage\n" in out.stdout

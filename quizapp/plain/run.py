@@ -26,6 +26,7 @@ from quizapp.study.ratings import rating_line
 from quizapp.study.review import ReviewScheduler
 
 QUIT = {"q", "quit"}
+SLOW_PROBES = {"ppo_step", "compare_stages", "kl"}  # seconds of work: their command is printed, not run
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,23 @@ def engine_command(link: LiveLink) -> str:
     return " ".join(parts)
 
 
+def evidence_caption(link: LiveLink, lang: str | None) -> str | None:
+    """A live block's caption filled with the engine's numbers (as the TUI's evidence panel shows it);
+    None without a caption, or for the slow probes (their command is printed instead)."""
+    if not link.caption or link.probe in SLOW_PROBES:
+        return None
+    from engine import probes
+    from question_bank.evidence import EvidenceError, render_caption
+    from question_bank.numbers import COMMA_DECIMAL, primary
+    from quizapp.evidence.cache import SESSION
+
+    try:
+        result = SESSION.run(link.probe, link.args, probes.run_probe)
+        return render_caption(link.caption, result, primary(lang) in COMMA_DECIMAL)
+    except (probes.ProbeError, EvidenceError) as error:
+        return _("{probe}: could not be computed: {reason}").format(probe=link.probe, reason=error)
+
+
 class PlainRun:
     def __init__(self, console: Console, pack: Pack, options: Options, store: Store | None,
                  scheduler: ReviewScheduler | None, clock: Clock) -> None:
@@ -141,8 +159,8 @@ class PlainRun:
         if self.store is not None:
             tracker = track_practice(self.store, session, mode, {"count": len(session.items), "plain": True},
                                      self.scheduler, pack_id=self.pack.id)
-        say(_("{mode} · {pack} · {n} questions").format(mode=mode_name(mode), pack=self.pack.title,
-                                                        n=len(session.items)), style="bold")
+        say(ngettext("{mode} · {pack} · {n} question", "{mode} · {pack} · {n} questions", len(session.items)).format(
+            mode=mode_name(mode), pack=self.pack.title, n=len(session.items)), style="bold")
         say(_("Answer with a letter or a number (several for \"select all that apply\"); q ends the session."))
         while not session.finished:
             item = session.show()
@@ -199,7 +217,10 @@ class PlainRun:
                 say(f"    {' '.join(choice.why.split())}")
         if shown.explanation:
             say(_("Explanation: {text}").format(text=" ".join(shown.explanation.split())))
-        for link in item.question.live:
+        for link in shown.live:
+            caption = evidence_caption(link, self.lang)
+            if caption:
+                say(_("Evidence: {caption}").format(caption=caption))
             say(_("Evidence: the engine computes this with: {command}").format(command=engine_command(link)))
         if tracker is not None and tracker.last_rating is not None:
             say(rating_line(tracker.last_rating).split("  ·  ")[0], markup=True)
