@@ -204,27 +204,7 @@ def test_mode_flags_without_plain_are_a_usage_error(tmp_path):
     assert out.returncode == 2 and "--mode, --minutes and --pass-mark are for --plain" in out.stderr
 
 
-EVIDENCE_PACK = """\
-format: 1
-pack: {id: ev, title: Evidence}
-topics: [{id: t, title: T}]
-questions:
-  - id: soft
-    topic: t
-    prompt: Which score gets the largest probability?
-    choices:
-      - {text: "The largest score.", correct: true}
-      - {text: "The smallest score."}
-    live:
-      - probe: softmax
-        args: {scores: [2, 1, 0]}
-        caption: "The scores become {probabilities[0]:.3f} and {probabilities[1]:.3f}."
-    translations:
-      de:
-        prompt: Welcher Score bekommt die größte Wahrscheinlichkeit?
-        choices: ["Der größte Score.", "Der kleinste Score."]
-        captions: ["Die Scores werden zu {probabilities[0]:.3f} und {probabilities[1]:.3f}."]
-"""
+from test_evidence_tui import PACK as EVIDENCE_PACK  # noqa: E402  (a softmax block with a translated caption)
 
 
 def test_the_evidence_caption_is_printed_with_the_engines_numbers_in_the_language(tmp_path):
