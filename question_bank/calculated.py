@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterator
 
 from engine.probes import ProbeError, get
+from question_bank.numbers import localize_number
 from question_bank.models import (EMPTY, CalculatedQuestion, Choice, FrozenMap, Question, Translation,
                                   ValueSpec)
 
@@ -104,8 +105,9 @@ def template_fields(template: str) -> list[tuple[str, str | None]]:
     return [(m.group(1), m.group(2)) for m in _TEMPLATE.finditer(template) if m.group(1)]
 
 
-def render(template: str, values: Mapping[str, Any], shown: Mapping[str, str]) -> str:
-    """Replace `{name}` by `shown[name]` and `{name:spec}` by `values[name]` formatted with spec."""
+def render(template: str, values: Mapping[str, Any], shown: Mapping[str, str], lang: str | None = None) -> str:
+    """Replace `{name}` by `shown[name]` and `{name:spec}` by `values[name]` formatted with spec
+    (numbers in the style of `lang`: 0,87 in a German translation)."""
     def replace(m: re.Match[str]) -> str:
         token, name, spec = m.group(0), m.group(1), m.group(2)
         if name is None:
@@ -115,7 +117,8 @@ def render(template: str, values: Mapping[str, Any], shown: Mapping[str, str]) -
         if spec is None:
             return shown[name]
         try:
-            return _minus(format_value(values[name], spec))
+            text = format_value(values[name], spec)
+            return _minus(localize_number(text, lang) if isinstance(values[name], (int, float)) else text)
         except ValueError as exc:
             raise CalculationError(f"'{{{name}:{spec}}}' cannot format {values[name]!r}: {exc}") from None
     return _TEMPLATE.sub(replace, template)
@@ -142,8 +145,9 @@ def format_problem(text: str) -> str | None:
     return None
 
 
-def show_value(value: Any, fmt: str) -> str:
-    """A computed value as a choice shows it: numbers through the format, texts as they are."""
+def show_value(value: Any, fmt: str, lang: str | None = None) -> str:
+    """A computed value as a choice shows it: numbers through the format (in the style of `lang`),
+    texts as they are."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
@@ -153,18 +157,18 @@ def show_value(value: Any, fmt: str) -> str:
             text = format_value(value, spec)
         except ValueError as exc:
             raise CalculationError(f"format {fmt!r} cannot show {value!r}: {exc}") from None
-        return f"{prefix}{_minus(text)}{suffix}"
+        return f"{prefix}{_minus(localize_number(text, lang))}{suffix}"
     return str(value)
 
 
-def show_param(value: Any) -> str:
+def show_param(value: Any, lang: str | None = None) -> str:
     """A parameter value in a prompt: whole numbers as written, others in their shortest form."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         value = int(value)
     if isinstance(value, (int, float)):
-        return _minus(repr(value))
+        return _minus(localize_number(repr(value), lang))
     return str(value)
 
 
@@ -309,10 +313,12 @@ def _build(question: CalculatedQuestion, params: Mapping[str, Any], runner: _Run
 
     choices.append(Choice(answer_text, True, why(question.answer, answer, answer_text)))
     choices += [Choice(text, False, why(spec, value, text)) for spec, value, text in kept]
+    values = [answer] + [value for _, value, _ in kept]  # what each choice shows, for translations
     filled = 0
     if len(choices) < CHOICES and isinstance(answer, (int, float)) and not isinstance(answer, bool):
-        for text in _nearby(answer, fmt, set(texts), CHOICES - len(choices)):
+        for value, text in _nearby(answer, fmt, set(texts), CHOICES - len(choices)):
             choices.append(Choice(text, False, FILLER_WHY))
+            values.append(value)
             filled += 1
     if len(choices) < 2:
         raise CalculationError(f"with {show_params(params)} every distractor shows the correct answer "
@@ -321,13 +327,16 @@ def _build(question: CalculatedQuestion, params: Mapping[str, Any], runner: _Run
     prompt = render(question.prompt, values_for({}), shown_for({}))
     explanation = (None if question.explanation is None
                    else render(question.explanation, values_for({}), shown_for({})))
-    texts_in_order = tuple(c.text for c in choices)
-    translations = {
-        lang: Translation(render(t.prompt, values_for({}), shown_for({})), texts_in_order,
-                          None if t.explanation is None else render(t.explanation, values_for({}), shown_for({})),
-                          captions=t.captions)
-        for lang, t in question.translations.items()
-    }
+    def translated(lang: str, t: Translation) -> Translation:
+        """A translation with the numbers in its language's style (0,87 in German)."""
+        shown_in = {**{name: show_param(value, lang) for name, value in params.items()},
+                    "answer": show_value(answer, fmt, lang)}
+        return Translation(render(t.prompt, values_for({}), shown_in, lang),
+                           tuple(show_value(value, fmt, lang) for value in values),
+                           None if t.explanation is None else render(t.explanation, values_for({}), shown_in, lang),
+                           captions=t.captions)
+
+    translations = {lang: translated(lang, t) for lang, t in question.translations.items()}
     live = tuple(replace(link, args=FrozenMap(resolve_args(link.args, params))) for link in question.live)
     concrete = Question(question.pack_id, question.id, question.topic, "single", prompt, tuple(choices),
                         explanation, question.difficulty, question.tags, question.source, live,
@@ -336,8 +345,8 @@ def _build(question: CalculatedQuestion, params: Mapping[str, Any], runner: _Run
     return _Built(concrete, filled, tuple(dropped), tuple(shown_specs))
 
 
-def _nearby(value: float, fmt: str, taken: set[str], wanted: int) -> Iterator[str]:
-    """Wrong numbers close to `value` that show differently from every text in `taken`."""
+def _nearby(value: float, fmt: str, taken: set[str], wanted: int) -> Iterator[tuple[float, str]]:
+    """Wrong numbers close to `value` that show differently from every text in `taken`, with their texts."""
     step = abs(value) * 0.1 or 1.0
     for _ in range(30):  # make one step visible in the format
         if show_value(value + step, fmt) != show_value(value, fmt):
@@ -349,7 +358,7 @@ def _nearby(value: float, fmt: str, taken: set[str], wanted: int) -> Iterator[st
             text = show_value(value + sign * k * step, fmt)
             if text not in taken:
                 taken.add(text)
-                yield text
+                yield value + sign * k * step, text
                 found += 1
                 if found == wanted:
                     return

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from question_bank.loader import PACK_FILE, YAML_SUFFIXES, Problem, bundled_pack_paths, load_packs
 from question_bank.models import Pack
+from quizapp.i18n import _
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,9 @@ class Catalog:
 def missing_pack_error(prog: str, paths: list[Path]) -> str | None:
     """The one-line error for --pack paths that do not exist, or None when all do."""
     missing = [str(p) for p in paths if not p.exists()]
-    return f"{prog}: error: no such pack file or folder: {', '.join(missing)}" if missing else None
+    if not missing:
+        return None
+    return _("{prog}: error: no such pack file or folder: {paths}").format(prog=prog, paths=", ".join(missing))
 
 
 def user_pack_paths(folder: Path) -> list[Path]:

@@ -14,6 +14,7 @@ import traceback
 from pathlib import Path
 
 from quizapp import __version__
+from quizapp.i18n import _
 from quizapp.locations import crash_report_dir
 
 
@@ -35,5 +36,6 @@ def report_crash(error: BaseException, argv: list[str], prog: str = "quizapp") -
         except OSError:
             continue
     summary = f"{type(error).__name__}: {error}".splitlines()[0][:200] if str(error) else type(error).__name__
-    report = f"the full report is in {where}" if where else "no report could be written"
-    return f"{prog}: internal error ({summary}); {report}. Please send it with a bug report."
+    report = _("the full report is in {path}").format(path=where) if where else _("no report could be written")
+    return _("{prog}: internal error ({summary}); {report}. Please send it with a bug report.").format(
+        prog=prog, summary=summary, report=report)

@@ -11,3 +11,16 @@ def private_home(tmp_path, monkeypatch):
     home = tmp_path / "quizapp-home"
     monkeypatch.setenv("QUIZAPP_HOME", str(home))
     return home
+
+
+@pytest.fixture(autouse=True)
+def english_locale(monkeypatch):
+    """Tests start in English whatever the machine's locale; a test that switches language is undone."""
+    from quizapp import i18n
+
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")

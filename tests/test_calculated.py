@@ -301,7 +301,10 @@ def test_every_combination_agrees_with_the_formula_and_shows_four_different_choi
             assert show_param(value) in drawn.prompt, (name, drawn.prompt)
         assert texts[right] in drawn.explanation
         de = drawn.localized("de")
-        assert de.prompt != drawn.prompt and [c.text for c in de.choices] == texts
+        # German numbers: the decimal comma (these formats have no thousands separator)
+        assert de.prompt != drawn.prompt and [c.text for c in de.choices] == [t.replace(".", ",") for t in texts]
+        for value in params.values():
+            assert show_param(value).replace(".", ",") in de.prompt, de.prompt
 
 
 def test_validate_runs_the_course_pack_clean():

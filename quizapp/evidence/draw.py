@@ -11,6 +11,7 @@ from typing import Any, Callable, Sequence
 from rich.text import Text
 
 from quizapp.widgets.bars import bar
+from quizapp.i18n import _
 
 BAR = 22  # cells of a bar
 LABEL = 12  # cells of a label before its bar
@@ -43,30 +44,33 @@ def bar_rows(rows: Sequence[tuple[str, float, str]], top: float | None = None, h
 
 
 def draw_softmax(r: dict, comma: bool) -> Text:
-    rows = [(f"score {num(s, 2, comma)}", p, num(p, 3, comma)) for s, p in zip(r["scores"], r["probabilities"])]
+    rows = [(_("score {score}").format(score=num(s, 2, comma)), p, num(p, 3, comma)) for s, p in zip(r["scores"], r["probabilities"])]
     return bar_rows(rows, top=1.0, highlight=r.get("argmax"))
 
 
 def draw_scaled_softmax(r: dict, comma: bool) -> Text:
     rows = [(f"{num(s, 2, comma)}→{num(t, 2, comma)}", p, num(p, 3, comma))
             for s, t, p in zip(r["scores"], r["scaled"], r["probabilities"])]
-    out = Text(f"scores ÷ {num(r['divisor'], 3, comma)} (d_k^{num(r['power'], 2, comma)}), then softmax\n", "dim")
+    out = Text(_("scores ÷ {divisor} (d_k^{power}), then softmax").format(
+        divisor=num(r["divisor"], 3, comma), power=num(r["power"], 2, comma)) + "\n", "dim")
     return out + bar_rows(rows, top=1.0)
 
 
 def draw_tokenize(r: dict, comma: bool) -> Text:
-    out = Text(f"{r['tokenizer']} tokenizer: {r['n_characters']} characters → {r['n_tokens']} tokens\n", "dim")
+    out = Text(_("{tokenizer} tokenizer: {chars} characters → {tokens} tokens").format(
+        tokenizer=r["tokenizer"], chars=r["n_characters"], tokens=r["n_tokens"]) + "\n", "dim")
     shown = r["tokens"][:24]
     for token, token_id in zip(shown, r["ids"]):
         out.append(f"[{visible(token)}]", "bold")
         out.append(f"{token_id} ", "dim")
     if len(r["tokens"]) > len(shown):
-        out.append(f"… {len(r['tokens']) - len(shown)} more", "dim")
+        out.append(_("… {n} more").format(n=len(r["tokens"]) - len(shown)), "dim")
     return out
 
 
 def draw_embedding(r: dict, comma: bool) -> Text:
-    out = Text(f"{r['d_model']}-dimensional vectors; nearest tokens by cosine similarity\n", "dim")
+    out = Text(_("{d}-dimensional vectors; nearest tokens by cosine similarity").format(d=r["d_model"]) + "\n",
+               "dim")
     for i, entry in enumerate(r["tokens"][:6]):
         if i:
             out.append("\n")
@@ -79,8 +83,8 @@ def draw_embedding(r: dict, comma: bool) -> Text:
 def draw_positional_encoding(r: dict, comma: bool) -> Text:
     sim = r["similarity"][0]
     rows = [(f"PE0·PE{q}", max(v, 0.0), num(v, 2, comma)) for q, v in enumerate(sim[:6])]
-    out = Text(f"{r['length']} positions × d_model {r['d_model']}: how alike position 0 is to the next ones\n",
-               "dim")
+    out = Text(_("{n} positions × d_model {d}: how alike position 0 is to the next ones").format(
+        n=r["length"], d=r["d_model"]) + "\n", "dim")
     return out + bar_rows(rows, top=float(r["d_model"]) / 2)
 
 
@@ -96,8 +100,8 @@ def query_index(r: dict, args: dict) -> int:
 def draw_attention(r: dict, comma: bool, args: dict | None = None) -> Text:
     q = query_index(r, args or {})
     weights = r["weights"][q][: q + 1]
-    out = Text(f"layer {r['layer']} head {r['head']} ({r.get('role', '?')}): weights of "
-               f"'{visible(r['tokens'][q])}' over what it sees\n", "dim")
+    out = Text(_("layer {layer} head {head} ({role}): weights of '{token}' over what it sees").format(
+        layer=r["layer"], head=r["head"], role=r.get("role", "?"), token=visible(r["tokens"][q])) + "\n", "dim")
     order = sorted(range(len(weights)), key=lambda k: -weights[k])[:6]
     rows = [(f"{k} {visible(r['tokens'][k])}", weights[k], num(weights[k], 3, comma)) for k in sorted(order)]
     return out + bar_rows(rows, top=1.0, highlight=next((i for i, k in enumerate(sorted(order)) if k == order[0]),
@@ -106,7 +110,8 @@ def draw_attention(r: dict, comma: bool, args: dict | None = None) -> Text:
 
 def draw_next_token(r: dict, comma: bool) -> Text:
     context = "".join(r["context"])[-40:]
-    out = Text(f"π(next | …{visible(context)})  entropy {num(r['entropy'], 2, comma)} nats\n", "dim")
+    out = Text(_("π(next | …{context})  entropy {entropy} nats").format(
+        context=visible(context), entropy=num(r["entropy"], 2, comma)) + "\n", "dim")
     rows = [(visible(t["token"]), t["probability"], num(t["probability"], 3, comma)) for t in r["top"][:6]]
     return out + bar_rows(rows, top=1.0, highlight=0)
 
@@ -117,7 +122,7 @@ def draw_ppo_clip(r: dict, comma: bool) -> Text:
                f"{num(r['epsilon'], 2, comma)}: ")
     out.append(f"r·Â = {num(r['unclipped'], 3, comma)}, clip(r)·Â = {num(r['clipped'], 3, comma)}, ")
     out.append(f"min = {num(r['objective'], 3, comma)}", "bold")
-    out.append(" (clipped: no gradient)" if r["clip_active"] else " (unclipped: the gradient flows)", "dim")
+    out.append(" " + (_("(clipped: no gradient)") if r["clip_active"] else _("(unclipped: the gradient flows)")), "dim")
     out.append("\n")
     out.append_text(curve(r["curve"], r["ratio"]))
     return out
@@ -141,7 +146,7 @@ def draw_gae(r: dict, comma: bool) -> Text:
     out.append("  t     r_t     V(s_t)     δ_t       Â_t\n", "bold")
     for t, (rew, v, d, a) in enumerate(zip(r["rewards"], r["values"], r["deltas"], r["advantages"])):
         if t >= 8:
-            out.append(f"  … {len(r['rewards']) - 8} more steps")
+            out.append("  " + _("… {n} more steps").format(n=len(r["rewards"]) - 8))
             break
         out.append(f"{t:>3} {num(rew, 3, comma):>7} {num(v, 3, comma):>9} {num(d, 4, comma):>9} "
                    f"{num(a, 4, comma):>9}\n")
@@ -149,8 +154,8 @@ def draw_gae(r: dict, comma: bool) -> Text:
 
 
 def draw_kl(r: dict, comma: bool) -> Text:
-    out = Text(f"KL[{r['checkpoint_a']} ‖ {r['checkpoint_b']}] exact {num(r['exact_kl'], 5, comma)} nats; "
-               f"estimates from {r['samples']} samples:\n", "dim")
+    out = Text(_("KL[{a} ‖ {b}] exact {kl} nats; estimates from {n} samples:").format(
+        a=r["checkpoint_a"], b=r["checkpoint_b"], kl=num(r["exact_kl"], 5, comma), n=r["samples"]) + "\n", "dim")
     for name, est in r["estimates"].items():
         out.append(f"  {name}: {num(est['mean'], 5, comma)} ± {num(est['stderr'], 5, comma)}\n")
     return out
@@ -158,8 +163,8 @@ def draw_kl(r: dict, comma: bool) -> Text:
 
 def draw_ppo_step(r: dict, comma: bool) -> Text:
     stats = r.get("stats", {})
-    out = Text(f"one PPO update: ε = {num(r['epsilon'], 2, comma)}, β = {num(r['beta'], 3, comma)}, "
-               f"{r['gradient_steps']} gradient steps\n", "dim")
+    out = Text(_("one PPO update: ε = {epsilon}, β = {beta}, {steps} gradient steps").format(
+        epsilon=num(r["epsilon"], 2, comma), beta=num(r["beta"], 3, comma), steps=r["gradient_steps"]) + "\n", "dim")
     for key in ("reward_score", "kl_to_ref", "clipfrac_outside", "approx_kl", "ratio_min", "ratio_max"):
         if key in stats and isinstance(stats[key], (int, float)):
             out.append(f"  {key.replace('_', ' ')}: {num(stats[key], 4, comma)}\n")

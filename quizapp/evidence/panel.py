@@ -18,11 +18,12 @@ from question_bank.evidence import EvidenceError, render_caption
 from question_bank.models import LiveLink
 from quizapp.evidence.cache import SESSION, ProbeCache
 from quizapp.evidence.draw import draw
+from quizapp.i18n import N_, _
 
 # Probes that load torch or run many forward passes: say so while the learner waits.
-SLOW = {"ppo_step": "running one real PPO update (the first loads torch; this takes a while)…",
-        "compare_stages": "sampling answers from the three models…",
-        "kl": "comparing two policies…"}
+SLOW = {"ppo_step": N_("running one real PPO update (the first loads torch; this takes a while)…"),
+        "compare_stages": N_("sampling answers from the three models…"),
+        "kl": N_("comparing two policies…")}  # English; translated with _() where shown
 
 
 def decimal_comma(lang: str | None) -> bool:
@@ -58,7 +59,7 @@ class EvidencePanel(Vertical):
         self.results: dict[int, dict] = {}
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Evidence, computed by the bundled engine just now", "bold"), classes="evidence--title")
+        yield Static(Text(_("Evidence, computed by the bundled engine just now"), "bold"), classes="evidence--title")
 
     def show(self, links: Sequence[LiveLink], decimal_comma: bool = False) -> None:
         """Compute and draw the blocks of one question (nothing when it has none)."""
@@ -69,7 +70,7 @@ class EvidencePanel(Vertical):
         if not self.links:
             return
         request = self.request
-        self.mount_all(Static(Text(SLOW.get(link.probe, "computing…"), "dim italic"), id=f"evidence-{request}-{i}",
+        self.mount_all(Static(Text(_(SLOW.get(link.probe, N_("computing…"))), "dim italic"), id=f"evidence-{request}-{i}",
                               classes="evidence--block") for i, link in enumerate(self.links))
         self.run_worker(lambda: self._compute(request), thread=True, exclusive=True, group="evidence")
 
@@ -92,7 +93,8 @@ class EvidencePanel(Vertical):
         link = self.links[index]
         block = self.query_one(f"#evidence-{request}-{index}", Static)
         if isinstance(outcome, str):
-            block.update(Text(f"{link.probe}: could not be computed: {outcome}", "red"))
+            block.update(Text(_("{probe}: could not be computed: {reason}").format(probe=link.probe, reason=outcome),
+                              "red"))
             return
         self.results[index] = outcome
         body = Text()
@@ -100,6 +102,6 @@ class EvidencePanel(Vertical):
             try:
                 body.append(render_caption(link.caption, outcome, self.comma) + "\n", "italic")
             except EvidenceError as exc:
-                body.append(f"(caption: {exc})\n", "dim")
+                body.append(_("(caption: {problem})").format(problem=exc) + "\n", "dim")
         body.append_text(draw(link.probe, outcome, dict(link.args), self.comma))
         block.update(body)

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import ContentSwitcher, DataTable, Input, Label, Static
 
 from quizapp.labs.base import LabScreen, Outcome, text_field
+from quizapp.i18n import N_, _, num
 from quizapp.widgets.heatmap import SEQUENTIAL, Heatmap, MiniHeatmap, scale_colour, visible_token
 
 DEFAULT_TEXT = "the cat sat on the mat"
@@ -37,27 +38,27 @@ def key_rows(result: dict, query: int) -> list[dict]:
 
 
 def legend() -> Text:
-    text = Text("colour: 0 ")
+    text = Text(_("colour: 0") + " ")
     for i in range(16):
         text.append(" ", style=f"on {scale_colour(i / 15, SEQUENTIAL).name}")
-    text.append(" 1  softmax weight · grey: masked (future) · mouse: click a head to open it", style="dim")
+    text.append(" 1  " + _("softmax weight · grey: masked (future) · mouse: click a head to open it"), style="dim")
     return text
 
 
 class AttentionLab(LabScreen):
     CSS_PATH = ["base.tcss", "attention.tcss"]
-    LAB_TITLE = "Attention"
-    HINT = "↑/↓ moves the query; Tab, then h/l change head and layer, a shows all heads."
+    LAB_TITLE = N_("Attention")
+    HINT = N_("↑/↓ moves the query; Tab, then h/l change head and layer, a shows all heads.")
     EXPLORE_ACTIONS = frozenset({"head", "layer", "overview", "checkpoint"})
     BINDINGS = [
-        Binding("up", "query(-1)", "Query", key_display="↑↓", priority=True),
-        Binding("down", "query(1)", "Query", show=False, priority=True),
-        Binding("h", "head(1)", "Head", key_display="h/H"),
-        Binding("H", "head(-1)", "Head", show=False),
-        Binding("l", "layer(1)", "Layer", key_display="l/L"),
-        Binding("L", "layer(-1)", "Layer", show=False),
-        Binding("a", "overview", "All"),
-        Binding("c", "checkpoint", "Model"),
+        Binding("up", "query(-1)", N_("Query"), key_display="↑↓", priority=True),
+        Binding("down", "query(1)", N_("Query"), show=False, priority=True),
+        Binding("h", "head(1)", N_("Head"), key_display="h/H"),
+        Binding("H", "head(-1)", N_("Head"), show=False),
+        Binding("l", "layer(1)", N_("Layer"), key_display="l/L"),
+        Binding("L", "layer(-1)", N_("Layer"), show=False),
+        Binding("a", "overview", N_("All")),
+        Binding("c", "checkpoint", N_("Model")),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -72,12 +73,12 @@ class AttentionLab(LabScreen):
 
     def compose_lab(self) -> ComposeResult:
         with Horizontal(classes="field-row"):
-            yield Label("Text", classes="field-label")
-            yield text_field(placeholder="type a sentence", id="text")
+            yield Label(_("Text"), classes="field-label")
+            yield text_field(placeholder=_("type a sentence"), id="text")
         yield Static(id="controls", classes="info")
         with ContentSwitcher(initial="single", id="views"):
             with Horizontal(id="single"):
-                yield Heatmap(cell_width=2, legend_label="weight", mask_label="masked",
+                yield Heatmap(cell_width=2, legend_label=_("weight"), mask_label=_("masked"),
                               id="heatmap")
                 with Vertical(id="side"):
                     yield Static(id="query-info")
@@ -88,7 +89,7 @@ class AttentionLab(LabScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#keys", DataTable)
-        table.add_columns("key", "q·k", "q·k/√dₖ", "weight")
+        table.add_columns(_("key"), "q·k", "q·k/√dₖ", _("weight"))
         table.can_focus = False
         super().on_mount()
 
@@ -129,16 +130,16 @@ class AttentionLab(LabScreen):
 
     def show_controls(self) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"layer {self.layer_no}", style="bold")
+        text.append(_("layer {n}").format(n=self.layer_no), style="bold")
         text.append(f"/{self.n_layers}  ")
-        text.append(f"head {self.head_no}", style="bold")
+        text.append(_("head {n}").format(n=self.head_no), style="bold")
         text.append(f"/{self.n_heads}  ·  {self.checkpoint}")
         if self.result is not None and not self.overview:
-            text.append("  ·  role: ")
+            text.append("  ·  " + _("role:") + " ")
             text.append(self.result["role"], style="bold")
             text.append(f"  ·  d_k = {self.result['d_k']}")
         if self.overview:
-            text.append("  ·  all heads: h/l pick, a opens", style="italic")
+            text.append("  ·  " + _("all heads: h/l pick, a opens"), style="italic")
         self.query_one("#controls", Static).update(text)
 
     def show(self, result: dict) -> None:
@@ -164,17 +165,17 @@ class AttentionLab(LabScreen):
         tokens = result["tokens"]
         allowed_weights = [w for w, m in zip(result["weights"][i], result["mask"][i]) if m]
         info = Text(no_wrap=True, overflow="ellipsis")
-        info.append(f"query {i} {visible_token(tokens[i])!r}", style="bold")
-        info.append(f"  √dₖ = {math.sqrt(result['d_k']):.3g}  Σ = {sum(allowed_weights):.3f}")
+        info.append(_("query {i} {token!r}").format(i=i, token=visible_token(tokens[i])), style="bold")
+        info.append(f"  √dₖ = {num(math.sqrt(result['d_k']), '.3g')}  Σ = {num(sum(allowed_weights), '.3f')}")
         self.query_one("#query-info", Static).update(info)
         table = self.query_one("#keys", DataTable)
         table.clear()
         for rank, row in enumerate(key_rows(result, i)):
             top = row["weight"] is not None and rank < TOP
             style = "bold" if top else ("dim" if row["weight"] is None else "")
-            weight = f"{row['weight']:.3f}" if row["weight"] is not None else "masked"
-            cells = [f"{row['position']} {visible_token(row['token'])}", f"{row['score']:.3f}",
-                     f"{row['scaled']:.3f}", weight]
+            weight = num(row["weight"], ".3f") if row["weight"] is not None else _("masked")
+            cells = [f"{row['position']} {visible_token(row['token'])}", num(row["score"], ".3f"),
+                     num(row["scaled"], ".3f"), weight]
             table.add_row(*(Text(c, style=style + (" reverse" if top and k == 3 else ""), justify="right" if k else "left")
                             for k, c in enumerate(cells)))
 
@@ -192,7 +193,7 @@ class AttentionLab(LabScreen):
             masked = [[not a for a in row] for row in result["mask"]]
             mini = MiniHeatmap(title, result["weights"], masked=masked, key=(layer, head),
                                classes="-selected" if (layer, head) == (self.layer_no, self.head_no) else "")
-            mini.tooltip = f"layer {layer}, head {head}: {result['role']}"
+            mini.tooltip = _("layer {layer}, head {head}: {role}").format(layer=layer, head=head, role=result["role"])
             minis.append(mini)
         if minis:  # one layer per row, wrapped when its heads do not fit side by side
             room = self.query_one("#overview").content_region.width

@@ -24,6 +24,8 @@ from textual.widgets import Footer, Input, Static, TabbedContent
 
 from engine import probes
 from question_bank.models import LiveLink
+from quizapp.i18n import N_, _
+from quizapp.screens.translated import TranslatedBindings
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 # Probes whose "note" is about the learner's input (a text cut to the model's context): the status line
@@ -88,23 +90,23 @@ def run_calls(calls: Sequence[Call], cancelled: Callable[[], bool] = lambda: Fal
     return outcomes
 
 
-class LabScreen(Screen[None]):
+class LabScreen(TranslatedBindings, Screen[None]):
     """Base of every lab screen: compose_lab() for the body, start() to compute the first view."""
 
     CSS_PATH: ClassVar = "base.tcss"
     AUTO_FOCUS = ""  # each lab puts the focus where its learner starts (start())
-    LAB_TITLE: ClassVar[str] = "Lab"
+    LAB_TITLE: ClassVar[str] = N_("Lab")
     HINT: ClassVar[str] = ""  # shown in the status line when nothing else is
     # Actions bound to single letters: active (and shown) only when no text field has the focus.
     EXPLORE_ACTIONS: ClassVar[frozenset[str]] = frozenset()
 
     BINDINGS = [
-        Binding("escape", "back", "Back", priority=True),
-        Binding("ctrl+n", "next_example", "Next example", priority=True),
+        Binding("escape", "back", N_("Back"), priority=True),
+        Binding("ctrl+n", "next_example", N_("Next example"), priority=True),
         # Tab leaves a text field for the letter keys (shown only when the lab has some), or moves on.
-        Binding("tab", "explore", "Explore"),
-        Binding("tab", "next_field", "Next field", show=False),
-        Binding("slash", "edit", "Edit"),
+        Binding("tab", "explore", N_("Explore")),
+        Binding("tab", "next_field", N_("Next field"), show=False),
+        Binding("slash", "edit", N_("Edit")),
     ]
 
     class ProbesDone(Message):
@@ -147,14 +149,15 @@ class LabScreen(Screen[None]):
         yield from ()
 
     def _title_text(self) -> Text:
-        text = Text(f" {self.LAB_TITLE}", style="bold", no_wrap=True, overflow="ellipsis")
+        text = Text(f" {_(self.LAB_TITLE)}", style="bold", no_wrap=True, overflow="ellipsis")
         if len(self.links) > 1:
             link = self.links[self.link_index]
-            text.append(f"   example {self.link_index + 1}/{len(self.links)} from the question: ", style="not bold")
+            text.append("   " + _("example {n}/{total} from the question:").format(n=self.link_index + 1, total=len(self.links))
+                        + " ", style="not bold")
             text.append(describe_link(link), style="italic not bold")
-            text.append("  (ctrl+n: next)", style="dim not bold")
+            text.append("  " + _("(ctrl+n: next)"), style="dim not bold")
         elif self.links:
-            text.append("   with the question's example", style="dim not bold")
+            text.append("   " + _("with the question's example"), style="dim not bold")
         return text
 
     def on_mount(self) -> None:
@@ -300,11 +303,11 @@ class LabScreen(Screen[None]):
         cold = needed - _warm
         if busy is None:
             if "torch" in cold:
-                busy = "loading torch and the RLHF models (first time only)…"
+                busy = _("loading torch and the RLHF models (first time only)…")
             elif cold:
-                busy = f"loading the model ({', '.join(sorted(cold))})…"
+                busy = _("loading the model ({names})…").format(names=", ".join(sorted(cold)))
             else:
-                busy = "computing…"
+                busy = _("computing…")
         self._busy[group] = busy
         self._show_status()
 
@@ -400,7 +403,7 @@ class LabScreen(Screen[None]):
             text.append(message)
             status.set_classes(f"-{kind}")
         else:
-            text.append(f" {self.HINT}")
+            text.append(f" {_(self.HINT) if self.HINT else ''}")
             status.set_classes("")
         status.update(text)
         status.tooltip = text.plain.strip() or None

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from question_bank.models import LiveLink
+from quizapp.i18n import N_
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -18,21 +19,21 @@ if TYPE_CHECKING:
 class LabInfo:
     key: str
     target: str  # "module:Class"
-    title: str
+    title: str  # English, marked with N_: translate with _() where shown
     summary: str
 
 
 LABS: tuple[LabInfo, ...] = (
-    LabInfo("tokens", "quizapp.labs.tokens:TokensLab", "Tokens and embeddings",
-            "Character and BPE tokens of any text; nearest tokens by embedding."),
-    LabInfo("positional", "quizapp.labs.positional:PositionalLab", "Positional encoding",
-            "The sinusoidal PE matrix and how alike positions are (PE·PE)."),
-    LabInfo("attention", "quizapp.labs.attention:AttentionLab", "Attention",
-            "Weights of every head; q·k, q·k/√d_k and softmax for one query."),
-    LabInfo("policy", "quizapp.labs.policy:PolicyLab", "Policy π_θ(·|s)",
-            "Next-token distributions of the three models; temperature, softmax."),
-    LabInfo("ppo", "quizapp.labs.ppo:PPOLab", "PPO and RLHF",
-            "Clip calculator, GAE, KL, one real PPO step, the training stages."),
+    LabInfo("tokens", "quizapp.labs.tokens:TokensLab", N_("Tokens and embeddings"),
+            N_("Character and BPE tokens of any text; nearest tokens by embedding.")),
+    LabInfo("positional", "quizapp.labs.positional:PositionalLab", N_("Positional encoding"),
+            N_("The sinusoidal PE matrix and how alike positions are (PE·PE).")),
+    LabInfo("attention", "quizapp.labs.attention:AttentionLab", N_("Attention"),
+            N_("Weights of every head; q·k, q·k/√d_k and softmax for one query.")),
+    LabInfo("policy", "quizapp.labs.policy:PolicyLab", N_("Policy π_θ(·|s)"),
+            N_("Next-token distributions of the three models; temperature, softmax.")),
+    LabInfo("ppo", "quizapp.labs.ppo:PPOLab", N_("PPO and RLHF"),
+            N_("Clip calculator, GAE, KL, one real PPO step, the training stages.")),
 )
 
 # Which lab shows each probe (and, for labs with tabs, which tab).

@@ -9,29 +9,31 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from quizapp.labs.catalog import LABS, open_lab
+from quizapp.i18n import N_, _
+from quizapp.screens.translated import TranslatedBindings
 
 
-class LabsMenuScreen(Screen[None]):
+class LabsMenuScreen(TranslatedBindings, Screen[None]):
     CSS_PATH = "menu.tcss"
     BINDINGS = [
-        Binding("escape", "back", "Back", priority=True),
-        Binding("1", "open_number(0)", "Open lab", key_display=f"enter/1–{len(LABS)}"),
-        *[Binding(str(i + 1), f"open_number({i})", "Open", show=False) for i in range(1, len(LABS))],
+        Binding("escape", "back", N_("Back"), priority=True),
+        Binding("1", "open_number(0)", N_("Open lab"), key_display=f"enter/1–{len(LABS)}"),
+        *[Binding(str(i + 1), f"open_number({i})", N_("Open"), show=False) for i in range(1, len(LABS))],
     ]
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(" Labs: real numbers from the bundled small transformer and PPO engine", style="bold"),
+        yield Static(Text(" " + _("Labs: real numbers from the bundled small transformer and PPO engine"), style="bold"),
                      id="menu-title")
         yield OptionList(*[Option(self._label(i, info), id=info.key) for i, info in enumerate(LABS)], id="labs")
-        yield Static("Every lab computes live: type your own text, move the cursor, change the settings. "
-                     "Esc returns here.", id="menu-help")
+        yield Static(_("Every lab computes live: type your own text, move the cursor, change the settings. "
+                       "Esc returns here."), id="menu-help")
         yield Footer()
 
     @staticmethod
     def _label(i: int, info) -> Text:
         text = Text(f"{i + 1}  ", style="bold")
-        text.append(info.title, style="bold")
-        text.append(f"\n   {info.summary}", style="dim")
+        text.append(_(info.title), style="bold")
+        text.append(f"\n   {_(info.summary)}", style="dim")
         return text
 
     def on_mount(self) -> None:

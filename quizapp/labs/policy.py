@@ -11,12 +11,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Label, Static, TabbedContent, TabPane
 
 from quizapp.labs.base import LabScreen, Outcome, text_field
+from quizapp.i18n import N_, _, num
 from quizapp.widgets.bars import BarRow, Bars, bar
 from quizapp.widgets.heatmap import visible_token
 from quizapp.widgets.number import NumberInput
 
 CHECKPOINTS = ("pretrain", "sft", "rlhf")
-STAGE_NAMES = {"pretrain": "pretrained", "sft": "SFT", "rlhf": "RLHF"}
+STAGE_NAMES = {"pretrain": N_("pretrained"), "sft": "SFT", "rlhf": "RLHF"}
 DEFAULT_TEXT = "the policy picks the next "
 DEFAULT_SCORES = "2.0, 1.0, 0.5, -1.0"
 SOFTMAX_FIELDS = ("scores", "sm-temperature", "sm-dk", "sm-power")
@@ -30,40 +31,40 @@ def scores_text(value) -> str:
 
 class PolicyLab(LabScreen):
     CSS_PATH = ["base.tcss", "policy.tcss"]
-    LAB_TITLE = "Policy π_θ(·|s)"
-    HINT = "Type a context; ↑/↓ in T or top-k changes it; Tab moves between fields."
-    BINDINGS = [Binding("ctrl+t", "next_tab", "Next tab", priority=True)]
+    LAB_TITLE = N_("Policy π_θ(·|s)")
+    HINT = N_("Type a context; ↑/↓ in T or top-k changes it; Tab moves between fields.")
+    BINDINGS = [Binding("ctrl+t", "next_tab", N_("Next tab"), priority=True)]
 
     def compose_lab(self) -> ComposeResult:
         with TabbedContent(initial="next", id="tabs"):
-            with TabPane("Next token π_θ(·|s)", id="next"):
+            with TabPane(_("Next token π_θ(·|s)"), id="next"):
                 with Horizontal(classes="field-row"):
                     yield Label("s", classes="field-label")
-                    yield text_field(placeholder="the context s", id="text")
+                    yield text_field(placeholder=_("the context s"), id="text")
                     yield Label("T", classes="field-label")
                     yield NumberInput(1.0, step=0.1, lo=0.1, hi=10, digits=2, id="temperature", classes="number",
-                                      tooltip="temperature: the logits are divided by T before the softmax")
+                                      tooltip=_("temperature: the logits are divided by T before the softmax"))
                     yield Label("top-k", classes="field-label")
                     yield NumberInput(10, step=1, lo=1, hi=200, integer=True, id="top_k", classes="number")
                 yield Static(id="context-info", classes="info")
                 with Horizontal(id="columns"):
                     for name in CHECKPOINTS:
                         with Vertical(classes="policy-col"):
-                            yield Static(STAGE_NAMES[name], id=f"head-{name}", classes="section-title")
+                            yield Static(_(STAGE_NAMES[name]), id=f"head-{name}", classes="section-title")
                             yield Static(id=f"info-{name}", classes="col-info")
                             with VerticalScroll(classes="bars-box"):
                                 yield Bars(id=f"bars-{name}")
-            with TabPane("Softmax", id="softmax"):
+            with TabPane(_("Softmax"), id="softmax"):
                 with Horizontal(classes="field-row"):
-                    yield Label("scores", classes="field-label")
-                    yield text_field(DEFAULT_SCORES, placeholder="numbers, comma-separated", id="scores")
+                    yield Label(_("scores"), classes="field-label")
+                    yield text_field(DEFAULT_SCORES, placeholder=_("numbers, comma-separated"), id="scores")
                     yield Label("T", classes="field-label")
                     yield NumberInput(1.0, step=0.1, lo=0.1, hi=10, digits=2, id="sm-temperature", classes="number")
                 with Horizontal(classes="field-row"):
-                    yield Label("or as attention scales q·k: d_k", classes="field-label")
+                    yield Label(_("or as attention scales q·k: d_k"), classes="field-label")
                     yield NumberInput("", step=1, lo=1, id="sm-dk", classes="number",
-                                      tooltip="fill in to divide by d_k^power instead of T")
-                    yield Label("power", classes="field-label")
+                                      tooltip=_("fill in to divide by d_k^power instead of T"))
+                    yield Label(_("power"), classes="field-label")
                     yield NumberInput(0.5, step=0.5, lo=0, hi=2, id="sm-power", classes="number")
                 yield Static(id="sm-formula", classes="info")
                 yield DataTable(id="sm-table", cursor_type="none", zebra_stripes=True)
@@ -118,9 +119,10 @@ class PolicyLab(LabScreen):
         first = next(o.result for o in outcomes if o.result)
         context = "".join(first["context"])
         info = Text(no_wrap=True, overflow="ellipsis")
-        info.append(f"{len(first['context'])} tokens, last: ")
+        info.append(_("{n} tokens, last:").format(n=len(first["context"])) + " ")
         info.append(repr(context[-24:]), style="bold")
-        info.append(f"  ·  T = {first['temperature']:g}  ·  {len(first['top'])} most likely next tokens")
+        info.append(f"  ·  T = {num(first['temperature'], 'g')}  ·  "
+                    + _("{n} most likely next tokens").format(n=len(first["top"])))
         self.query_one("#context-info", Static).update(info)
         # One scale for the three columns, so equal bars mean equal probabilities.
         top_p = max(o.result["top"][0]["probability"] for o in outcomes if o.result and o.result["top"]) or 1.0
@@ -133,8 +135,9 @@ class PolicyLab(LabScreen):
                 col_info.update(Text(outcome.error or "", style="red"))
                 bars.set_rows([])
                 continue
-            col_info.update(f"H = {result['entropy']:.3f} nats · mass {result['top_mass']:.3f}")
-            bars.set_rows([BarRow(visible_token(t["token"]), t["probability"], f"{t['probability']:.3f}", i == 0)
+            col_info.update(_("H = {entropy} nats · mass {mass}").format(entropy=num(result["entropy"], ".3f"),
+                                                                         mass=num(result["top_mass"], ".3f")))
+            bars.set_rows([BarRow(visible_token(t["token"]), t["probability"], num(t["probability"], ".3f"), i == 0)
                            for i, t in enumerate(result["top"])], scale_max=top_p)
 
     # --- softmax ---
@@ -155,11 +158,12 @@ class PolicyLab(LabScreen):
     def show_softmax(self, result: dict) -> None:
         scaled_by_dk = "d_k" in result
         if scaled_by_dk:
-            divisor = f"d_k^{result['power']:g} = {result['divisor']:.4g}"
-            formula = f"p_i = exp(s_i/c) / Σ_j exp(s_j/c) with c = {divisor}: the scaling of attention."
+            divisor = f"d_k^{num(result['power'], 'g')} = {num(result['divisor'], '.4g')}"
+            formula = _("p_i = exp(s_i/c) / Σ_j exp(s_j/c) with c = {divisor}: the scaling of attention.").format(
+                divisor=divisor)
         else:
-            formula = (f"p_i = exp(s_i/T) / Σ_j exp(s_j/T) with T = {result['temperature']:g}: "
-                       "lower T sharpens, higher T flattens.")
+            formula = _("p_i = exp(s_i/T) / Σ_j exp(s_j/T) with T = {t}: lower T sharpens, higher T flattens.").format(
+                t=num(result["temperature"], "g"))
         self.query_one("#sm-formula", Static).update(formula)
         table = self.query_one("#sm-table", DataTable)
         table.clear(columns=True)
@@ -167,7 +171,7 @@ class PolicyLab(LabScreen):
         best = max(range(len(result["probabilities"])), key=lambda i: result["probabilities"][i])
         for i, (s, z, p) in enumerate(zip(result["scores"], result["scaled"], result["probabilities"])):
             style = "bold" if i == best else ""
-            table.add_row(Text(str(i), style=style), Text(f"{s:.3f}", style=style, justify="right"),
-                          Text(f"{z:.3f}", style=style, justify="right"),
-                          Text(f"{p:.3f}", style=style, justify="right"),
+            table.add_row(Text(str(i), style=style), Text(num(s, ".3f"), style=style, justify="right"),
+                          Text(num(z, ".3f"), style=style, justify="right"),
+                          Text(num(p, ".3f"), style=style, justify="right"),
                           Text(bar(p, 24), style="green" if i == best else ""))

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
 from quizapp.labs.base import LabScreen
+from quizapp.i18n import N_, _, num
 from quizapp.widgets.heatmap import Heatmap
 from quizapp.widgets.number import NumberInput
 
@@ -25,9 +26,9 @@ def sparkline(values: list[float]) -> str:
 
 class PositionalLab(LabScreen):
     CSS_PATH = ["base.tcss", "positional.tcss"]
-    LAB_TITLE = "Positional encoding"
-    HINT = "↑/↓ in a field changes it; Tab to a heatmap, then ↑/↓ picks a position (pos)."
-    BINDINGS = [Binding("tab", "next_field", "Next field")]
+    LAB_TITLE = N_("Positional encoding")
+    HINT = N_("↑/↓ in a field changes it; Tab to a heatmap, then ↑/↓ picks a position (pos).")
+    BINDINGS = [Binding("tab", "next_field", N_("Next field"))]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -36,11 +37,11 @@ class PositionalLab(LabScreen):
 
     def compose_lab(self) -> ComposeResult:
         with Horizontal(classes="field-row"):
-            yield Label("positions", classes="field-label")
+            yield Label(_("positions"), classes="field-label")
             yield NumberInput(16, step=1, lo=1, hi=512, integer=True, id="length", classes="number")
             yield Label("d_model", classes="field-label")
             yield NumberInput(16, step=2, lo=2, hi=512, integer=True, id="d_model", classes="number")
-            yield Label("entry: pos", classes="field-label")
+            yield Label(_("entry: pos"), classes="field-label")
             yield NumberInput(0, step=1, lo=0, hi=511, integer=True, id="pos", classes="number")
             yield Label("i", classes="field-label")
             yield NumberInput(0, step=1, lo=0, hi=255, integer=True, id="i", classes="number")
@@ -48,7 +49,7 @@ class PositionalLab(LabScreen):
         yield Static(id="entry", classes="info")
         with Horizontal(id="maps"):
             with Vertical(id="pe-col"):
-                yield Heatmap(diverging=True, legend_label="PE (pos × dim)", id="pe")
+                yield Heatmap(diverging=True, legend_label=_("PE (pos × dim)"), id="pe")
             with Vertical(id="sim-col"):
                 yield Heatmap(legend_label="PE·PE (pos × pos)", id="sim")
         yield Static(id="row-info", classes="info")
@@ -89,10 +90,12 @@ class PositionalLab(LabScreen):
     def show_entry(self, result: dict) -> None:
         p, i, d = result["pos"], result["i"], result["d_model"]
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"PE[{p},{2 * i}] = sin({result['angle']:.4g}) = {result['sin']:.4f}", style="bold")
+        text.append(f"PE[{p},{2 * i}] = sin({num(result['angle'], '.4g')}) = {num(result['sin'], '.4f')}", style="bold")
         text.append("   ")
-        text.append(f"PE[{p},{2 * i + 1}] = cos({result['angle']:.4g}) = {result['cos']:.4f}", style="bold")
-        text.append(f"   angle = pos·ω, ω = 10000^(−{2 * i}/{d}) = {result['frequency']:.4g}", style="dim")
+        text.append(f"PE[{p},{2 * i + 1}] = cos({num(result['angle'], '.4g')}) = {num(result['cos'], '.4f')}",
+                    style="bold")
+        text.append("   " + _("angle = pos·ω, ω = 10000^(−{k}/{d}) = {frequency}").format(
+            k=2 * i, d=d, frequency=num(result["frequency"], ".4g")), style="dim")
         self.query_one("#entry", Static).update(text)
 
     def compute(self) -> None:
@@ -136,10 +139,10 @@ class PositionalLab(LabScreen):
         text.append(f"PE[{p}]·PE[q], q = 0…{len(row) - 1}: ", style="bold")
         text.append(sparkline(row))
         near = [(q, row[q]) for q in (p - 1, p, p + 1) if 0 <= q < len(row)]
-        text.append("   " + "  ".join(f"q={q}: {v:.3f}" for q, v in near))
+        text.append("   " + "  ".join(f"q={q}: {num(v, '.3f')}" for q, v in near))
         far = len(row) - 1 if p < len(row) / 2 else 0
         if far not in (p - 1, p, p + 1):
-            text.append(f"  …  q={far}: {row[far]:.3f}")
+            text.append(f"  …  q={far}: {num(row[far], '.3f')}")
         self.query_one("#row-info", Static).update(text)
 
     def on_heatmap_cursor_moved(self, event: Heatmap.CursorMoved) -> None:

@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Label, Static, TabbedContent, TabPane
 
 from quizapp.labs.base import LabScreen, text_field, warm_models
+from quizapp.i18n import N_, _, num
 from quizapp.widgets.cycler import Cycler
 from quizapp.widgets.heatmap import visible_token
 from quizapp.widgets.number import NumberInput
@@ -23,7 +24,7 @@ from quizapp.widgets.plot import BraillePlot, PlotData
 TAB_OF_PROBE = {"ppo_clip": "clip", "clip_branch": "clip", "ratio_from_logprobs": "clip", "gae": "gae", "kl": "kl",
                 "ppo_step": "step", "compare_stages": "stages"}
 TABS = ("clip", "gae", "kl", "step", "stages")
-STAGE_NAMES = {"pretrain": "pretrained", "sft": "SFT", "rlhf": "RLHF"}
+STAGE_NAMES = {"pretrain": N_("pretrained"), "sft": "SFT", "rlhf": "RLHF"}
 KL_PAIRS = [("sft|rlhf", "sft ‖ rlhf"), ("rlhf|sft", "rlhf ‖ sft"), ("pretrain|sft", "pretrain ‖ sft"),
             ("sft|pretrain", "sft ‖ pretrain"), ("pretrain|rlhf", "pretrain ‖ rlhf"),
             ("rlhf|pretrain", "rlhf ‖ pretrain")]
@@ -48,23 +49,24 @@ def branch_text(result: dict) -> str:
     """What the branch the min picked means for the gradient."""
     a, eps = result["advantage"], result["epsilon"]
     if result["clip_active"]:
-        return "The objective is flat here: no gradient pushes r further out."
+        return _("The objective is flat here: no gradient pushes r further out.")
     if result["outside_band"]:
-        return ("r is outside the band on the side that lowers the objective: the min keeps r·Â, "
-                "so the gradient can undo the move.")
-    return f"r is inside [{1 - eps:g}, {1 + eps:g}] (or Â = 0): the gradient with respect to r is Â = {a:g}."
+        return _("r is outside the band on the side that lowers the objective: the min keeps r·Â, "
+                 "so the gradient can undo the move.")
+    return _("r is inside [{low}, {high}] (or Â = 0): the gradient with respect to r is Â = {a}.").format(
+        low=num(1 - eps, "g"), high=num(1 + eps, "g"), a=num(a, "g"))
 
 
 class PPOLab(LabScreen):
     CSS_PATH = ["base.tcss", "ppo.tcss"]
-    LAB_TITLE = "PPO and RLHF"
-    HINT = "ctrl+t: next tab · ↑/↓ in a number field changes it · Enter runs"
+    LAB_TITLE = N_("PPO and RLHF")
+    HINT = N_("ctrl+t: next tab · ↑/↓ in a number field changes it · Enter runs")
     EXPLORE_ACTIONS = frozenset({"next_step", "answer"})
     BINDINGS = [
-        Binding("ctrl+t", "next_tab", "Next tab", priority=True),
-        Binding("n", "next_step", "Next step"),
-        Binding("right_square_bracket", "answer(1)", "Answer", key_display="[ ]"),
-        Binding("left_square_bracket", "answer(-1)", "Answer", show=False),
+        Binding("ctrl+t", "next_tab", N_("Next tab"), priority=True),
+        Binding("n", "next_step", N_("Next step")),
+        Binding("right_square_bracket", "answer(1)", N_("Answer"), key_display="[ ]"),
+        Binding("left_square_bracket", "answer(-1)", N_("Answer"), show=False),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -81,7 +83,7 @@ class PPOLab(LabScreen):
     def compose_lab(self) -> ComposeResult:
         d = DEFAULTS
         with TabbedContent(initial="clip", id="tabs"):
-            with TabPane("Clip", id="clip"):
+            with TabPane(_("Clip"), id="clip"):
                 with Horizontal(classes="field-row"):
                     yield Label("r", classes="field-label")
                     yield NumberInput(d["clip"]["ratio"], step=0.05, lo=0, hi=10, id="ratio", classes="number")
@@ -90,7 +92,7 @@ class PPOLab(LabScreen):
                     yield Label("ε", classes="field-label")
                     yield NumberInput(d["clip"]["epsilon"], step=0.05, lo=0, hi=1, id="epsilon", classes="number")
                 with Horizontal(classes="field-row"):
-                    yield Label("r from log π_θ", classes="field-label")
+                    yield Label(_("r from log π_θ"), classes="field-label")
                     yield NumberInput("", step=0.1, hi=0, id="logp_new", classes="number")
                     yield Label("log π_θold", classes="field-label")
                     yield NumberInput("", step=0.1, hi=0, id="logp_old", classes="number")
@@ -102,17 +104,17 @@ class PPOLab(LabScreen):
                         yield BraillePlot(id="clip-plot")
             with TabPane("GAE", id="gae"):
                 with Horizontal(classes="field-row"):
-                    yield Label("rewards", classes="field-label")
+                    yield Label(_("rewards"), classes="field-label")
                     yield text_field(d["gae"]["rewards"], id="rewards", classes="list")
-                    yield Label("values", classes="field-label")
+                    yield Label(_("values"), classes="field-label")
                     yield text_field(d["gae"]["values"], id="values", classes="list")
                 with Horizontal(classes="field-row"):
                     yield Label("γ", classes="field-label")
                     yield NumberInput(d["gae"]["gamma"], step=0.01, lo=0, hi=1, id="gamma", classes="number")
                     yield Label("λ", classes="field-label")
                     yield NumberInput(d["gae"]["lam"], step=0.05, lo=0, hi=1, id="lam", classes="number")
-                    yield Label("dones", classes="field-label")
-                    yield text_field(placeholder="default: only the last step", id="dones", classes="list")
+                    yield Label(_("dones"), classes="field-label")
+                    yield text_field(placeholder=_("default: only the last step"), id="dones", classes="list")
                 yield Static("δ_t = r_t + γ·V(s_t+1)·(1 − done_t) − V(s_t)\n"
                              "Â_t = δ_t + γλ·(1 − done_t)·Â_t+1        R_t = Â_t + V(s_t)",
                              id="gae-formula", classes="info")
@@ -123,28 +125,28 @@ class PPOLab(LabScreen):
                     yield text_field(d["kl"]["text"], id="kl-text")
                     yield Label("KL[", classes="field-label")
                     yield Cycler(KL_PAIRS, "sft|rlhf", id="kl-pair")
-                    yield Label("] samples", classes="field-label")
+                    yield Label("] " + _("samples"), classes="field-label")
                     yield NumberInput(d["kl"]["samples"], step=100, lo=1, hi=100000, integer=True, id="kl-samples",
                                       classes="number")
                 yield Static(id="kl-exact", classes="info")
                 yield DataTable(id="kl-estimators", cursor_type="none")
                 yield DataTable(id="kl-tokens", cursor_type="none", zebra_stripes=True)
-            with TabPane("PPO step", id="step"):
+            with TabPane(_("PPO step"), id="step"):
                 with Horizontal(classes="field-row"):
-                    yield Label("prompt", classes="field-label")
+                    yield Label(_("prompt"), classes="field-label")
                     yield text_field(d["step"]["prompt"], id="step-prompt")
-                    yield Label("seed", classes="field-label")
+                    yield Label(_("seed"), classes="field-label")
                     yield NumberInput(0, step=1, lo=0, hi=10 ** 9, integer=True, id="step-seed", classes="number")
-                yield Static("Enter runs one real PPO update of the bundled RLHF policy on 8 fresh answers to the "
-                             "prompt (the weights on disk do not change); n runs it again with the next seed.",
+                yield Static(_("Enter runs one real PPO update of the bundled RLHF policy on 8 fresh answers to the "
+                               "prompt (the weights on disk do not change); n runs it again with the next seed."),
                              id="step-stats", classes="info")
                 yield Static(id="step-answer", classes="info")
                 yield DataTable(id="step-table", cursor_type="row", zebra_stripes=True)
-            with TabPane("Stages", id="stages"):
+            with TabPane(_("Stages"), id="stages"):
                 with Horizontal(classes="field-row"):
-                    yield Label("prompt", classes="field-label")
+                    yield Label(_("prompt"), classes="field-label")
                     yield text_field(d["stages"]["prompt"], id="stages-prompt")
-                    yield Label("seed", classes="field-label")
+                    yield Label(_("seed"), classes="field-label")
                     yield NumberInput(0, step=1, lo=0, hi=10 ** 9, integer=True, id="stages-seed",
                                       classes="number")
                 with VerticalScroll(id="stages-box"):
@@ -152,12 +154,12 @@ class PPOLab(LabScreen):
 
     def on_mount(self) -> None:
         self.query_one("#gae-table", DataTable).add_columns("t", "r_t", "V(s_t)", "done", "δ_t", "Â_t", "R_t")
-        self.query_one("#kl-estimators", DataTable).add_columns("", "per sample", "mean", "± stderr",
-                                                                 "E[·]", "bias")
-        self.query_one("#kl-tokens", DataTable).add_columns("token x", "π_a(x)", "π_b(x)", "log ρ",
+        self.query_one("#kl-estimators", DataTable).add_columns("", _("per sample"), _("mean"), _("± stderr"),
+                                                                 "E[·]", _("bias"))
+        self.query_one("#kl-tokens", DataTable).add_columns(_("token x"), "π_a(x)", "π_b(x)", "log ρ",
                                                             "π_a·log(π_a/π_b)")
-        self.query_one("#step-table", DataTable).add_columns("t", "tok", "π_θold", "π_θ", "ratio", "Â",
-                                                             "reward", "−β·KL")
+        self.query_one("#step-table", DataTable).add_columns("t", "tok", "π_θold", "π_θ", _("ratio"), "Â",
+                                                             _("reward"), "−β·KL")
         for table in ("#gae-table", "#kl-estimators", "#kl-tokens"):
             self.query_one(table, DataTable).can_focus = False
         super().on_mount()
@@ -260,17 +262,17 @@ class PPOLab(LabScreen):
         elif tab == "step":
             args = {"prompt": self.query_one("#step-prompt", Input).value, "seed": self.value("#step-seed")}
             self.query_one("#step-stats", Static).update(Text(
-                "running one PPO update: sampling answers, rewards, GAE, epochs of clipped updates…",
+                _("running one PPO update: sampling answers, rewards, GAE, epochs of clipped updates…"),
                 style="italic"))
-            busy = "running one PPO update…" if "torch" in warm_models() else None  # None: "loading torch…"
+            busy = _("running one PPO update…") if "torch" in warm_models() else None  # None: "loading torch…"
             self.run_probe("ppo_step", args, self.show_step, group="step", on_error=lambda _: self.clear_step(),
                            busy=busy)
         elif tab == "stages":
             args = {"prompt": self.query_one("#stages-prompt", Input).value, "seed": self.value("#stages-seed")}
             self.query_one("#stages-text", Static).update(Text(
-                "sampling answers from the pretrained, SFT and RLHF models and scoring them…", style="italic"))
+                _("sampling answers from the pretrained, SFT and RLHF models and scoring them…"), style="italic"))
             self.run_probe("compare_stages", args, self.show_stages, group="stages",
-                           busy="sampling three models and scoring their answers…",
+                           busy=_("sampling three models and scoring their answers…"),
                            on_error=lambda _: self.query_one("#stages-text", Static).update(""))
 
     # --- clip ---
@@ -287,8 +289,8 @@ class PPOLab(LabScreen):
     def show_ratio(self, result: dict) -> None:
         self.ratio_known = True
         self.query_one("#logp-result", Static).update(Text.assemble(
-            ("→ r = ", "dim"), (f"{result['ratio']:.4f}", "bold"),
-            (f"  k1 {result['k1']:.4f} k2 {result['k2']:.4f} k3 {result['k3']:.4f}", "dim")))
+            ("→ r = ", "dim"), (num(result["ratio"], ".4f"), "bold"),
+            (f"  k1 {num(result['k1'], '.4f')} k2 {num(result['k2'], '.4f')} k3 {num(result['k3'], '.4f')}", "dim")))
         field = self.query_one("#ratio", NumberInput)
         field.value = f"{result['ratio']:.6g}"  # Changed → the clip recomputes with this r
 
@@ -300,24 +302,26 @@ class PPOLab(LabScreen):
         r, a = result["ratio"], result["advantage"]
         text = Text()
         rows = [("r·Â", result["unclipped"], not result["clip_active"]),
-                (f"clip(r, {lo:g}, {hi:g})", result["clipped_ratio"], False),
+                (_("clip(r, {low}, {high})").format(low=num(lo, "g"), high=num(hi, "g")), result["clipped_ratio"],
+                 False),
                 ("clip(r, 1−ε, 1+ε)·Â", result["clipped"], result["clip_active"]),
                 ("L^CLIP = min(…)", result["objective"], False)]
         for label, value, active in rows:
             text.append(f"{label:<20}", style="bold" if active else "")
-            text.append(f"{value:>9.4f}", style="bold reverse" if active else "bold")
+            text.append(num(value, ">9.4f"), style="bold reverse" if active else "bold")
             text.append("  ◀ min" if active else "")
             text.append("\n")
         text.append("\n")
         if branch is not None:
-            text.append("branch: ", style="dim")
+            text.append(_("branch:") + " ", style="dim")
             text.append(branch["branch"] + "\n", style="bold yellow" if result["clip_active"] else "bold green")
         text.append(branch_text(result))
-        text.append(f"\n∂L/∂r = {result['gradient_wrt_ratio']:g}", style="bold")
-        text.append(f" · r outside [1−ε, 1+ε]: {'yes' if result['outside_band'] else 'no'}")
+        text.append(f"\n∂L/∂r = {num(result['gradient_wrt_ratio'], 'g')}", style="bold")
+        text.append(" · " + (_("r outside [1−ε, 1+ε]: yes") if result["outside_band"] else _("r outside [1−ε, 1+ε]: no")))
         self.query_one("#clip-values", Static).update(text)
         self.query_one("#plot-title", Static).update(Text(
-            f"L^CLIP(r) · Â = {a:g}, ε = {result['epsilon']:g} · ● r = {r:g}  (PPO paper, Figure 1)",
+            _("L^CLIP(r) · Â = {a}, ε = {epsilon} · ● r = {r}  (PPO paper, Figure 1)").format(
+                a=num(a, "g"), epsilon=num(result["epsilon"], "g"), r=num(r, "g")),
             style="bold", no_wrap=True, overflow="ellipsis"))
         curve = result["curve"]
         self.query_one("#clip-plot", BraillePlot).set_plot(PlotData(
@@ -332,8 +336,8 @@ class PPOLab(LabScreen):
         columns = zip(result["rewards"], result["values"], result["dones"], result["deltas"],
                       result["advantages"], result["returns"])
         for t, (r, v, done, delta, adv, ret) in enumerate(columns):
-            table.add_row(str(t), f"{r:g}", f"{v:g}", str(done), f"{delta:.4f}",
-                          Text(f"{adv:.4f}", style="bold"), f"{ret:.4f}")
+            table.add_row(str(t), num(r, "g"), num(v, "g"), str(done), num(delta, ".4f"),
+                          Text(num(adv, ".4f"), style="bold"), num(ret, ".4f"))
 
     # --- KL ---
 
@@ -346,21 +350,21 @@ class PPOLab(LabScreen):
         a, b = result["checkpoint_a"], result["checkpoint_b"]
         text = Text()
         text.append(f"KL[{a} ‖ {b}] = Σ_x π_a log(π_a/π_b) = ")
-        text.append(f"{result['exact_kl']:.5f}", style="bold")
-        text.append(f"   KL[{b} ‖ {a}] = {result['exact_kl_reverse']:.5f}")
-        text.append(f"\n{result['samples']} samples x ~ π_a, ρ = π_b(x)/π_a(x):", style="dim")
+        text.append(num(result["exact_kl"], ".5f"), style="bold")
+        text.append(f"   KL[{b} ‖ {a}] = {num(result['exact_kl_reverse'], '.5f')}")
+        text.append("\n" + _("{n} samples x ~ π_a, ρ = π_b(x)/π_a(x):").format(n=result["samples"]), style="dim")
         self.query_one("#kl-exact", Static).update(text)
         est = self.query_one("#kl-estimators", DataTable)
         est.clear()
         for name, formula in ESTIMATORS.items():
             e = result["estimates"][name]
-            est.add_row(Text(name, style="bold"), formula, f"{e['mean']:.5f}", f"{e['stderr']:.5f}",
-                        f"{e['expected']:.5f}", f"{e['bias']:+.5f}")
+            est.add_row(Text(name, style="bold"), formula, num(e["mean"], ".5f"), num(e["stderr"], ".5f"),
+                        num(e["expected"], ".5f"), num(e["bias"], "+.5f"))
         tokens = self.query_one("#kl-tokens", DataTable)
         tokens.clear()
         for t in result["top_tokens"]:
-            tokens.add_row(visible_token(t["token"]), f"{t['p_a']:.4f}", f"{t['p_b']:.4f}", f"{t['log_rho']:+.4f}",
-                           f"{t['kl_contribution']:+.5f}")
+            tokens.add_row(visible_token(t["token"]), num(t["p_a"], ".4f"), num(t["p_b"], ".4f"),
+                           num(t["log_rho"], "+.4f"), num(t["kl_contribution"], "+.5f"))
 
     # --- PPO step ---
 
@@ -375,10 +379,12 @@ class PPOLab(LabScreen):
         self.answer_index = min(self.answer_index, len(result["episodes"]) - 1)
         s = result["stats"]
         text = Text(no_wrap=False)
-        text.append(f"seed {result['seed']}: ", style="bold")
-        text.append(f"clip fraction {s['clipfrac_outside']:.3f} (bound {s['clipfrac_bound']:.3f}) · "
-                    f"approx KL {s['approx_kl']:.5f} · mean reward {s['reward_score']:.3f} · "
-                    f"β {result['beta']:g} · ε {result['epsilon']:g} · {result['gradient_steps']} gradient steps")
+        text.append(_("seed {seed}:").format(seed=result["seed"]) + " ", style="bold")
+        text.append(_("clip fraction {clipfrac} (bound {bound}) · approx KL {kl} · mean reward {reward} · "
+                      "β {beta} · ε {epsilon} · {steps} gradient steps").format(
+            clipfrac=num(s["clipfrac_outside"], ".3f"), bound=num(s["clipfrac_bound"], ".3f"),
+            kl=num(s["approx_kl"], ".5f"), reward=num(s["reward_score"], ".3f"), beta=num(result["beta"], "g"),
+            epsilon=num(result["epsilon"], "g"), steps=result["gradient_steps"]))
         self.query_one("#step-stats", Static).update(text)
         self.show_answer()
         table = self.query_one("#step-table", DataTable)
@@ -392,8 +398,10 @@ class PPOLab(LabScreen):
             return
         episode = result["episodes"][self.answer_index]
         info = Text(no_wrap=True, overflow="ellipsis")
-        info.append(f"answer {self.answer_index + 1}/{len(result['episodes'])}", style="bold")
-        info.append(f" · reward-model score {episode['reward_score']:.3f} · KL to ref {episode['kl_to_ref']:.3f} · ")
+        info.append(_("answer {n}/{total}").format(n=self.answer_index + 1, total=len(result["episodes"])),
+                    style="bold")
+        info.append(" · " + _("reward-model score {score} · KL to ref {kl}").format(
+            score=num(episode["reward_score"], ".3f"), kl=num(episode["kl_to_ref"], ".3f")) + " · ")
         info.append(repr(episode["answer"]), style="italic")
         self.query_one("#step-answer", Static).update(info)
         table = self.query_one("#step-table", DataTable)
@@ -401,8 +409,8 @@ class PPOLab(LabScreen):
         for t, tok in enumerate(episode["tokens"]):
             style = "bold yellow" if tok["clipped"] else ""
             cells = [str(t), ("✂" if tok["clipped"] else " ") + visible_token(tok["token"]),
-                     f"{tok['pi_old']:.4f}", f"{tok['pi_new']:.4f}", f"{tok['ratio']:.4f}",
-                     f"{tok['advantage_normalized']:+.3f}", f"{tok['reward']:+.4f}", f"{tok['kl_penalty']:+.4f}"]
+                     num(tok["pi_old"], ".4f"), num(tok["pi_new"], ".4f"), num(tok["ratio"], ".4f"),
+                     num(tok["advantage_normalized"], "+.3f"), num(tok["reward"], "+.4f"), num(tok["kl_penalty"], "+.4f")]
             table.add_row(*(Text(c, style=style, justify="right" if k > 1 else "left") for k, c in enumerate(cells)))
 
     def explore_keys(self) -> bool:
@@ -433,17 +441,17 @@ class PPOLab(LabScreen):
         text = Text()
         text.append(result["prompt"], style="bold")
         if result.get("reference_answer"):
-            text.append("\nreference: ", style="dim")
+            text.append("\n" + _("reference:") + " ", style="dim")
             text.append(result["reference_answer"], style="italic dim")
         for stage in result["stages"]:
-            name = STAGE_NAMES.get(stage["checkpoint"], stage["checkpoint"])
+            name = _(STAGE_NAMES[stage["checkpoint"]]) if stage["checkpoint"] in STAGE_NAMES else stage["checkpoint"]
             text.append(f"\n\n{name}", style="bold underline")
-            text.append(f"   mean reward-model score {stage['mean_reward_score']:+.3f} · "
-                        f"mean rater score {stage['mean_rater_score']:.2f}")
+            text.append("   " + _("mean reward-model score {score} · mean rater score {rater}").format(
+                score=num(stage["mean_reward_score"], "+.3f"), rater=num(stage["mean_rater_score"], ".2f")))
             for i, answer in enumerate(stage["answers"]):
                 text.append(f"\n {i + 1}. ")
-                text.append(f"r = {answer['reward_score']:+.3f}", style="bold")
-                text.append(f"  rater {answer['rater_score']:.1f}  ")
-                text.append(repr(answer["answer"]) + ("" if answer["finished"] else " …(cut)"))
+                text.append(f"r = {num(answer['reward_score'], '+.3f')}", style="bold")
+                text.append("  " + _("rater {score}").format(score=num(answer["rater_score"], ".1f")) + "  ")
+                text.append(repr(answer["answer"]) + ("" if answer["finished"] else " " + _("…(cut)")))
         text.append(f"\n\n{result['note']}", style="dim")
         self.query_one("#stages-text", Static).update(text)

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Label, Static
 
 from quizapp.labs.base import LabScreen, Outcome, text_field
+from quizapp.i18n import N_, _, num
 from quizapp.widgets.bars import BarRow, Bars
 from quizapp.widgets.heatmap import visible_token
 
@@ -43,11 +44,11 @@ def bpe_spans(tokens: list[str]) -> list[tuple[int, int]]:
 
 class TokensLab(LabScreen):
     CSS_PATH = ["base.tcss", "tokens.tcss"]
-    LAB_TITLE = "Tokens and embeddings"
-    HINT = "Type any text; ↑/↓ picks a character token and shows its nearest tokens."
+    LAB_TITLE = N_("Tokens and embeddings")
+    HINT = N_("Type any text; ↑/↓ picks a character token and shows its nearest tokens.")
     BINDINGS = [
-        Binding("up", "select(-1)", "Token", key_display="↑↓", priority=True),
-        Binding("down", "select(1)", "Token", show=False, priority=True),
+        Binding("up", "select(-1)", N_("Token"), key_display="↑↓", priority=True),
+        Binding("down", "select(1)", N_("Token"), show=False, priority=True),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -59,31 +60,31 @@ class TokensLab(LabScreen):
 
     def compose_lab(self) -> ComposeResult:
         with Horizontal(classes="field-row"):
-            yield Label("Text", classes="field-label")
-            yield text_field(placeholder="type any text", id="text")
+            yield Label(_("Text"), classes="field-label")
+            yield text_field(placeholder=_("type any text"), id="text")
         yield Static(id="summary", classes="info")
         with Horizontal(id="chips-row"):
-            yield Static("chars", classes="chips-label")
+            yield Static(_("chars"), classes="chips-label")
             yield Static(id="char-chips", classes="chips")
         with Horizontal(id="bpe-chips-row"):
             yield Static("BPE", classes="chips-label")
             yield Static(id="bpe-chips", classes="chips")
         with Horizontal(id="tables"):
             with Vertical(id="char-col"):
-                yield Static("Characters", classes="section-title")
+                yield Static(_("Characters"), classes="section-title")
                 yield DataTable(id="char-table", cursor_type="row", zebra_stripes=True)
             with Vertical(id="bpe-col"):
-                yield Static("BPE tokens", classes="section-title")
+                yield Static(_("BPE tokens"), classes="section-title")
                 yield DataTable(id="bpe-table", cursor_type="row", zebra_stripes=True)
             with Vertical(id="near-col"):
-                yield Static("Nearest tokens", id="near-title", classes="section-title")
+                yield Static(_("Nearest tokens"), id="near-title", classes="section-title")
                 yield Static(id="near-info", classes="info")
                 yield Bars(id="near")
 
     def on_mount(self) -> None:
         self.query_one("#char-table", DataTable).add_columns("pos", "tok", "id")
         bpe = self.query_one("#bpe-table", DataTable)
-        bpe.add_columns("pos", "token", "id")
+        bpe.add_columns("pos", _("token"), "id")
         bpe.can_focus = False
         super().on_mount()
 
@@ -120,11 +121,15 @@ class TokensLab(LabScreen):
             return
         unknown = {u["position"] for u in char["unknown"]}
         summary = Text()
-        summary.append(f"{char['n_characters']} characters → {char['n_tokens']} character tokens · "
-                       f"{bpe['n_tokens']} BPE tokens ({bpe['characters_per_token']:g} characters per token)")
+        summary.append(_("{chars} characters → {tokens} character tokens · {bpe} BPE tokens "
+                         "({per} characters per token)").format(
+            chars=char["n_characters"], tokens=char["n_tokens"], bpe=bpe["n_tokens"],
+            per=num(bpe["characters_per_token"], "g")))
         if unknown:
-            chars = ", ".join(f"{u['char']!r} at {u['position']}" for u in char["unknown"])
-            summary.append(f" · not in the vocabulary (<unk>, id 0): {chars}", style="bold red")
+            chars = ", ".join(_("{char!r} at {position}").format(char=u["char"], position=u["position"])
+                              for u in char["unknown"])
+            summary.append(" · " + _("not in the vocabulary (<unk>, id 0): {chars}").format(chars=chars),
+                           style="bold red")
         self.query_one("#summary", Static).update(summary)
         table = self.query_one("#char-table", DataTable)
         table.clear()
@@ -168,21 +173,22 @@ class TokensLab(LabScreen):
         info = self.query_one("#near-info", Static)
         bars = self.query_one("#near", Bars)
         if emb is None or char is None:
-            title.update("Nearest tokens")
-            info.update("(no embeddings: see the status line)")
+            title.update(_("Nearest tokens"))
+            info.update(_("(no embeddings: see the status line)"))
             bars.set_rows([])
             return
         offset = len(char["tokens"]) - len(emb["tokens"])  # the embedding probe keeps the last block_size
         token = char["tokens"][index]
-        title.update(Text(f"Nearest to {visible_token(token)!r}", style="bold"))
+        title.update(Text(_("Nearest to {token!r}").format(token=visible_token(token)), style="bold"))
         if index < offset:
-            info.update("outside the model's context: only the last "
-                        f"{len(emb['tokens'])} tokens are looked up")
+            info.update(_("outside the model's context: only the last {n} tokens are looked up").format(
+                n=len(emb["tokens"])))
             bars.set_rows([])
             return
         entry = emb["tokens"][index - offset]
-        info.update(f"id {entry['id']} · ‖e‖ = {entry['norm']:.3f} · cosine in {emb['d_model']} dims")
-        bars.set_rows([BarRow(visible_token(n["token"]), max(n["cosine"], 0.0), f"{n['cosine']:.3f}", i == 0)
+        info.update(_("id {id} · ‖e‖ = {norm} · cosine in {dims} dims").format(
+            id=entry["id"], norm=num(entry["norm"], ".3f"), dims=emb["d_model"]))
+        bars.set_rows([BarRow(visible_token(n["token"]), max(n["cosine"], 0.0), num(n["cosine"], ".3f"), i == 0)
                        for i, n in enumerate(entry["nearest"])], scale_max=1.0)
 
     def action_select(self, step: int) -> None:

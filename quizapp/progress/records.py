@@ -5,8 +5,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Mapping
 
+from quizapp.i18n import N_, _
+
 Mode = Literal["practice", "exam", "review", "drill"]
 MODES: tuple[str, ...] = ("practice", "exam", "review", "drill")
+MODE_NAMES = {"practice": N_("Practice"), "exam": N_("Exam"), "review": N_("Review"), "drill": N_("Drill")}
 Status = Literal["open", "finished", "abandoned"]
 
 
@@ -76,12 +79,14 @@ class SessionRecord:
 
     def describe(self) -> str:
         """One line for a resume prompt: mode, pack, progress, time left, when it started."""
-        parts = [self.mode.capitalize(), self.pack_id or "several packs",
-                 f"{self.answered} of {len(self.items)} answered"]
+        mode = MODE_NAMES.get(self.mode)
+        parts = [_(mode) if mode else self.mode.capitalize(), self.pack_id or _("several packs"),
+                 _("{answered} of {total} answered").format(answered=self.answered, total=len(self.items))]
         if self.remaining_seconds is not None:
             left = max(0, int(self.remaining_seconds))
-            parts.append(f"{left // 60}:{left % 60:02d} left")
-        parts.append("started " + datetime.fromtimestamp(self.started_at).strftime("%Y-%m-%d %H:%M"))
+            parts.append(_("{clock} left").format(clock=f"{left // 60}:{left % 60:02d}"))
+        parts.append(_("started {when}").format(
+            when=datetime.fromtimestamp(self.started_at).strftime("%Y-%m-%d %H:%M")))
         return " · ".join(parts)
 
 

@@ -7,12 +7,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from quizapp.i18n import N_, _
+from quizapp.screens.translated import TranslatedBindings
 
-class ConfirmScreen(ModalScreen[bool]):
+
+class ConfirmScreen(TranslatedBindings, ModalScreen[bool]):
     CSS_PATH = "confirm.tcss"
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y,j", "answer(True)", N_("Yes"), key_display=N_("y")),
+        Binding("n,escape", "answer(False)", N_("No"), key_display=N_("n")),
     ]
 
     def __init__(self, question: str) -> None:
@@ -23,8 +26,8 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(id="dialog"):
             yield Label(self.question, id="question")
             with Horizontal(id="buttons"):
-                yield Button("Yes (y)", variant="error", id="yes")
-                yield Button("No (n)", variant="primary", id="no")
+                yield Button(_("Yes (y)"), variant="error", id="yes")
+                yield Button(_("No (n)"), variant="primary", id="no")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

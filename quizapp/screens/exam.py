@@ -9,11 +9,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from question_bank.models import Pack
+from quizapp.i18n import N_, _, ngettext
 from quizapp.progress.db import StoreError
 from quizapp.screens.confirm import ConfirmScreen
+from quizapp.screens.question import switch_language
+from quizapp.screens.translated import TranslatedBindings
 from quizapp.study.clock import clock_text
 from quizapp.study.exam import ExamResult, ExamSession
-from quizapp.study.feedback import toggled_language
 from quizapp.study.persist import Tracker
 from quizapp.study.practice import LETTERS
 from quizapp.widgets.choice import ChoiceRow
@@ -22,18 +24,18 @@ from quizapp.widgets.markdown_text import MarkdownText
 MAP_STYLES = {"answered": "black on green", "flagged": "black on yellow", "open": "white on grey23"}
 
 
-class ExamScreen(Screen[None]):
+class ExamScreen(TranslatedBindings, Screen[None]):
     CSS_PATH = "exam.tcss"
     BINDINGS = [
-        Binding("a", "pick(0)", "Pick", key_display="a–h"),
-        *[Binding(k, f"pick({i})", "Pick", show=False) for i, k in enumerate("bcdefgh", start=1)],
-        *[Binding(k, f"pick({i})", "Pick", show=False) for i, k in enumerate("12345678")],
-        Binding("right,n,enter", "move(1)", "Next", key_display="→", priority=True),
-        Binding("left,p", "move(-1)", "Back", key_display="←"),
-        Binding("ctrl+f", "flag", "Flag"),
-        Binding("o", "next_open", "Next open"),
-        Binding("ctrl+s", "submit", "Submit"),
-        Binding("t", "toggle_language", "Language", show=False),
+        Binding("a", "pick(0)", N_("Pick"), key_display="a–h"),
+        *[Binding(k, f"pick({i})", N_("Pick"), show=False) for i, k in enumerate("bcdefgh", start=1)],
+        *[Binding(k, f"pick({i})", N_("Pick"), show=False) for i, k in enumerate("12345678")],
+        Binding("right,n,enter", "move(1)", N_("Next"), key_display="→", priority=True),
+        Binding("left,p", "move(-1)", N_("Back"), key_display="←"),
+        Binding("ctrl+f", "flag", N_("Flag")),
+        Binding("o", "next_open", N_("Next open")),
+        Binding("ctrl+s", "submit", N_("Submit")),
+        Binding("t", "toggle_language", N_("Language"), show=False),
     ]
 
     def __init__(self, exam: ExamSession, pack: Pack, lang: str | None = None, tracker: Tracker | None = None) -> None:
@@ -67,10 +69,10 @@ class ExamScreen(Screen[None]):
         try:
             result = self.exam.tick()
         except StoreError as error:
-            self.notify(f"The exam state could not be saved: {error}", severity="error")
+            self.notify(_("The exam state could not be saved: {error}").format(error=error), severity="error")
             result = None
         if result is not None:
-            self.notify("Time is up: the exam was submitted.", severity="warning", timeout=8)
+            self.notify(_("Time is up: the exam was submitted."), severity="warning", timeout=8)
             self.show_result(result)
             return True
         self.show_status()
@@ -80,17 +82,19 @@ class ExamScreen(Screen[None]):
         exam = self.exam
         counts = exam.counts()
         remaining = exam.remaining()
-        left = f"⏱ {clock_text(remaining)} left" if remaining is not None else "no time limit"
-        self.query_one("#progress", Static).update(Text(
-            f" Mock exam · question {exam.position + 1}/{len(exam.items)} · {left} · "
-            f"{counts.get('answered', 0)} answered · {counts.get('flagged', 0)} flagged", no_wrap=True,
+        left = (_("⏱ {clock} left").format(clock=clock_text(remaining)) if remaining is not None
+                else _("no time limit"))
+        status = _("Mock exam · question {number}/{total} · {left} · {answered} answered · {flagged} flagged").format(
+            number=exam.position + 1, total=len(exam.items), left=left, answered=counts.get("answered", 0),
+            flagged=counts.get("flagged", 0))
+        self.query_one("#progress", Static).update(Text(f" {status}", no_wrap=True,
             overflow="ellipsis", style="bold red" if remaining is not None and remaining < 60 else ""))
         cells = Text()
         for entry in exam.map():
             style = MAP_STYLES[entry.status] + (" reverse bold" if entry.current else "")
             cells.append(f"{entry.index + 1:>3} ", style=style)
             cells.append(" ")
-        cells.append("\n green answered · yellow flagged · grey open", style="dim")
+        cells.append("\n " + _("green answered · yellow flagged · grey open"), style="dim")
         self.query_one("#map", Static).update(cells)
 
     async def show_item(self) -> None:
@@ -100,8 +104,8 @@ class ExamScreen(Screen[None]):
         n = len(item.order)
         multiple = item.question.type == "multiple"
         self.query_one("#hint", Static).update(
-            f"Select all that apply: toggle a–{LETTERS[n - 1].lower()}." if multiple else
-            f"Choose one: a–{LETTERS[n - 1].lower()} (you can change it until you submit).")
+            _("Select all that apply: toggle a–{last}.").format(last=LETTERS[n - 1].lower()) if multiple else
+            _("Choose one: a–{last} (you can change it until you submit).").format(last=LETTERS[n - 1].lower()))
         box = self.query_one("#choices", Vertical)
         await box.remove_children()
         await box.mount_all(ChoiceRow(pos, LETTERS[pos], question.choices[i].text, multiple)
@@ -119,7 +123,7 @@ class ExamScreen(Screen[None]):
         try:
             return action()
         except StoreError as error:
-            self.notify(f"Your answer could not be saved: {error}", severity="error", timeout=10)
+            self.notify(_("Your answer could not be saved: {error}").format(error=error), severity="error", timeout=10)
             return None
 
     async def action_pick(self, position: int) -> None:
@@ -141,27 +145,24 @@ class ExamScreen(Screen[None]):
         if self._guard(self.exam.next_open):
             await self.show_item()
         else:
-            self.notify("Every question has an answer. Press ctrl+s to submit.")
+            self.notify(_("Every question has an answer. Press ctrl+s to submit."))
 
     def action_flag(self) -> None:
         self._guard(self.exam.flag)
         self.show_status()
 
     async def action_toggle_language(self) -> None:
-        try:
-            self.lang = toggled_language(self.exam.current.question, self.lang, self.app.options.lang)
-        except LookupError as error:
-            self.notify(str(error), severity="information")
-            return
+        self.lang = switch_language(self, self.exam.current.question)
         await self.show_item()
 
     def action_submit(self) -> None:
         counts = self.exam.counts()
         open_ = len(self.exam.items) - counts.get("answered", 0)
-        warn = f" {open_} question{'s are' if open_ != 1 else ' is'} still open." if open_ else ""
+        warn = (" " + ngettext("{n} question is still open.", "{n} questions are still open.", open_).format(n=open_)
+                if open_ else "")
         flagged = counts.get("flagged", 0)
-        warn += f" {flagged} flagged." if flagged else ""
-        self.app.push_screen(ConfirmScreen(f"Submit the exam now?{warn}"),
+        warn += " " + _("{n} flagged.").format(n=flagged) if flagged else ""
+        self.app.push_screen(ConfirmScreen(_("Submit the exam now?") + warn),
                              lambda yes: self.submit() if yes else None)
 
     def submit(self) -> None:

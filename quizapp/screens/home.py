@@ -13,28 +13,31 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from question_bank.models import Pack
+from quizapp.i18n import N_, _, ngettext
 from quizapp.catalog import Catalog
 from quizapp.options import Options
 from quizapp.progress.db import StoreError
 from quizapp.screens.launch import open_practice
+from quizapp.screens.translated import TranslatedBindings
 from quizapp.study.drill import draw_drill
 from quizapp.study.practice import PracticeSession
 from quizapp.widgets.readiness import ReadinessLine
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(TranslatedBindings, Screen[None]):
     CSS_PATH = "home.tcss"
     BINDINGS = [
-        Binding("enter", "start", "Practice", priority=True),
-        Binding("e", "exam", "Exam"),
-        Binding("r", "review", "Review"),
-        Binding("w", "drill", "Weak"),
-        Binding("s", "stats", "Stats"),
-        Binding("L", "labs", "Labs"),
-        Binding("space", "toggle_topic", "Toggle topic", show=False),
-        Binding("a", "all_topics", "All topics", show=False),
-        Binding("plus,equals_sign,right", "count(1)", "More", key_display="+", show=False),
-        Binding("minus,left", "count(-1)", "Fewer", key_display="-", show=False),
+        Binding("enter", "start", N_("Practice"), priority=True),
+        Binding("e", "exam", N_("Exam")),
+        Binding("r", "review", N_("Review")),
+        Binding("w", "drill", N_("Weak")),
+        Binding("s", "stats", N_("Stats")),
+        Binding("L", "labs", N_("Labs")),
+        Binding("t", "toggle_language", N_("Language"), show=False),  # named on the due line: the footer is full
+        Binding("space", "toggle_topic", N_("Toggle topic"), show=False),
+        Binding("a", "all_topics", N_("All topics"), show=False),
+        Binding("plus,equals_sign,right", "count(1)", N_("More"), key_display="+", show=False),
+        Binding("minus,left", "count(-1)", N_("Fewer"), key_display="-", show=False),
     ]
 
     def __init__(self, catalog: Catalog, options: Options) -> None:
@@ -57,12 +60,12 @@ class HomeScreen(Screen[None]):
         yield Header()
         with Horizontal(id="columns"):
             with Vertical(id="packs-column"):
-                yield Label("Packs  (tab switches lists)", classes="section-title")
+                yield Label(_("Packs  (tab switches lists)"), id="packs-title", classes="section-title")
                 yield OptionList(*[Option(self._pack_label(p), id=p.id) for p in self.catalog.packs], id="packs")
                 yield Static(self._broken_text(), id="broken")  # above the description: never pushed off screen
                 yield Static(id="pack-info")
             with Vertical(id="topics-column"):
-                yield Label("Topics  (space toggles, a selects all)", classes="section-title")
+                yield Label(_("Topics  (space toggles, a selects all)"), id="topics-title", classes="section-title")
                 yield SelectionList[str](id="topics")
         yield Static(id="due")
         yield ReadinessLine(id="readiness")
@@ -79,13 +82,15 @@ class HomeScreen(Screen[None]):
         names = [Path(b.path).name for b in self.catalog.broken]
         n = len(names)
         # The names first, in one line, so they show even when the details do not fit.
-        lines = [f"[b $error]✗ {n} pack{'s' if n != 1 else ''} could not be loaded:[/] {_escape(', '.join(names))}"]
+        lines = ["[b $error]" + ngettext("✗ {n} pack could not be loaded:", "✗ {n} packs could not be loaded:", n)
+                 .format(n=n) + f"[/] {_escape(', '.join(names))}"]
         for b in self.catalog.broken:
             p = b.first_error
             lines.append(f"  {_escape(Path(p.path).name)}:{p.line}:{p.col}: {_escape(p.message)}")
         return "\n".join(lines)
 
     def on_mount(self) -> None:
+        self.shown_in = self.app.language
         packs = self.query_one("#packs", OptionList)
         if self.pack_id is not None:
             packs.highlighted = packs.get_option_index(self.pack_id)
@@ -93,7 +98,7 @@ class HomeScreen(Screen[None]):
             self._show_pack_info()
             self._update_due()
         else:
-            self.query_one("#plan", Static).update("No packs loaded. Give one with --pack PATH.")
+            self.query_one("#plan", Static).update(_("No packs loaded. Give one with --pack PATH."))
         self.query_one("#topics", SelectionList).focus()
 
     def _show_pack_info(self) -> None:
@@ -103,7 +108,7 @@ class HomeScreen(Screen[None]):
         languages = sorted({lang for q in pack.questions for lang in q.translations})
         lines = [pack.description or ""]
         meta = [f"v{pack.version}" if pack.version else "", pack.language.upper(),
-                ("translations: " + ", ".join(languages)) if languages else "",
+                (_("translations: {languages}").format(languages=", ".join(languages))) if languages else "",
                 ", ".join(pack.authors)]
         lines.append("  ·  ".join(m for m in meta if m))
         self.query_one("#pack-info", Static).update(Text("\n".join(l for l in lines if l), style="italic"))
@@ -147,26 +152,60 @@ class HomeScreen(Screen[None]):
         available = self._available()
         n = min(self.count, available)
         topics = len(self.selected.get(self.pack_id or "", ()))
-        text = (f"[b]{n}[/b] of {available} questions (+/− to change) from {topics} topic{'s' * (topics != 1)}"
-                f"  ·  [b]Enter[/b] starts practice" if available else "Select at least one topic with questions.")
+        if available:
+            text = ngettext("[b]{n}[/b] of {available} questions (+/− to change) from {topics} topic",
+                            "[b]{n}[/b] of {available} questions (+/− to change) from {topics} topics",
+                            topics).format(n=n, available=available, topics=topics)
+            text += "  ·  " + _("[b]Enter[/b] starts practice")
+        else:
+            text = _("Select at least one topic with questions.")
         self.query_one("#plan", Static).update(text)
 
     def _update_due(self) -> None:
         scheduler, pack = self.app.scheduler, self.pack
         self.query_one(ReadinessLine).show_pack(pack)  # the forecast moves with the due count
         if scheduler is None or pack is None:
-            self.query_one("#due", Static).update("")
+            self.query_one("#due", Static).update(self._language_hint())
             return
         try:
             due = scheduler.due_today_count(q.key for q in pack.questions)
         except StoreError:
             due = None
-        text = ("" if due is None else f"[b]{due}[/b] question{'s' * (due != 1)} due for review today (r)" if due
-                else "No reviews due today.")
+        if due is None:
+            text = ""
+        elif due:
+            text = ngettext("[b]{n}[/b] question due for review today (r)",
+                            "[b]{n}[/b] questions due for review today (r)", due).format(n=due)
+        else:
+            text = _("No reviews due today.")
+        text += ("  ·  " if text else "") + self._language_hint()
         self.query_one("#due", Static).update(text)
 
-    def on_screen_resume(self) -> None:  # back from a session: the due count has moved
+    def _language_hint(self) -> str:
+        """"t: Deutsch" in English, "t: English" in German: the next language, named in itself."""
+        from quizapp.i18n import next_language
+        return {"de": "t: Deutsch", "en": "t: English"}.get(next_language(self.app.language), "")
+
+    def on_screen_resume(self) -> None:  # back from a session: the due count (and maybe the language) moved
+        if self.shown_in != self.app.language:
+            self.retranslate()
         self._update_due()
+
+    def retranslate(self) -> None:
+        """Every text of this screen again, in the interface language."""
+        self.shown_in = self.app.language
+        self.query_one("#packs-title", Label).update(_("Packs  (tab switches lists)"))
+        self.query_one("#topics-title", Label).update(_("Topics  (space toggles, a selects all)"))
+        self.query_one("#broken", Static).update(self._broken_text())
+        self._show_pack_info()
+        self._update_plan()
+
+    def action_toggle_language(self) -> None:
+        from quizapp.i18n import language_name, next_language
+        self.app.switch_language(next_language(self.app.language))
+        self.retranslate()
+        self._update_due()
+        self.notify(_("Interface and questions in {language}.").format(language=language_name(self.app.language)))
 
     def action_toggle_topic(self) -> None:
         topics = self.query_one("#topics", SelectionList)
@@ -179,7 +218,7 @@ class HomeScreen(Screen[None]):
     def _ready_pack(self) -> Pack | None:
         """The highlighted pack when its selected topics have questions; else says what is missing."""
         if self.pack is None or not self._available():
-            self.notify("Select a pack and at least one topic that has questions.", severity="warning")
+            self.notify(_("Select a pack and at least one topic that has questions."), severity="warning")
             return None
         return self.pack
 
@@ -205,7 +244,7 @@ class HomeScreen(Screen[None]):
             return
         due = scheduler.draw_review(pack.questions, limit=self.count)
         if not due:
-            self.notify("Nothing is due for review today in this pack. Practise to fill the schedule.")
+            self.notify(_("Nothing is due for review today in this pack. Practise to fill the schedule."))
             return
         session = PracticeSession.start(due, None, None, self.options.seed)
         open_practice(self.app, session, pack, "review", {"count": len(due)})
@@ -216,7 +255,7 @@ class HomeScreen(Screen[None]):
             return
         drawn = draw_drill(store, pack, count=self.count, seed=self.options.seed)
         if not drawn:
-            self.notify("No weak topics yet: answer some questions first, then drill what you missed.")
+            self.notify(_("No weak topics yet: answer some questions first, then drill what you missed."))
             return
         session = PracticeSession.start(drawn, None, None, self.options.seed)
         topics = sorted({q.topic for q in drawn})

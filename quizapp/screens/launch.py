@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App
 
 from question_bank.models import Pack
+from quizapp.i18n import _
 from quizapp.progress.db import StoreError
 from quizapp.study.exam import ExamSession
 from quizapp.study.persist import Tracker, track_exam, track_practice
@@ -31,9 +32,9 @@ def open_practice(app: App, session: PracticeSession, pack: Pack, mode: str = "p
             tracker = track_practice(app.store, session, mode, settings, app.scheduler, pack_id=pack.id,
                                      pack_version=pack.version, predictor=predictor_for(app))
         except StoreError as error:
-            app.notify(f"This session will not be saved: {error}", severity="error", timeout=10)
+            app.notify(_("This session will not be saved: {error}").format(error=error), severity="error", timeout=10)
     from quizapp.screens.question import QuestionScreen
-    app.push_screen(QuestionScreen(session, pack, app.options.lang, tracker, mode))
+    app.push_screen(QuestionScreen(session, pack, app.language, tracker, mode))
 
 
 def open_exam(app: App, exam: ExamSession, pack: Pack, settings: dict[str, Any] | None = None,
@@ -43,6 +44,6 @@ def open_exam(app: App, exam: ExamSession, pack: Pack, settings: dict[str, Any] 
             tracker = track_exam(app.store, exam, settings, app.scheduler, pack_id=pack.id,
                                  pack_version=pack.version, predictor=predictor_for(app))
         except StoreError as error:
-            app.notify(f"This exam will not be saved: {error}", severity="error", timeout=10)
+            app.notify(_("This exam will not be saved: {error}").format(error=error), severity="error", timeout=10)
     from quizapp.screens.exam import ExamScreen
-    app.push_screen(ExamScreen(exam, pack, app.options.lang, tracker))
+    app.push_screen(ExamScreen(exam, pack, app.language, tracker))

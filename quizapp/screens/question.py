@@ -10,30 +10,32 @@ from textual.widgets import Footer, Static
 
 from question_bank.models import Pack, Question
 from quizapp.evidence.panel import EvidencePanel, decimal_comma
+from quizapp.i18n import N_, _
 from quizapp.screens.confirm import ConfirmScreen
+from quizapp.screens.translated import TranslatedBindings
 from quizapp.progress.db import StoreError
 from quizapp.study.persist import Tracker
 from quizapp.study.practice import LETTERS, Answer, Item, PracticeSession
 from quizapp.study.ratings import RATING_KEYS, rating_line
 from quizapp.widgets.choice import ChoiceRow
 from quizapp.widgets.markdown_text import MarkdownText
-from quizapp.study.feedback import toggled_language, verdict
+from quizapp.study.feedback import verdict
 
-PICK_KEYS = [Binding(k, f"pick({i})", "Pick", show=False) for i, k in enumerate("abcdefgh")]
+PICK_KEYS = [Binding(k, f"pick({i})", N_("Pick"), show=False) for i, k in enumerate("abcdefgh")]
 # Digits pick a choice before the answer and change its review rating (1 Again … 4 Easy) after it.
-PICK_KEYS += [Binding(k, f"digit({i})", "Pick", show=False) for i, k in enumerate("12345678")]
-MODE_TITLES = {"practice": "Practice", "review": "Review", "drill": "Drill"}
+PICK_KEYS += [Binding(k, f"digit({i})", N_("Pick"), show=False) for i, k in enumerate("12345678")]
+MODE_TITLES = {"practice": N_("Practice"), "review": N_("Review"), "drill": N_("Drill")}
 
 
-class QuestionScreen(Screen[None]):
+class QuestionScreen(TranslatedBindings, Screen[None]):
     CSS_PATH = "question.tcss"
     BINDINGS = [
-        Binding("a", "pick(0)", "Pick", key_display="a–h/1–8", show=True),
+        Binding("a", "pick(0)", N_("Pick"), key_display="a–h/1–8", show=True),
         *PICK_KEYS[1:],
-        Binding("enter", "submit", "Submit / next", priority=True),
-        Binding("t", "toggle_language", "Language"),
-        Binding("l", "open_lab", "Lab"),
-        Binding("escape", "leave", "End session"),
+        Binding("enter", "submit", N_("Submit / next"), priority=True),
+        Binding("t", "toggle_language", N_("Language")),
+        Binding("l", "open_lab", N_("Lab")),
+        Binding("escape", "leave", N_("End session")),
     ]
 
     def __init__(self, session: PracticeSession, pack: Pack, lang: str | None = None,
@@ -73,22 +75,26 @@ class QuestionScreen(Screen[None]):
     def question(self) -> Question:
         return self.item.question.localized(self.lang) if self.lang else self.item.question
 
+
     async def show_item(self) -> None:
         item, question = self.item, self.question()
         topic = self.pack.topic(item.question.topic)
         number = self.session.position + (0 if self.answer else 1)
-        lang = (self.lang or self.pack.language or "").upper()
+        lang = (self.lang if self.lang in item.question.translations else self.pack.language or "").upper()
         right = sum(a.correct for a in self.session.answers)
+        progress = _("{mode} · question {number}/{total}  ·  {right} right").format(
+            mode=_(MODE_TITLES.get(self.mode, N_("Practice"))), number=number, total=len(self.session.items),
+            right=right)
         self.query_one("#progress", Static).update(Text(
-            f" {MODE_TITLES.get(self.mode, 'Practice')} · question {number}/{len(self.session.items)}  ·  {right} right  ·  "
-            f"{topic.title if topic else item.question.topic}  ·  {lang}  ·  {self.pack.title}", no_wrap=True,
-            overflow="ellipsis"))
+            f" {progress}  ·  {topic.title if topic else item.question.topic}  ·  {lang}  ·  {self.pack.title}",
+            no_wrap=True, overflow="ellipsis"))
         self.query_one("#prompt", MarkdownText).set_markdown(question.prompt)
         multiple = item.question.type == "multiple"
         n = len(item.order)
+        first, last = LETTERS[0].lower(), LETTERS[n - 1].lower()
         self.query_one("#hint", Static).update(
-            f"Select all that apply: toggle {LETTERS[0].lower()}–{LETTERS[n - 1].lower()}, then Enter to submit."
-            if multiple else f"Choose one: {LETTERS[0].lower()}–{LETTERS[n - 1].lower()} or 1–{n}, or click.")
+            _("Select all that apply: toggle {first}–{last}, then Enter to submit.").format(first=first, last=last)
+            if multiple else _("Choose one: {first}–{last} or 1–{n}, or click.").format(first=first, last=last, n=n))
         box = self.query_one("#choices", Vertical)
         await box.remove_children()
         texts = [question.choices[i].text for i in item.order]
@@ -137,7 +143,7 @@ class QuestionScreen(Screen[None]):
             await self.next_question()
         elif self.item.question.type == "multiple":
             if not self.toggled:
-                self.notify("Toggle at least one choice first (keys a–h).", severity="warning")
+                self.notify(_("Toggle at least one choice first (keys a–h)."), severity="warning")
                 return
             self.give_answer(self.toggled)
 
@@ -146,25 +152,25 @@ class QuestionScreen(Screen[None]):
             self.answer = self.session.answer(frozenset(picked))
         except StoreError as error:  # the answer counts in this session; saving it failed
             self.answer = self.session.answers[-1]
-            self.notify(f"Your answer could not be saved: {error}", severity="error", timeout=10)
+            self.notify(_("Your answer could not be saved: {error}").format(error=error), severity="error", timeout=10)
         self.show_feedback()
         self.show_rating()
 
     def show_feedback(self) -> None:
         answer = self.answer
         assert answer is not None
-        item = answer.item
+        item, shown = answer.item, self.question()
         for row in self.rows():
-            choice = item.question.choices[item.order[row.position]]
+            choice = shown.choices[item.order[row.position]]  # its why in the shown language, where translated
             row.show_verdict(row.position in item.correct_positions, row.position in answer.picked, choice.why)
         hint = self.query_one("#hint", Static)
         hint.update(Text.assemble(verdict(answer), "   ",
-                                  ("Enter: see the summary" if self.session.finished else "Enter: next question", "dim")))
+                                  (_("Enter: see the summary") if self.session.finished else _("Enter: next question"), "dim")))
         hint.set_class(answer.correct, "-right")
         hint.set_class(not answer.correct, "-wrong")
         explanation = self.question().explanation
         feedback = self.query_one("#feedback", MarkdownText)
-        feedback.set_markdown(f"**Explanation.** {explanation.strip()}" if explanation else "")
+        feedback.set_markdown(_("**Explanation.**") + " " + explanation.strip() if explanation else "")
         feedback.display = bool(explanation)
         self.query_one(EvidencePanel).show(self.question().live, decimal_comma(self.lang or self.pack.language))
         # The verdict goes to the top of the view; the choices with their whys and the
@@ -197,16 +203,13 @@ class QuestionScreen(Screen[None]):
             try:
                 self.tracker.finish(self.session.summary())
             except StoreError as error:
-                self.notify(f"The session could not be closed in the progress database: {error}", severity="error")
+                self.notify(_("The session could not be closed in the progress database: {error}").format(error=error),
+                            severity="error")
         from quizapp.screens.summary import SummaryScreen
         self.app.switch_screen(SummaryScreen(self.session, self.pack, self.lang))
 
     async def action_toggle_language(self) -> None:
-        try:
-            self.lang = toggled_language(self.item.question, self.lang, self.app.options.lang)
-        except LookupError as error:
-            self.notify(str(error), severity="information")
-            return
+        self.lang = switch_language(self, self.item.question)
         await self.show_item()
 
     def action_leave(self) -> None:
@@ -218,6 +221,20 @@ class QuestionScreen(Screen[None]):
         if self.session.finished:
             self.finish()
             return
-        kept = self.tracker.saved_note() if self.tracker is not None else "Your answers will not be kept."
-        self.app.push_screen(ConfirmScreen(f"End this session now and see the summary? {kept}"),
+        kept = self.tracker.saved_note() if self.tracker is not None else _("Your answers will not be kept.")
+        self.app.push_screen(ConfirmScreen(_("End this session now and see the summary?") + " " + kept),
                              lambda yes: self.finish() if yes else None)
+
+
+def switch_language(screen: Screen, question: Question) -> str:
+    """`t`: the interface and the questions in the next language (remembered); returns it.
+    Says so when this question has no translation into it."""
+    from quizapp.i18n import language_name, next_language
+
+    app = screen.app
+    app.switch_language(next_language(app.language))
+    lang = app.language
+    if lang not in question.translations and lang != screen.pack.language:
+        screen.notify(_("This question has no {language} translation; it stays as written.").format(
+            language=language_name(lang)), severity="information")
+    return lang

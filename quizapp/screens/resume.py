@@ -8,19 +8,21 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from quizapp.i18n import N_, _
 from quizapp.progress.db import StoreError
 from quizapp.progress.records import SessionRecord
 from quizapp.screens.launch import open_exam, open_practice, predictor_for
+from quizapp.screens.translated import TranslatedBindings
 from quizapp.study.exam import ExamSession
 from quizapp.study.persist import ResumeError, resume_session
 
 
-class ResumeScreen(ModalScreen[None]):
+class ResumeScreen(TranslatedBindings, ModalScreen[None]):
     CSS_PATH = "resume.tcss"
     BINDINGS = [
-        Binding("enter", "resume", "Resume", priority=True),
-        Binding("d", "discard", "Discard"),
-        Binding("escape", "later", "Not now"),
+        Binding("enter", "resume", N_("Resume"), priority=True),
+        Binding("d", "discard", N_("Discard")),
+        Binding("escape", "later", N_("Not now")),
     ]
 
     def __init__(self, records: list[SessionRecord]) -> None:
@@ -29,8 +31,8 @@ class ResumeScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label("Unfinished sessions", id="title")
-            yield Static("Every answer you gave is saved. Enter resumes, d discards, Esc decides later.", id="about")
+            yield Label(_("Unfinished sessions"), id="title")
+            yield Static(_("Every answer you gave is saved. Enter resumes, d discards, Esc decides later."), id="about")
             yield OptionList(*[Option(r.describe(), id=str(r.id)) for r in self.records], id="sessions")
 
     def on_mount(self) -> None:
@@ -54,7 +56,7 @@ class ResumeScreen(ModalScreen[None]):
             resumed = resume_session(app.store, record, app.catalog.packs, scheduler=app.scheduler,
                                      predictor=predictor_for(app))
         except (ResumeError, StoreError) as error:
-            self.notify(f"This session cannot be resumed: {error}", severity="error", timeout=10)
+            self.notify(_("This session cannot be resumed: {error}").format(error=error), severity="error", timeout=10)
             return
         pack = app.catalog.pack(record.pack_id) if record.pack_id else None
         pack = pack or app.catalog.pack(resumed.session.items[0].question.pack_id)

@@ -9,16 +9,18 @@ from textual.widgets import Footer, Static
 
 from question_bank.models import Pack
 from quizapp.evidence.panel import EvidencePanel, decimal_comma
+from quizapp.i18n import N_, _
+from quizapp.screens.translated import TranslatedBindings
 from quizapp.study.feedback import feedback_markdown
 from quizapp.study.practice import LETTERS, Answer
 from quizapp.widgets.markdown_text import MarkdownText
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(TranslatedBindings, Screen[None]):
     CSS_PATH = "question.tcss"
     BINDINGS = [
-        Binding("escape,enter", "back", "Back", priority=True),
-        Binding("l", "open_lab", "Lab"),
+        Binding("escape,enter", "back", N_("Back"), priority=True),
+        Binding("l", "open_lab", N_("Lab")),
     ]
 
     def __init__(self, answer: Answer, pack: Pack, lang: str | None = None) -> None:
@@ -31,12 +33,12 @@ class ReviewScreen(Screen[None]):
         question = self.answer.item.question
         shown = question.localized(self.lang) if self.lang else question
         topic = self.pack.topic(question.topic)
-        yield Static(f" Review  ·  {topic.title if topic else question.topic}  ·  {self.pack.title}", id="progress")
+        yield Static(f" {_('Answer review')}  ·  {topic.title if topic else question.topic}  ·  {self.pack.title}", id="progress")
         with VerticalScroll(id="body"):
             yield MarkdownText(shown.prompt, id="prompt")
             choices = "\n".join(
                 f"- **{LETTERS[pos]}** {' '.join(shown.choices[i].text.split())}"
-                f"{' ✓' if question.choices[i].correct else ''}{' ✗ your answer' if pos in self.answer.picked and not question.choices[i].correct else ''}"
+                f"{' ✓' if question.choices[i].correct else ''}{' ' + _('✗ your answer') if pos in self.answer.picked and not question.choices[i].correct else ''}"
                 for pos, i in enumerate(self.answer.item.order))
             yield MarkdownText(choices, id="review-choices")
             yield MarkdownText(feedback_markdown(self.answer, shown), id="feedback")

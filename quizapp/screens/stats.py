@@ -17,6 +17,8 @@ from textual_plotext import PlotextPlot
 
 from question_bank.models import Pack
 from quizapp.catalog import Catalog
+from quizapp.i18n import N_, _
+from quizapp.screens.translated import TranslatedBindings
 from quizapp.progress.db import StoreError
 from quizapp.study.forecast.history import DailyHistory, daily_history, due_per_day
 from quizapp.study.forecast.model import read_snapshot
@@ -32,12 +34,12 @@ class Charts:
     due_counts: tuple[int, ...]
 
 
-class StatsScreen(Screen[None]):
+class StatsScreen(TranslatedBindings, Screen[None]):
     CSS_PATH = "stats.tcss"
     BINDINGS = [
-        Binding("escape,s", "back", "Back"),
-        Binding("n", "study_next", "Study next"),
-        Binding("q", "questions", "Per question"),
+        Binding("escape,s", "back", N_("Back")),
+        Binding("n", "study_next", N_("Study next")),
+        Binding("q", "questions", N_("Per question")),
     ]
 
     def __init__(self, catalog: Catalog, pack_id: str | None = None) -> None:
@@ -76,7 +78,7 @@ class StatsScreen(Screen[None]):
         try:
             stats = collect_stats(self.app.store, self.catalog.packs)
         except StoreError as error:
-            self.query_one("#tables", Static).update(f"The statistics could not be read: {error}")
+            self.query_one("#tables", Static).update(_("The statistics could not be read: {error}").format(error=error))
             return
         self.query_one("#tables", Static).update(render_stats(stats, questions=self.per_question))
         if self.readiness is None:

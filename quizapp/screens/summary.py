@@ -9,15 +9,17 @@ from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from question_bank.models import Pack
+from quizapp.i18n import N_, _, percent
+from quizapp.screens.translated import TranslatedBindings
 from quizapp.widgets.topic_table import topic_table
 from quizapp.study.practice import PracticeSession
 
 
-class SummaryScreen(Screen[None]):
+class SummaryScreen(TranslatedBindings, Screen[None]):
     CSS_PATH = "summary.tcss"
     BINDINGS = [
-        Binding("enter", "open_missed", "Review missed", priority=True),
-        Binding("escape,h", "home", "Back to packs"),
+        Binding("enter", "open_missed", N_("Review missed"), priority=True),
+        Binding("escape,h", "home", N_("Back to packs")),
     ]
 
     def __init__(self, session: PracticeSession, pack: Pack, lang: str | None = None) -> None:
@@ -29,20 +31,24 @@ class SummaryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         s = self.summary
-        verdict = "Well done!" if s.percent >= 80 else "Keep practising." if s.percent >= 50 else "Worth another round."
-        yield Static(f" Session complete: [b]{s.right} of {s.total}[/b] right ({s.percent:.0f} %). {verdict}", id="score")
+        verdict = (_("Well done!") if s.percent >= 80 else _("Keep practising.") if s.percent >= 50
+                   else _("Worth another round."))
+        score = _("Session complete: [b]{right} of {total}[/b] right ({percent}).").format(
+            right=s.right, total=s.total, percent=percent(s.percent))
+        yield Static(f" {score} {verdict}", id="score")
         with Horizontal(id="columns"):
             with Vertical(id="topics-column"):
-                yield Label("By topic", classes="section-title")
+                yield Label(_("By topic"), classes="section-title")
                 yield Static(topic_table(self.pack, self.summary.by_topic), id="by-topic")
             with Vertical(id="missed-column"):
-                yield Label(f"Missed questions ({len(s.missed)})  ·  Enter reopens", classes="section-title")
+                yield Label(_("Missed questions ({n})  ·  Enter reopens").format(n=len(s.missed)), classes="section-title")
                 yield OptionList(*[Option(self._missed_label(i, a), id=str(i)) for i, a in enumerate(s.missed)],
                                  id="missed")
         yield Footer()
 
     def _missed_label(self, index: int, answer) -> str:
-        prompt = " ".join(answer.item.question.prompt.split())
+        question = answer.item.question
+        prompt = " ".join((question.localized(self.lang) if self.lang else question).prompt.split())
         return f"{index + 1}. {prompt[:70]}{'…' if len(prompt) > 70 else ''}"
 
     def on_mount(self) -> None:
@@ -51,7 +57,7 @@ class SummaryScreen(Screen[None]):
             missed.highlighted = 0
             missed.focus()
         else:
-            missed.add_option(Option("Nothing missed: every answer was right.", disabled=True))
+            missed.add_option(Option(_("Nothing missed: every answer was right."), disabled=True))
 
     def action_open_missed(self) -> None:
         missed = self.query_one("#missed", OptionList)

@@ -21,6 +21,7 @@ from typing import Literal, Protocol
 
 from question_bank.models import Question
 from quizapp.study.clock import Clock, SystemClock
+from quizapp.i18n import _
 from quizapp.study.draw import concrete, shuffle_choices
 from quizapp.study.practice import Answer, Item
 
@@ -137,8 +138,8 @@ def draw_per_topic(questions: Iterable[Question], topics: Iterable[str] | None, 
         if wanted is None or q.topic in wanted:
             groups.setdefault((q.pack_id, q.topic), []).append(q)
     if count < len(groups):
-        raise ValueError(f"an exam over {len(groups)} topics needs at least {len(groups)} questions, "
-                         f"one per topic (asked for {count})")
+        raise ValueError(_("an exam over {n} topics needs at least {n} questions, one per topic (asked for {count})")
+                         .format(n=len(groups), count=count))
     pools = list(groups.values())
     for pool in pools:
         rng.shuffle(pool)
@@ -195,7 +196,7 @@ class ExamSession:
         rng = random.Random(seed)
         drawn = [d for q in draw_per_topic(questions, topics, count, rng) if (d := concrete(q, rng)) is not None]
         if not drawn:
-            raise ValueError("no questions in the chosen topics")
+            raise ValueError(_("no questions in the chosen topics"))
         return cls([Item(q, shuffle_choices(q, rng)) for q in drawn], time_limit_seconds, pass_mark, clock)
 
     # -- time ---------------------------------------------------------------------------------

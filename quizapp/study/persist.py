@@ -31,6 +31,7 @@ from fsrs import Rating
 
 from question_bank.calculated import CalculationError, instantiate_with
 from question_bank.models import CalculatedQuestion, Pack, Question
+from quizapp.i18n import _, ngettext
 from quizapp.progress.db import Store, StoreError
 from quizapp.progress.records import SessionRecord
 from quizapp.study.clock import Clock, SystemClock
@@ -138,9 +139,10 @@ class Tracker:
             pass
         n = self.unsaved
         if not n:
-            return "Your answers so far are saved."
-        return (f"{n} of your answers could not be saved ({self.last_error}) and will be lost; "
-                "the others are saved.")
+            return _("Your answers so far are saved.")
+        return ngettext("{n} of your answers could not be saved ({error}) and will be lost; the others are saved.",
+                        "{n} of your answers could not be saved ({error}) and will be lost; the others are saved.",
+                        n).format(n=n, error=self.last_error)
 
     # -- forecasts, before the answers --------------------------------------------------------
 
@@ -318,7 +320,7 @@ def resume_session(store: Store, record: SessionRecord, packs: Iterable[Pack], *
     """
     clock = clock or (scheduler.clock if scheduler else SystemClock())
     if record.status != "open":
-        raise ResumeError(f"session {record.id} is already {record.status}")
+        raise ResumeError(_("session {id} is already closed").format(id=record.id))
     by_key: dict[str, Question | CalculatedQuestion] = {q.key: q for p in packs for q in p.questions}
     kept: list[tuple[int, Item, bool]] = []  # stored position, item, answer still valid
     skipped: list[str] = []
@@ -337,9 +339,9 @@ def resume_session(store: Store, record: SessionRecord, packs: Iterable[Pack], *
             changed.append(rec.question_key)
             kept.append((rec.position, Item(question, tuple(range(n))), False))
     if not kept:
-        raise ResumeError("none of this session's questions are in the loaded packs any more")
+        raise ResumeError(_("none of this session's questions are in the loaded packs any more"))
     if not store.claim_session(record.id):
-        raise ResumeError("this session is open in another quizapp window")
+        raise ResumeError(_("this session is open in another quizapp window"))
     if record.mode == "exam":
         session, positions = _rebuild_exam(record, kept, clock)
     else:
@@ -354,11 +356,12 @@ def resume_session(store: Store, record: SessionRecord, packs: Iterable[Pack], *
         session.on_show = tracker.predict
     notes = []
     if skipped:
-        notes.append(f"{len(skipped)} question{'s are' if len(skipped) > 1 else ' is'} no longer in "
-                     f"{'their packs' if len(skipped) > 1 else 'its pack'} and {'were' if len(skipped) > 1 else 'was'} "
-                     "left out")
+        notes.append(ngettext("{n} question is no longer in its pack and was left out",
+                              "{n} questions are no longer in their packs and were left out",
+                              len(skipped)).format(n=len(skipped)))
     if changed:
-        notes.append(f"{len(changed)} changed question{'s' if len(changed) > 1 else ''} must be answered again")
+        notes.append(ngettext("{n} changed question must be answered again",
+                              "{n} changed questions must be answered again", len(changed)).format(n=len(changed)))
     message = "; ".join(notes) + "." if notes else None
     return Resumed(session, tracker, record.mode, tuple(skipped), tuple(changed), message)
 

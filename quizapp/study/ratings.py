@@ -3,9 +3,17 @@ from __future__ import annotations
 
 from fsrs import Rating
 
+from quizapp.i18n import N_, _
+
 RATING_KEYS = (Rating.Again, Rating.Hard, Rating.Good, Rating.Easy)  # keys 1–4
+RATING_NAMES = {Rating.Again: N_("Again"), Rating.Hard: N_("Hard"), Rating.Good: N_("Good"), Rating.Easy: N_("Easy")}
+
+
+def rating_name(rating: Rating) -> str:
+    return _(RATING_NAMES[rating])
 
 
 def rating_line(rating: Rating) -> str:
-    keys = "  ".join(f"{i + 1} {r.name}" for i, r in enumerate(RATING_KEYS))
-    return f"Next review scheduled as [b]{rating.name}[/b]  ·  to change: {keys}"
+    keys = "  ".join(f"{i + 1} {rating_name(r)}" for i, r in enumerate(RATING_KEYS))
+    return _("Next review scheduled as [b]{rating}[/b]  ·  to change: {keys}").format(
+        rating=rating_name(rating), keys=keys)

@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from question_bank.models import Pack
+from quizapp.i18n import _, num
 from quizapp.progress.db import Store
 from quizapp.progress.records import AnswerRecord
 
@@ -180,11 +181,11 @@ def stats_json(stats: Stats, readiness: Readiness | None = None) -> dict[str, An
 
 
 def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.0f}%"
+    return "–" if value is None else _("{value}%").format(value=num(100 * value, ".0f"))
 
 
 def _trend(trend: Sequence[float]) -> str:
-    return " → ".join(f"{100 * t:.0f}" for t in trend) if trend else "–"
+    return " → ".join(num(100 * t, ".0f") for t in trend) if trend else "–"
 
 
 def render_stats(stats: Stats, questions: bool = False):
@@ -196,38 +197,42 @@ def render_stats(stats: Stats, questions: bool = False):
 
     parts: list[Any] = []
     if not stats.packs:
-        parts.append(Text("No packs loaded."))
+        parts.append(Text(_("No packs loaded.")))
     for p in stats.packs:
         table = Table(title=f"{p.total.title} ({p.pack_id})", title_justify="left", expand=False)
-        table.add_column("Topic", ratio=1, min_width=16)
-        for column, justify in (("Questions", "right"), ("Seen", "right"), ("Attempts", "right"),
-                                ("Accuracy", "right"), ("Trend %", "left"), ("Due", "right")):
+        table.add_column(_("Topic"), ratio=1, min_width=16)
+        for column, justify in ((_("Questions"), "right"), (_("Seen"), "right"), (_("Attempts"), "right"),
+                                (_("Accuracy"), "right"), (_("Trend %"), "left"), (_("Due"), "right")):
             table.add_column(column, justify=justify, no_wrap=True)  # type: ignore[arg-type]
         for g in (*p.topics, p.total):
             style = "bold" if g.topic is None else None
-            table.add_row("All topics" if g.topic is None else g.title, str(g.questions), str(g.seen),
+            table.add_row(_("All topics") if g.topic is None else g.title, str(g.questions), str(g.seen),
                           str(g.attempts), _percent(g.accuracy), _trend(g.trend), str(g.due), style=style,
                           end_section=g is p.topics[-1] if p.topics else False)
         parts.append(table)
         if questions:
-            qt = Table(title=f"Questions of {p.pack_id}", title_justify="left")
-            for column in ("Question", "Topic", "Attempts", "Right", "Last result", "Last answered"):
+            qt = Table(title=_("Questions of {pack}").format(pack=p.pack_id), title_justify="left")
+            for column in (_("Question"), _("Topic"), _("Attempts"), _("Right"), _("Last result"), _("Last answered")):
                 qt.add_column(column)
             for q in p.questions:
-                last = "–" if q.last_correct is None else ("right" if q.last_correct else "wrong")
+                last = "–" if q.last_correct is None else (_("right") if q.last_correct else _("wrong"))
                 when = ("–" if q.last_answered is None
                         else datetime.fromtimestamp(q.last_answered).strftime("%Y-%m-%d %H:%M"))
                 qt.add_row(q.question_id, q.topic, str(q.attempts), str(q.right), last, when)
             parts.append(qt)
-    sessions = ", ".join(f"{n} {mode}" for mode, n in stats.sessions.items()) or "none"
-    footer = (f"Trend: accuracy in each of the last {TREND_SESSIONS} sessions, oldest first. "
-              f"Due: for review by the end of today. Finished sessions: {sessions}.")
+    from quizapp.progress.records import MODE_NAMES
+
+    sessions = ", ".join(f"{n} {_(MODE_NAMES.get(mode, mode))}" for mode, n in stats.sessions.items()) or _("none")
+    footer = _("Trend: accuracy in each of the last {n} sessions, oldest first. "
+               "Due: for review by the end of today. Finished sessions: {sessions}.").format(
+        n=TREND_SESSIONS, sessions=sessions)
     if stats.unfinished:
-        footer += f" Unfinished: {stats.unfinished} (offered for resuming at the next start)."
+        footer += " " + _("Unfinished: {n} (offered for resuming at the next start).").format(n=stats.unfinished)
     if stats.orphaned_answers:
-        footer += f" {stats.orphaned_answers} answers belong to questions no longer in the loaded packs."
+        footer += " " + _("{n} answers belong to questions no longer in the loaded packs.").format(
+            n=stats.orphaned_answers)
     parts.append(Text(footer, style="dim"))
-    parts.append(Text(f"Database: {stats.database}", style="dim"))
+    parts.append(Text(_("Database: {path}").format(path=stats.database), style="dim"))
     return Group(*parts)
 
 
@@ -239,11 +244,11 @@ def stats_main(argv: Sequence[str], prog: str = "quizapp stats") -> int:
     from quizapp.locations import user_pack_dir
     from quizapp.progress.db import StoreError, open_store
 
-    parser = argparse.ArgumentParser(prog=prog, description="Show your progress per pack, topic and question.")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
-    parser.add_argument("--questions", action="store_true", help="also list every question")
+    parser = argparse.ArgumentParser(prog=prog, description=_("Show your progress per pack, topic and question."))
+    parser.add_argument("--json", action="store_true", help=_("print JSON instead of tables"))
+    parser.add_argument("--questions", action="store_true", help=_("also list every question"))
     parser.add_argument("--pack", action="append", default=[], type=Path, metavar="PATH",
-                        help="also load this pack file or folder (repeatable)")
+                        help=_("also load this pack file or folder (repeatable)"))
     try:
         ns = parser.parse_args(list(argv))
     except SystemExit as exit_:
@@ -255,7 +260,7 @@ def stats_main(argv: Sequence[str], prog: str = "quizapp stats") -> int:
     try:
         store = open_store()
     except StoreError as error:
-        print(f"{prog}: error: {error}", file=sys.stderr)
+        print(_("{prog}: error: {error}").format(prog=prog, error=error), file=sys.stderr)
         return 1
     try:
         if store.message:

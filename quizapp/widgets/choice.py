@@ -5,6 +5,8 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import Static
 
+from quizapp.i18n import _
+
 
 class ChoiceRow(Static):
     DEFAULT_CSS = """
@@ -43,7 +45,7 @@ class ChoiceRow(Static):
         """Mark the row after the answer; the why shows for the picked and the correct choices."""
         self.set_class(correct, "-correct")
         self.set_class(picked and not correct, "-wrong")
-        self.marker = "✓ correct" if correct else ("✗ your answer" if picked else "")
+        self.marker = _("✓ correct") if correct else (_("✗ your answer") if picked else "")
         self.why = (why or "").strip() if (correct or picked) else ""
         self.refresh_label()
 

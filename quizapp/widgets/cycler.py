@@ -8,6 +8,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
 
+from quizapp.i18n import N_
+
 
 class Cycler(Widget, can_focus=True):
     DEFAULT_CSS = """
@@ -23,8 +25,8 @@ class Cycler(Widget, can_focus=True):
     }
     """
     BINDINGS = [
-        Binding("left", "step(-1)", "Previous", show=False),
-        Binding("right,space", "step(1)", "Next", show=False),
+        Binding("left", "step(-1)", N_("Previous"), show=False),
+        Binding("right,space", "step(1)", N_("Next"), show=False),
     ]
 
     class Changed(Message):

@@ -26,6 +26,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from quizapp.i18n import N_, num
+
 # Colour scales as a few RGB stops, interpolated linearly: a viridis-like sequential one for
 # values from 0 up, a blue-white-red diverging one for values around 0.
 SEQUENTIAL = ((48, 18, 59), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37))
@@ -75,7 +77,7 @@ def value_range(values: Sequence[Sequence[float | None]], masked=None, diverging
 
 def fmt(value: float) -> str:
     """A compact number for legends: 3 significant digits."""
-    return f"{value:.3g}" if abs(value) < 1000 else f"{value:.0f}"
+    return num(value, ".3g") if abs(value) < 1000 else num(value, ".0f")
 
 
 class Heatmap(ScrollView, can_focus=True):
@@ -96,12 +98,12 @@ class Heatmap(ScrollView, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("up", "cursor(-1)", "Row up", show=False),
-        Binding("down", "cursor(1)", "Row down", show=False),
-        Binding("pageup", "cursor(-10)", "Page up", show=False),
-        Binding("pagedown", "cursor(10)", "Page down", show=False),
-        Binding("home", "cursor_to(0)", "First row", show=False),
-        Binding("end", "cursor_to(-1)", "Last row", show=False),
+        Binding("up", "cursor(-1)", N_("Row up"), show=False),
+        Binding("down", "cursor(1)", N_("Row down"), show=False),
+        Binding("pageup", "cursor(-10)", N_("Page up"), show=False),
+        Binding("pagedown", "cursor(10)", N_("Page down"), show=False),
+        Binding("home", "cursor_to(0)", N_("First row"), show=False),
+        Binding("end", "cursor_to(-1)", N_("Last row"), show=False),
     ]
 
     class CursorMoved(Message):

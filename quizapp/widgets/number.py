@@ -4,13 +4,15 @@ from __future__ import annotations
 from textual.binding import Binding
 from textual.widgets import Input
 
+from quizapp.i18n import N_
+
 
 class NumberInput(Input):
     """An Input for one number; ↑/↓ add or subtract `step` (clamped to lo…hi) and post Changed."""
 
     BINDINGS = [
-        Binding("up", "nudge(1)", "More", show=False),
-        Binding("down", "nudge(-1)", "Less", show=False),
+        Binding("up", "nudge(1)", N_("More"), show=False),
+        Binding("down", "nudge(-1)", N_("Less"), show=False),
     ]
 
     def __init__(self, value: float | int | str, *, step: float = 1, lo: float | None = None, hi: float | None = None,

@@ -13,6 +13,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
+from quizapp.i18n import num
+
 # Bit of each dot in a braille cell, by (column, row) within the 2×4 cell.
 DOT_BITS = {(0, 0): 0x01, (0, 1): 0x02, (0, 2): 0x04, (1, 0): 0x08,
             (1, 1): 0x10, (1, 2): 0x20, (0, 3): 0x40, (1, 3): 0x80}
@@ -47,7 +49,7 @@ def nice_ticks(lo: float, hi: float, most: int = 5) -> list[float]:
 
 
 def tick_text(v: float) -> str:
-    return f"{v:g}" if abs(v) >= 0.01 or v == 0 else f"{v:.1e}"
+    return num(v, "g") if abs(v) >= 0.01 or v == 0 else num(v, ".1e")
 
 
 class BraillePlot(Widget):

@@ -1,0 +1,341 @@
+"""The study modes line by line: the same sessions, recorder and FSRS ratings as the TUI, as text.
+
+practice, review and drill: the question, numbered choices, a prompt; then the verdict,
+the whys, the explanation and the engine command behind the question's evidence;
+a summary at the end. exam: the remaining time with every question, no feedback until
+the end, skipped questions offered once more, submitted when the time runs out.
+"""
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+
+from question_bank.models import LiveLink, Pack, Question
+from quizapp.catalog import Catalog
+from quizapp.i18n import _, ngettext, percent
+from quizapp.options import Options
+from quizapp.plain.console import Console, console_for_stdio
+from quizapp.progress.db import Store, StoreError
+from quizapp.study.clock import Clock, SystemClock, clock_text
+from quizapp.study.exam import ExamResult, ExamSession
+from quizapp.study.feedback import letters, verdict
+from quizapp.study.persist import Tracker, track_exam, track_practice
+from quizapp.study.practice import LETTERS, Answer, Item, PracticeSession
+from quizapp.study.ratings import rating_line
+from quizapp.study.review import ReviewScheduler
+
+QUIT = {"q", "quit"}
+SLOW_PROBES = {"ppo_step", "compare_stages", "kl"}  # seconds of work: their command is printed, not run
+
+
+@dataclass(frozen=True)
+class PlainSettings:
+    mode: str = "practice"
+    time_limit: float = 1800.0  # exam seconds
+    pass_mark: float = 0.6
+
+
+def pick_pack(catalog: Catalog) -> Pack | None:
+    """As the home screen: the first --pack, else the largest pack."""
+    if catalog.requested:
+        return catalog.pack(catalog.requested[0])
+    return max(catalog.packs, key=lambda p: len(p.questions), default=None)
+
+
+def run_plain(catalog: Catalog, options: Options, store: Store | None, settings: PlainSettings,
+              console: Console | None = None, clock: Clock | None = None) -> int:
+    console = console or console_for_stdio()
+    clock = clock or SystemClock()
+    pack = pick_pack(catalog)
+    for broken in catalog.broken:
+        console.say(_("Pack not loaded: {path}: {error}").format(path=broken.path, error=broken.first_error))
+    if pack is None:
+        console.say(_("No packs loaded. Give one with --pack PATH."))
+        return 1
+    topics = sorted(set(options.topics) & {t.id for t in pack.topics}) or None
+    scheduler = ReviewScheduler(store, clock) if store is not None else None
+    if store is not None and store.message:
+        console.say(store.message)
+    runner = PlainRun(console, pack, options, store, scheduler, clock)
+    try:
+        if settings.mode == "exam":
+            return runner.exam(topics, settings)
+        return runner.practice(settings.mode, topics)
+    except StoreError as error:
+        console.say(_("quizapp: error: {error}").format(error=error))
+        return 1
+
+
+def parse_answer(text: str, n: int) -> set[int] | None:
+    """Letters or numbers, one or several ("b", "2", "a c", "a,c", "ac", "1 3"); None when not that."""
+    tokens = [t for t in re.split(r"[\s,;]+", text.strip().lower()) if t]
+    picked: set[int] = set()
+    for token in tokens:
+        for ch in token:
+            if ch in "abcdefgh"[:n]:
+                picked.add("abcdefgh".index(ch))
+            elif ch.isdigit() and 1 <= int(ch) <= n:
+                picked.add(int(ch) - 1)
+            else:
+                return None
+    return picked or None
+
+
+def engine_command(link: LiveLink) -> str:
+    """The `quizapp engine` command that prints a live block's numbers."""
+    parts = ["quizapp", "engine", link.probe.replace("_", "-")]
+    for key, value in link.args.items():
+        shown = ",".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
+        parts += [f"--{key.replace('_', '-')}", shlex.quote(shown)]
+    return " ".join(parts)
+
+
+def evidence_caption(link: LiveLink, lang: str | None) -> str | None:
+    """A live block's caption filled with the engine's numbers (as the TUI's evidence panel shows it);
+    None without a caption, or for the slow probes (their command is printed instead)."""
+    if not link.caption or link.probe in SLOW_PROBES:
+        return None
+    from engine import probes
+    from question_bank.evidence import EvidenceError, render_caption
+    from question_bank.numbers import COMMA_DECIMAL, primary
+    from quizapp.evidence.cache import SESSION
+
+    try:
+        result = SESSION.run(link.probe, link.args, probes.run_probe)
+        return render_caption(link.caption, result, primary(lang) in COMMA_DECIMAL)
+    except (probes.ProbeError, EvidenceError) as error:
+        return _("{probe}: could not be computed: {reason}").format(probe=link.probe, reason=error)
+
+
+class PlainRun:
+    def __init__(self, console: Console, pack: Pack, options: Options, store: Store | None,
+                 scheduler: ReviewScheduler | None, clock: Clock) -> None:
+        self.console = console
+        self.pack = pack
+        self.options = options
+        self.lang = options.lang
+        self.store = store
+        self.scheduler = scheduler
+        self.clock = clock
+
+    def shown(self, question: Question) -> Question:
+        return question.localized(self.lang) if self.lang else question
+
+    def topic_title(self, topic_id: str) -> str:
+        topic = self.pack.topic(topic_id)
+        return topic.title if topic else topic_id
+
+    # -- practice, review, drill ------------------------------------------------------------
+
+    def draw(self, mode: str, topics: list[str] | None) -> list[Question] | None:
+        if mode == "review":
+            if self.scheduler is None:
+                return []
+            return self.scheduler.draw_review(self.pack.questions, limit=self.options.count)
+        if mode == "drill":
+            if self.store is None:
+                return []
+            from quizapp.study.drill import draw_drill
+            return draw_drill(self.store, self.pack, count=self.options.count, seed=self.options.seed)
+        return None  # practice draws inside PracticeSession.start
+
+    def practice(self, mode: str, topics: list[str] | None) -> int:
+        say = self.console.say
+        drawn = self.draw(mode, topics)
+        if drawn is not None and not drawn:
+            say(_("Nothing is due for review today in this pack. Practise to fill the schedule.") if mode == "review"
+                else _("No weak topics yet: answer some questions first, then drill what you missed."))
+            return 0
+        if drawn is None:
+            session = PracticeSession.start(self.pack.questions, topics, self.options.count, self.options.seed,
+                                            clock=self.clock)
+        else:
+            session = PracticeSession.start(drawn, None, None, self.options.seed, clock=self.clock)
+        if not session.items:
+            say(_("Select at least one topic with questions."))
+            return 1
+        tracker = None
+        if self.store is not None:
+            tracker = track_practice(self.store, session, mode, {"count": len(session.items), "plain": True},
+                                     self.scheduler, pack_id=self.pack.id)
+        say(ngettext("{mode} · {pack} · {n} question", "{mode} · {pack} · {n} questions", len(session.items)).format(
+            mode=mode_name(mode), pack=self.pack.title, n=len(session.items)), style="bold")
+        say(_("Answer with a letter or a number (several for \"select all that apply\"); q ends the session."))
+        while not session.finished:
+            item = session.show()
+            say()
+            say(_("Question {number} of {total} · {topic}").format(
+                number=session.position + 1, total=len(session.items), topic=self.topic_title(item.question.topic)),
+                style="bold")
+            self.show_question(item)
+            picked = self.read_answer(item)
+            if picked is None:
+                break
+            answer = session.answer(frozenset(picked))
+            self.show_feedback(answer, tracker)
+        self.finish_practice(session, tracker)
+        return 0
+
+    def show_question(self, item: Item) -> None:
+        shown = self.shown(item.question)
+        self.console.say(shown.prompt.strip())
+        for pos, index in enumerate(item.order):
+            text = " ".join(shown.choices[index].text.split())
+            self.console.say(f"  {LETTERS[pos]}. {text}")
+        if item.question.type == "multiple":
+            self.console.say(_("Select all that apply: give every letter you choose, such as \"a c\"."))
+
+    def read_answer(self, item: Item, timeout: float | None = None, skippable: bool = False) -> set[int] | None:
+        """The picked positions; None when the learner quits or the input ends; set() when skipped."""
+        n = len(item.order)
+        prompt = (_("Your answer (a–{last} or 1–{n}, Enter skips): ") if skippable
+                  else _("Your answer (a–{last} or 1–{n}): ")).format(last=LETTERS[n - 1].lower(), n=n)
+        while True:
+            line = self.console.ask(prompt, timeout)
+            if line is None or line.strip().lower() in QUIT:
+                return None
+            if skippable and not line.strip():
+                return set()
+            picked = parse_answer(line, n)
+            if picked is not None and (item.question.type == "multiple" or len(picked) == 1):
+                return picked
+            self.console.say(_("Please answer with one letter a–{last} or one number 1–{n}.").format(
+                last=LETTERS[n - 1].lower(), n=n) if item.question.type == "single" else
+                _("Please answer with letters a–{last} or numbers 1–{n}.").format(last=LETTERS[n - 1].lower(), n=n))
+
+    def show_feedback(self, answer: Answer, tracker: Tracker | None = None) -> None:
+        say = self.console.say
+        say(verdict(answer), style="right" if answer.correct else "wrong")
+        item = answer.item
+        shown = self.shown(item.question)
+        for pos in sorted(answer.picked | item.correct_positions):
+            choice = shown.choices[item.order[pos]]
+            role = _("correct") if pos in item.correct_positions else _("your answer")
+            say(f"  {LETTERS[pos]} ({role}): {' '.join(choice.text.split())}")
+            if choice.why:
+                say(f"    {' '.join(choice.why.split())}")
+        if shown.explanation:
+            say(_("Explanation: {text}").format(text=" ".join(shown.explanation.split())))
+        for link in shown.live:
+            caption = evidence_caption(link, self.lang)
+            if caption:
+                say(_("Evidence: {caption}").format(caption=caption))
+            say(_("Evidence: the engine computes this with: {command}").format(command=engine_command(link)))
+        if tracker is not None and tracker.last_rating is not None:
+            say(rating_line(tracker.last_rating).split("  ·  ")[0], markup=True)
+
+    def finish_practice(self, session: PracticeSession, tracker: Tracker | None) -> None:
+        say = self.console.say
+        summary = session.summary()
+        if tracker is not None:
+            if summary.total:
+                tracker.finish(summary)
+            else:
+                tracker.abandon()
+        say()
+        if not summary.total:
+            say(_("No question answered; nothing recorded."))
+            return
+        verdict_text = (_("Well done!") if summary.percent >= 80 else _("Keep practising.") if summary.percent >= 50
+                        else _("Worth another round."))
+        say(_("Session complete: [b]{right} of {total}[/b] right ({percent}).").format(
+            right=summary.right, total=summary.total, percent=percent(summary.percent)) + " " + verdict_text,
+            style="bold", markup=True)
+        say(_("By topic"))
+        for t in summary.by_topic:
+            say(f"  {self.topic_title(t.topic)}: {t.right}/{t.total} ({percent(t.percent)})")
+        if summary.missed:
+            say(_("Missed questions ({n})").format(n=len(summary.missed)))
+            for i, answer in enumerate(summary.missed, 1):
+                prompt = " ".join(self.shown(answer.item.question).prompt.split())
+                say(f"  {i}. {prompt[:100]}{'…' if len(prompt) > 100 else ''} · "
+                    + _("correct: {letters}").format(letters=letters(answer.item.correct_positions)))
+
+    # -- exam -------------------------------------------------------------------------------
+
+    def exam(self, topics: list[str] | None, settings: PlainSettings) -> int:
+        say = self.console.say
+        try:
+            exam = ExamSession.start(self.pack.questions, topics, self.options.count, settings.time_limit,
+                                     settings.pass_mark, self.options.seed, self.clock)
+        except ValueError as error:
+            say(_("quizapp: error: {error}").format(error=error))
+            return 1
+        if self.store is not None:
+            track_exam(self.store, exam, {"topics": topics, "count": len(exam.items), "plain": True},
+                       self.scheduler, pack_id=self.pack.id)
+        say(_("Mock exam · {pack} · {n} questions · {clock} · pass mark {pass_mark}").format(
+            pack=self.pack.title, n=len(exam.items), clock=clock_text(settings.time_limit),
+            pass_mark=percent(settings.pass_mark * 100)), style="bold")
+        say(_("No feedback until the end. Enter skips a question (it comes back once); q submits."))
+        going = self.exam_round(exam, range(len(exam.items)))
+        skipped = [i for i in range(len(exam.items)) if not exam.is_answered(i)]
+        if going and skipped and not exam.submitted:
+            say()
+            say(ngettext("Back to the {n} skipped question.", "Back to the {n} skipped questions.",
+                         len(skipped)).format(n=len(skipped)), style="bold")
+            self.exam_round(exam, skipped)
+        result = exam.result or exam.submit()
+        self.show_exam_result(result)
+        return 0
+
+    def exam_round(self, exam: ExamSession, indices) -> bool:
+        """Ask the questions at `indices`; False when the learner quit or the time ran out."""
+        for index in indices:
+            if exam.submitted or not exam.goto(index) or not self.exam_question(exam, index):
+                return False
+        return True
+
+    def exam_question(self, exam: ExamSession, index: int) -> bool:
+        """Ask question `index`; False when the learner quits or the time ran out."""
+        say = self.console.say
+        remaining = exam.remaining()
+        say()
+        say(_("Question {number} of {total} · {left}").format(
+            number=index + 1, total=len(exam.items),
+            left=_("⏱ {clock} left").format(clock=clock_text(remaining)) if remaining is not None
+            else _("no time limit")), style="bold")
+        item = exam.current
+        self.show_question(item)
+        try:
+            picked = self.read_answer(item, timeout=remaining, skippable=True)
+        except TimeoutError:
+            picked = None
+        if exam.tick() is not None or exam.expired:
+            exam.submit(auto=True)
+            say(_("Time is up: the exam was submitted."), style="wrong")
+            return False
+        if picked is None:
+            return False
+        if picked:
+            exam.set_answer(picked)
+        return True
+
+    def show_exam_result(self, result: ExamResult) -> None:
+        say = self.console.say
+        say()
+        passed = _("PASSED") if result.passed else _("NOT PASSED")
+        score = _("[b]{right} of {total}[/b] right ({percent}), pass mark {pass_mark}").format(
+            right=result.right, total=result.total, percent=percent(result.percent),
+            pass_mark=percent(result.pass_mark * 100))
+        used = (_("time used {used} of {limit}").format(used=clock_text(result.time_used),
+                                                        limit=clock_text(result.time_limit))
+                if result.time_limit else _("time used {used}").format(used=clock_text(result.time_used)))
+        auto = " " + _("(time ran out)") if result.auto_submitted else ""
+        say(f"{passed}: {score} · {used}{auto}", style="right" if result.passed else "wrong", markup=True)
+        say(_("By topic"))
+        for t in result.by_topic:
+            say(f"  {self.topic_title(t.topic)}: {t.right}/{t.total} ({percent(t.percent)})")
+        for r in result.items:
+            say()
+            say(_("Question {number} of {total} · {topic}").format(
+                number=r.index + 1, total=len(result.items), topic=self.topic_title(r.item.question.topic)),
+                style="bold")
+            say(" ".join(self.shown(r.item.question).prompt.split()))
+            self.show_feedback(r.as_answer() or Answer(r.item, frozenset(), False))
+
+
+def mode_name(mode: str) -> str:
+    from quizapp.progress.records import MODE_NAMES
+    return _(MODE_NAMES.get(mode, mode))

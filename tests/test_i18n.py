@@ -1,0 +1,150 @@
+"""The translation layer: every text has a German entry, no screen shows an English literal
+outside it, the language comes from --lang / the saved choice / the locale, numbers follow it."""
+import gettext
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from i18n_extract import extract
+from i18n_literals import checked_files, english_words, untranslated
+from question_bank.numbers import format_number, localize_number
+from quizapp import i18n
+from quizapp.po import mo_bytes, read_po
+
+CATALOGUE = Path(i18n.__file__).parent / "locale" / "de.po"
+FIELDS = re.compile(r"\{[^{}]*\}|%\(\w+\)[sr]|%[sr]")
+TAGS = re.compile(r"\[/?[a-z$][^\]]*\]|\[/\]|\*\*")
+
+
+def german() -> dict[str, object]:
+    return {e.msgid: e for e in read_po(CATALOGUE.read_text(encoding="utf-8")) if e.msgid}
+
+
+def test_every_translatable_text_has_a_german_entry():
+    found, _ = extract()
+    assert len(found) > 150  # the extractor sees the app's texts at all
+    entries = german()
+    missing = [f"{m.where}: {m.msgid!r}" for m in found.values()
+               if m.msgid not in entries or not entries[m.msgid].translated]
+    assert not missing, "no German entry (run python tests/i18n_extract.py quizapp/locale/de.po):\n" + \
+        "\n".join(missing)
+    stale = sorted(set(entries) - set(found))
+    assert not stale, f"entries for texts the source no longer has: {stale}"
+
+
+def test_german_entries_keep_the_placeholders_and_markup():
+    for msgid, entry in german().items():
+        fields = set(FIELDS.findall(msgid + (entry.msgid_plural or "")))
+        for msgstr in entry.msgstr:
+            if entry.msgid_plural is None:
+                assert sorted(FIELDS.findall(msgstr)) == sorted(FIELDS.findall(msgid)), (msgid, msgstr)
+            else:  # a singular form may leave out the number ("the skipped question")
+                assert set(FIELDS.findall(msgstr)) <= fields, (msgid, msgstr)
+            assert sorted(TAGS.findall(msgstr)) == sorted(TAGS.findall(msgid)), (msgid, msgstr)
+
+
+def test_plural_entries_have_both_german_forms():
+    found, _ = extract()
+    entries = german()
+    for m in found.values():
+        if m.plural is not None:
+            assert entries[m.msgid].msgid_plural == m.plural
+            assert len(entries[m.msgid].msgstr) == 2
+
+
+def test_no_english_literal_on_screen_outside_the_translation_call():
+    problems = [p for path in checked_files() for p in untranslated(path)]
+    assert not problems, "English shown without _():\n" + "\n".join(problems)
+
+
+def test_the_literal_rule_catches_what_it_should(tmp_path, monkeypatch):
+    import i18n_literals
+
+    sample = tmp_path / "screen.py"
+    sample.write_text(
+        'Static("Hello there")\n'
+        'Static(_("Hello there"))\n'
+        'Binding("q", "quit", "Quit")\n'
+        'Binding("q", "quit", N_("Quit"))\n'
+        'self.notify(f"Saved {n} answers")\n'
+        'Text("[b]d_k[/b] = {x}", style="bold")\n'
+        'x.tooltip = "temperature of the softmax"\n'
+        'HINT = "Type any text"\n', encoding="utf-8")
+    monkeypatch.setattr(i18n_literals, "ROOT", tmp_path)
+    lines = sorted(int(p.split(":")[1]) for p in untranslated(sample))
+    assert lines == [1, 3, 5, 7, 8]
+    assert english_words("[b $error]✗[/] {path}") == []
+
+
+def test_the_po_reader_gives_what_gettext_reads_from_msgfmt_output():
+    po = ('msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+          'msgid "Back"\nmsgstr "Zurück"\n\n'
+          '#, fuzzy\nmsgid "Half done"\nmsgstr "Halb"\n\n'
+          'msgid "{n} topic"\nmsgid_plural "{n} topics"\nmsgstr[0] "{n} Thema"\nmsgstr[1] "{n} Themen"\n\n'
+          'msgid ""\n"two "\n"lines"\nmsgstr "zwei "\n"Zeilen"\n')
+    catalogue = gettext.GNUTranslations(io.BytesIO(mo_bytes(read_po(po))))
+    assert catalogue.gettext("Back") == "Zurück"
+    assert catalogue.gettext("Half done") == "Half done"  # fuzzy entries are not used
+    assert catalogue.ngettext("{n} topic", "{n} topics", 1) == "{n} Thema"
+    assert catalogue.ngettext("{n} topic", "{n} topics", 3) == "{n} Themen"
+    assert catalogue.gettext("two lines") == "zwei Zeilen"
+
+
+def test_switching_language_translates_and_english_needs_no_catalogue():
+    assert i18n._("Practice") == "Practice"
+    assert i18n.set_language("de_DE.UTF-8") == "de"
+    assert i18n._("Practice") == "Üben"
+    assert i18n.ngettext("{n} question is still open.", "{n} questions are still open.", 2) == \
+        "{n} Fragen sind noch offen."
+    assert i18n.set_language("fr") == "fr"  # no French catalogue: English texts, French numbers
+    assert i18n._("Practice") == "Practice"
+    assert i18n.num(0.5, ".1f") == "0,5"
+
+
+@pytest.mark.parametrize("asked, saved, env, expected", [
+    ("en", "de", {"LANG": "de_DE.UTF-8"}, "en"),        # --lang wins
+    (None, "de", {"LANG": "en_GB.UTF-8"}, "de"),        # then the saved choice
+    (None, None, {"LANG": "de_DE.UTF-8"}, "de"),        # then the system locale
+    (None, None, {"LANGUAGE": "de:en", "LANG": "C.UTF-8"}, "de"),
+    (None, None, {"LC_ALL": "C"}, "en"),
+    (None, 42, {}, "en"),                               # a damaged setting is ignored
+])
+def test_language_comes_from_flag_then_setting_then_locale(asked, saved, env, expected):
+    assert i18n.choose_language(asked, saved, env) == expected
+
+
+def test_numbers_follow_the_language():
+    # The reference: the German convention (decimal comma, dot between thousands), written out.
+    assert format_number(0.873, ".2f", "de") == "0,87"
+    assert format_number(50257, ",", "de") == "50.257"
+    assert format_number(1234567.891, ",.2f", "de") == "1.234.567,89"
+    assert format_number(0.873, ".2f", "en") == "0.87"
+    assert format_number(50257, ",", "en") == "50,257"
+    assert localize_number("1.5e-05", "de") == "1,5e-05"
+    i18n.set_language("de")
+    assert i18n.num(0.125, ".3f") == "0,125"
+
+
+def run(*args, env_extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
+    env.update(env_extra)
+    return subprocess.run([sys.executable, "-m", "quizapp", *args], capture_output=True, text=True,
+                          timeout=120, env=env)
+
+
+def test_german_locale_starts_the_cli_in_german_and_lang_overrides_it(tmp_path):
+    home = {"QUIZAPP_HOME": str(tmp_path)}
+    out = run("--help", env_extra={"LANG": "de_DE.UTF-8", **home})
+    assert out.returncode == 0
+    assert out.stdout.startswith("Aufruf: quizapp")
+    assert "diese Hilfe zeigen und beenden" in out.stdout and "Befehle:" in out.stdout
+    out = run("--lang", "en", "--help", env_extra={"LANG": "de_DE.UTF-8", **home})
+    assert out.stdout.startswith("usage: quizapp")
+    out = run("--count", "0", env_extra={"LANG": "de_DE.UTF-8", **home})
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines()[-1] == "quizapp: Fehler: Argument --count: muss mindestens 1 sein"

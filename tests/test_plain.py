@@ -1,0 +1,223 @@
+"""`quizapp --plain`: a whole session through a pipe, as a screen reader or a script would run it."""
+import io
+import os
+import re
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from question_bank.loader import load_pack
+from quizapp.catalog import Catalog
+from quizapp.options import Options
+from quizapp.plain.console import Console, FdReader, wants_colour
+from quizapp.plain.run import PlainSettings, parse_answer, run_plain
+from quizapp.progress.db import open_store
+from quizapp.study.clock import FakeClock
+
+MINI = Path(__file__).parent / "fixtures" / "mini.yaml"
+PACK = load_pack(MINI).pack
+CORRECT = {c.text for q in PACK.questions for c in q.choices if c.correct}  # the reference: the fixture itself
+BOX_DRAWING = re.compile("[\u2500-\u257f]")
+
+
+class Piped:
+    """quizapp --plain in a subprocess whose stdin and stdout are pipes; reads up to each prompt."""
+
+    def __init__(self, *args: str, home: Path, env: dict | None = None) -> None:
+        environ = {**os.environ, "QUIZAPP_HOME": str(home), **(env or {})}
+        self.proc = subprocess.Popen([sys.executable, "-m", "quizapp", *args], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environ)
+        self.out = b""
+
+    def until(self, pattern: str, timeout: float = 180.0) -> str:  # generous: CI machines can be busy
+        """Read until `pattern` (a regex) matches the output so far; returns the new text."""
+        start, deadline = len(self.out), time.monotonic() + timeout
+        while not re.search(pattern, self.out[start:].decode("utf-8", "replace")):
+            left = deadline - time.monotonic()
+            assert left > 0, f"no {pattern!r} in: {self.out[start:].decode()[-500:]}"
+            ready, _, _ = select.select([self.proc.stdout], [], [], left)
+            if ready:
+                chunk = os.read(self.proc.stdout.fileno(), 4096)
+                assert chunk or re.search(pattern, self.out[start:].decode()), "quizapp ended early"
+                self.out += chunk
+        return self.out[start:].decode("utf-8")
+
+    def send(self, line: str) -> None:
+        self.proc.stdin.write((line + "\n").encode())
+        self.proc.stdin.flush()
+
+    def finish(self) -> str:
+        rest, err = self.proc.communicate(timeout=60)
+        self.out += rest
+        assert self.proc.returncode == 0, err.decode()
+        return self.out.decode("utf-8")
+
+
+def choices_of(block: str) -> dict[str, str]:
+    """letter → choice text, from the lines "  A. text" of one question."""
+    return {m.group(1): m.group(2) for m in re.finditer(r"^  ([A-H])\. (.*)$", block, re.M)}
+
+
+def test_a_practice_session_through_a_pipe_answers_records_and_rates(tmp_path):
+    home = tmp_path / "home"
+    run = Piped("--pack", str(MINI), "--seed", "5", home=home, env={"NO_COLOR": "1"})
+    verdicts = []
+    for n in range(3):
+        block = run.until(r"Your answer \(a–[a-h] or 1–\d\): $")
+        shown = choices_of(block)
+        right = [letter for letter, text in shown.items() if text in CORRECT]
+        wrong = [letter for letter in shown if letter not in right]
+        # first answer right, second wrong, third right (all letters of a multiple question)
+        answer = wrong[0] if n == 1 else " ".join(right).lower()
+        if n == 0:
+            run.send("zz")  # not a choice: asked again, nothing recorded
+            assert "Please answer with" in run.until(r"Your answer \(a–[a-h] or 1–\d\): $")
+        run.send(answer)
+        feedback = run.until(r"(Next review scheduled as \w+)")
+        verdicts.append(("✓ Right" in feedback, "✗ Not quite" in feedback))
+        assert "Explanation: " in feedback
+    out = run.finish()
+    assert verdicts == [(True, False), (False, True), (True, False)]
+    assert "Session complete: 2 of 3 right (67\u00a0%)." in out
+    assert "Missed questions (1)" in out
+    assert not BOX_DRAWING.search(out) and "\x1b" not in out  # no boxes, no colour through a pipe
+    store = open_store(home / "progress.sqlite3")
+    try:
+        sessions = store.sessions(status="finished")
+        assert [s.mode for s in sessions] == ["practice"]
+        answers = store.answers()
+        assert [a.correct for a in answers] == [True, False, True]
+        cards = store.cards()
+        assert len(cards) == 3  # every answer gave its question an FSRS card
+    finally:
+        store.close()
+
+
+def test_end_of_input_ends_the_session_with_a_summary_of_what_was_answered(tmp_path):
+    home = tmp_path / "home"
+    out = subprocess.run([sys.executable, "-m", "quizapp", "--pack", str(MINI), "--seed", "1", "--lang", "de"],
+                         input="1\n", capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "QUIZAPP_HOME": str(home)})
+    assert out.returncode == 0, out.stderr
+    assert "Frage 1 von 3" in out.stdout and "Sitzung beendet: " in out.stdout
+    assert re.search(r"Sitzung beendet: \d von 1 richtig", out.stdout)
+    store = open_store(home / "progress.sqlite3")
+    try:
+        assert len(store.answers()) == 1 and store.unfinished_sessions() == []
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("text, n, expected", [
+    ("b", 4, {1}), ("2", 4, {1}), ("a c", 4, {0, 2}), ("a,c", 4, {0, 2}), ("AC", 4, {0, 2}), ("1 3", 4, {0, 2}),
+    ("e", 4, None), ("5", 4, None), ("", 4, None), ("a?", 4, None), ("x" * 5000, 8, None),
+])
+def test_answers_are_letters_or_numbers(text, n, expected):
+    assert parse_answer(text, n) == expected
+
+
+class ScriptedReader:
+    """Answers typed after a delay on an injected clock; a delay past the timeout times out."""
+
+    def __init__(self, clock: FakeClock, script: list[tuple[float, str]]) -> None:
+        self.clock = clock
+        self.script = list(script)
+
+    def readline(self, timeout=None):
+        if not self.script:
+            return None
+        delay, line = self.script[0]
+        if timeout is not None and delay > timeout:
+            self.clock.advance(timeout)
+            self.script[0] = (delay - timeout, line)
+            raise TimeoutError
+        self.clock.advance(delay)
+        self.script.pop(0)
+        return line
+
+
+def run_exam(tmp_path, script, minutes=2, count=3):
+    clock = FakeClock()
+    out = io.StringIO()
+    store = open_store(tmp_path / "progress.sqlite3")
+    catalog = Catalog((PACK,), (), ("mini",))
+    options = Options(count=count, seed=4, user_packs=None)
+    code = run_plain(catalog, options, store, PlainSettings("exam", minutes * 60, 0.6),
+                     Console(ScriptedReader(clock, script), out), clock)
+    return code, out.getvalue(), store
+
+
+def test_a_timed_exam_prints_the_time_left_and_submits_itself_when_it_runs_out(tmp_path):
+    # 50 s for the first answer, 60 s for the second, and the third would take 30 s more than is left.
+    code, out, store = run_exam(tmp_path, [(50, "a"), (60, "b"), (40, "a")], minutes=2)
+    try:
+        assert code == 0
+        lefts = re.findall(r"⏱ (\d+:\d\d) left", out)
+        assert lefts == ["2:00", "1:10", "0:10"]
+        assert "Time is up: the exam was submitted." in out
+        assert "(time ran out)" in out and "time used 2:00 of 2:00" in out
+        session = store.sessions(status="finished")[0]
+        assert session.mode == "exam" and session.summary["auto_submitted"] is True
+        assert session.summary["answered"] == 2  # the late answer does not count
+    finally:
+        store.close()
+
+
+def test_a_skipped_exam_question_comes_back_once(tmp_path):
+    code, out, store = run_exam(tmp_path, [(1, ""), (1, "a"), (1, "b"), (1, "c")], minutes=10)
+    try:
+        assert "Back to the 1 skipped question." in out
+        assert store.sessions(status="finished")[0].summary["answered"] == 3
+        assert re.search(r"(PASSED|NOT PASSED): \d of 3 right", out)
+    finally:
+        store.close()
+
+
+def test_colour_only_on_a_terminal_without_no_color():
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    assert wants_colour(Tty(), {"TERM": "xterm-256color"})
+    assert not wants_colour(Tty(), {"TERM": "xterm-256color", "NO_COLOR": ""})
+    assert not wants_colour(Tty(), {"TERM": "dumb"})
+    assert not wants_colour(io.StringIO(), {"TERM": "xterm-256color"})
+
+
+def test_a_long_line_without_newline_is_cut_not_hoarded():
+    read_fd, write_fd = os.pipe()
+    os.write(write_fd, b"x" * 10000 + b"\nb\n")
+    os.close(write_fd)
+    reader = FdReader(read_fd)
+    lines = [reader.readline(1), reader.readline(1), reader.readline(1), reader.readline(1)]
+    os.close(read_fd)
+    assert [len(line) for line in lines[:3]] == [4096, 4096, 1808] and lines[3] == "b"
+
+
+def test_mode_flags_without_plain_are_a_usage_error(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "quizapp", "--tui", "--mode", "exam"], capture_output=True,
+                         text=True, timeout=60, env={**os.environ, "QUIZAPP_HOME": str(tmp_path)})
+    assert out.returncode == 2 and "--mode, --minutes and --pass-mark are for --plain" in out.stderr
+
+
+from test_evidence_tui import PACK as EVIDENCE_PACK  # noqa: E402  (a softmax block with a translated caption)
+
+
+def test_the_evidence_caption_is_printed_with_the_engines_numbers_in_the_language(tmp_path):
+    import math
+
+    pack = tmp_path / "ev.yaml"
+    pack.write_text(EVIDENCE_PACK, encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "quizapp", "--pack", str(pack), "--lang", "de"], input="a\n",
+                         capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "QUIZAPP_HOME": str(tmp_path / "home")})
+    assert out.returncode == 0, out.stderr
+    total = sum(math.exp(s) for s in (2, 1, 0))  # the reference: softmax written out
+    p0, p1 = (f"{math.exp(s) / total:.3f}".replace(".", ",") for s in (2, 1))
+    assert f"Beleg: Die Scores werden zu {p0} und {p1}." in out.stdout
+    assert "Beleg: Die Engine rechnet das nach mit: quizapp engine softmax --scores 2,1,0" in out.stdout
+    assert "Üben · Evidence · 1 Frage\n" in out.stdout
