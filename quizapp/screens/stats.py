@@ -58,11 +58,11 @@ class StatsScreen(TranslatedBindings, Screen[None]):
         with VerticalScroll(id="body"):
             yield Static(id="readiness")
             yield Static(id="forecast-table")
-            yield Label("Exam forecast over time, with its 80 % range", classes="chart-title")
+            yield Label(_("Exam forecast over time, with its 80 % range"), classes="chart-title")
             yield PlotextPlot(id="forecast-chart", classes="chart")
-            yield Label("Accuracy over time: each topic's last 20 answers", classes="chart-title")
+            yield Label(_("Accuracy over time: each topic's last 20 answers"), classes="chart-title")
             yield PlotextPlot(id="accuracy-chart", classes="chart")
-            yield Label("Reviews due per day, next 30 days", classes="chart-title")
+            yield Label(_("Reviews due per day, next 30 days"), classes="chart-title")
             yield PlotextPlot(id="due-chart", classes="chart")
             yield Static(id="tables")
         yield Footer()
@@ -114,7 +114,7 @@ class StatsScreen(TranslatedBindings, Screen[None]):
         ready = readiness.pack(self.pack_id) if self.pack_id else None
         head = self.query_one("#readiness", Static)
         if ready is None:
-            head.update("No pack with questions is selected.")
+            head.update(_("No pack with questions is selected."))
             return
         head.update(Text.assemble((self.pack.title, "bold"), "\n", score_line(ready.forecast), "\n",
                                   suggestion_line(ready.suggestion, "n" if ready.suggestion else ""), "\n",
@@ -165,10 +165,10 @@ class StatsScreen(TranslatedBindings, Screen[None]):
         ready = self.readiness.pack(self.pack_id) if self.readiness and self.pack_id else None
         pack = self.pack
         if self.readiness is None:
-            self.notify("The forecast is still being worked out; try again in a moment.")
+            self.notify(_("The forecast is still being worked out; try again in a moment."))
             return
         if ready is None or ready.suggestion is None or pack is None:
-            self.notify("No topic to suggest: nothing would raise the forecast now.")
+            self.notify(_("No topic to suggest: nothing would raise the forecast now."))
             return
         from quizapp.screens.launch import open_practice
         from quizapp.study.drill import draw_topic_drill

@@ -9,6 +9,8 @@ from typing import Any
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from question_bank.models import Pack
+from quizapp import i18n
+from quizapp.i18n import _
 from quizapp.progress.db import Store
 from quizapp.study.forecast.calibration import Calibration
 from quizapp.study.forecast.measure import CalibrationReport, calibration_report
@@ -89,28 +91,29 @@ def calibration_json(r: Readiness) -> dict[str, Any]:
 # -- text -------------------------------------------------------------------------------------
 
 def percent(value: float) -> str:
-    return f"{100 * value:.0f} %"
+    return i18n.percent(100 * value)
 
 
 def range_text(e: Estimate) -> str:
-    return f"{100 * e.low:.0f}–{100 * e.high:.0f} %"
+    return f"{i18n.num(100 * e.low, '.0f')}–{i18n.percent(100 * e.high)}"
 
 
 def score_line(f: PackForecast) -> str:
     """'Exam today: about 68 % (58–77 %), weakest: …' for the home screen and the statistics."""
-    text = f"Exam today: about {percent(f.score.mean)} ({range_text(f.score)})"
+    text = _("Exam today: about {score} ({range})").format(score=percent(f.score.mean), range=range_text(f.score))
     if not f.answers:
-        return text + ", a first guess: nothing answered yet"
+        return text + _(", a first guess: nothing answered yet")
     weakest = f.weakest
-    return text + (f", weakest: {weakest.title}" if weakest else "")
+    return text + (_(", weakest: {topic}").format(topic=weakest.title) if weakest else "")
 
 
 def suggestion_line(s: Suggestion | None, key: str = "") -> str:
     """'Study next: Embeddings, +2.7 points in 20 min (7 questions)'; `key` names the key that starts it."""
-    head = f"Study next{f' ({key})' if key else ''}"
+    head = _("Study next") + (f" ({key})" if key else "")
     if s is None:
-        return f"{head}: nothing would raise the forecast now."
-    return f"{head}: {s.title}, +{100 * s.gain:.1f} points in {s.minutes} min ({s.questions} questions)"
+        return head + _(": nothing would raise the forecast now.")
+    return head + _(": {topic}, +{gain} points in {minutes} min ({questions} questions)").format(
+        topic=s.title, gain=i18n.num(100 * s.gain, ".1f"), minutes=s.minutes, questions=s.questions)
 
 
 def render_readiness(r: Readiness):
@@ -133,28 +136,32 @@ def forecast_table(f: PackForecast):
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=f"Exam readiness · {f.pack_id}", title_justify="left", caption_justify="left",
-                  caption=f"80 % ranges. Exam: {f.exam_questions} questions drawn per topic like the mock exam.")
-    table.add_column("Topic", ratio=1, min_width=16)
-    for column in ("Forecast", "80 % range", "Never seen", "In exam"):
+    table = Table(title=_("Exam readiness · {pack}").format(pack=f.pack_id), title_justify="left",
+                  caption_justify="left",
+                  caption=_("80 % ranges. Exam: {n} questions drawn per topic like the mock exam.").format(
+                      n=f.exam_questions))
+    table.add_column(_("Topic"), ratio=1, min_width=16)
+    for column in (_("Forecast"), _("80 % range"), _("Never seen"), _("In exam")):
         table.add_column(column, justify="right", no_wrap=True)
     for t in f.topics:
         shown = percent(t.expected.mean) if t.started else f"{percent(t.expected.mean)}*"
         table.add_row(t.title, shown, range_text(t.expected), f"{t.never_seen}/{t.questions}",
-                      f"{100 * t.exam_share:.0f} %", end_section=t is f.topics[-1])
-    table.add_row("Mock exam score", percent(f.score.mean), range_text(f.score),
+                      i18n.percent(100 * t.exam_share), end_section=t is f.topics[-1])
+    table.add_row(_("Mock exam score"), percent(f.score.mean), range_text(f.score),
                   f"{sum(t.never_seen for t in f.topics)}/{sum(t.questions for t in f.topics)}", "", style="bold")
     if all(t.started for t in f.topics):
         return table
-    return Group(table, Text("* not started: a guess from the questions' difficulty and your other topics.",
+    return Group(table, Text(_("* not started: a guess from the questions' difficulty and your other topics."),
                              style="dim"))
 
 
 def calibration_text(r: Readiness) -> str:
     c = r.calibration
     if c is None:
-        return "Forecasts so far: none has met its answer yet."
+        return _("Forecasts so far: none has met its answer yet.")
     b = c.brier
-    return (f"Forecasts so far ({c.pairs} answers): Brier {b['forecast']:.3f} against {b['running']:.3f} for "
-            f"your running accuracy and {b['constant']:.3f} for a constant {percent(c.base_rate)} (lower is "
-            f"better); calibration error {c.calibration_error['forecast']:.3f}.")
+    return _("Forecasts so far ({pairs} answers): Brier {forecast} against {running} for your running accuracy "
+             "and {constant} for a constant {base} (lower is better); calibration error {error}.").format(
+        pairs=c.pairs, forecast=i18n.num(b["forecast"], ".3f"), running=i18n.num(b["running"], ".3f"),
+        constant=i18n.num(b["constant"], ".3f"), base=percent(c.base_rate),
+        error=i18n.num(c.calibration_error["forecast"], ".3f"))
