@@ -2,8 +2,9 @@
 
 Each stage is one entry of STAGES, "module:function", imported only when it
 runs (so building the parser never imports torch). A stage function takes
-keyword arguments out, seed, steps (None = the stage's default) and
-progress, writes its checkpoint into `out` and returns the metadata.
+keyword arguments out, seed, steps (None = the stage's default), progress
+and model ("char" or "word"), writes its checkpoint into `out` and returns the
+metadata.
 """
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
                        description="Train a stage of the engine's model and write STAGE.safetensors + STAGE.json "
                                    "into --out. To refresh the bundled weights: --out engine/weights.")
     p.add_argument("--stage", choices=list(STAGES), default="pretrain", help="which stage to train (default: pretrain)")
+    p.add_argument("--model", choices=["char", "word"], default="char",
+                   help="the character model or the sub-word (byte-level BPE) model (default: char)")
     p.add_argument("--out", default=DEFAULT_OUT, metavar="DIR", help=f"output folder (default: ./{DEFAULT_OUT})")
     p.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default: 0, the bundled weights' seed)")
     p.add_argument("--steps", type=int, default=None, metavar="N", help="optimiser steps (default: the stage's own)")
@@ -54,7 +57,7 @@ def run(ns: argparse.Namespace) -> int:
     module, _, attr = STAGES[ns.stage].partition(":")
     stage = getattr(importlib.import_module(module), attr)
     try:
-        stage(out=Path(ns.out), seed=ns.seed, steps=ns.steps, progress=not ns.no_progress)
+        stage(out=Path(ns.out), seed=ns.seed, steps=ns.steps, progress=not ns.no_progress, model=ns.model)
     except (ProbeError, OSError) as exc:
         print(f"quizapp engine train: error: {exc}", file=sys.stderr)
         return 1

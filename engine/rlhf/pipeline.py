@@ -20,7 +20,7 @@ ORDER = (
 
 
 def train_all(out: Path | str, seed: int = 0, steps: int | None = None, progress: bool = True,
-              log: Callable[[str], None] = print) -> dict:
+              log: Callable[[str], None] = print, model: str = "char") -> dict:
     """Run every stage; `steps`, when given, is passed to each stage (a quick smoke run)."""
     times: dict[str, float] = {}
     metas: dict[str, dict] = {}
@@ -28,9 +28,9 @@ def train_all(out: Path | str, seed: int = 0, steps: int | None = None, progress
     for name, target in ORDER:
         module, _, attr = target.partition(":")
         stage = getattr(importlib.import_module(module), attr)
-        log(f"=== stage {name} ===")
+        log(f"=== stage {name} ({model} model) ===")
         t = time.perf_counter()
-        metas[name] = stage(out=Path(out), seed=seed, steps=steps, progress=progress)
+        metas[name] = stage(out=Path(out), seed=seed, steps=steps, progress=progress, model=model)
         times[name] = time.perf_counter() - t
     total = time.perf_counter() - started
     log("stage times: " + ", ".join(f"{k} {v:.0f} s" for k, v in times.items()) + f"; total {total:.0f} s")

@@ -50,6 +50,7 @@ from engine.transformer.model import GPT, GPTConfig
 from engine.rlhf.reward_model import RewardModel, score_episodes
 from engine.rlhf.sampling import Episodes, responses, sample, token_log_probs
 from engine.transformer.tokenizer import CharTokenizer
+from engine.transformer.variants import checkpoint_name, tokenizer_from_meta, tokenizer_metadata
 
 
 @dataclass
@@ -77,6 +78,11 @@ class PPOSettings:
     normalize_advantages: bool = True
     eval_samples_per_prompt: int = 4
     threads: int = 1
+
+    @classmethod
+    def for_model(cls, model: str) -> "PPOSettings":
+        # A word token is about 3.5 characters: 32 of them hold any answer the rater calls concise.
+        return cls(max_new_tokens=32) if model == "word" else cls()
 
 
 class PolicyWithValue(nn.Module):
@@ -126,7 +132,7 @@ def load_policy(name: str = "rlhf", directory: Path | str | None = None
             if k.startswith("value_head.")}
     if head:
         policy.value_head.load_state_dict(head)
-    return policy.eval(), CharTokenizer(meta["vocab"]), meta
+    return policy.eval(), tokenizer_from_meta(meta), meta
 
 
 # --- the losses in torch (the same maths as engine/rl/ppo.py, with gradients) ---
@@ -362,11 +368,11 @@ def ppo_iteration(policy: PolicyWithValue, ref: GPT, score_fn: Callable[[Episode
 def evaluate_policy(policy_lm: GPT, ref: GPT, rm: RewardModel, tok: CharTokenizer, prompts: list[str],
                     samples_per_prompt: int, seed: int, s: PPOSettings) -> dict:
     """Mean reward-model score, stand-in rater score and KL to π_ref of sampled answers to the prompts."""
-    from engine.rlhf.rater import rater_score
+    from engine.rlhf.rater import rater_components, rater_score
 
     gen = torch.Generator().manual_seed(seed)
     all_prompts = [p for p in prompts for _ in range(samples_per_prompt)]
-    scores, kls, kls_exact, raters, lens, finished = [], [], [], [], [], []
+    scores, kls, kls_exact, raters, on_topic, lens, finished = [], [], [], [], [], [], []
     lexicon, refs = rlhf_data.course_lexicon(), rlhf_data.references()
     for i in range(0, len(all_prompts), 64):
         batch = all_prompts[i:i + 64]
@@ -381,6 +387,7 @@ def evaluate_policy(policy_lm: GPT, ref: GPT, rm: RewardModel, tok: CharTokenize
         scores.append(score_episodes(rm, ep, tok.eot_id).numpy())
         answers = responses(ep, tok.decode)
         raters.append([rater_score(a, refs.get(p), lexicon) for p, a in zip(batch, answers)])
+        on_topic.append([rater_components(a, refs.get(p), lexicon)["on_topic"] for p, a in zip(batch, answers)])
         lens.append(ep.response_lens.numpy())
         finished.append(ep.finished.numpy())
     cat = np.concatenate
@@ -390,6 +397,7 @@ def evaluate_policy(policy_lm: GPT, ref: GPT, rm: RewardModel, tok: CharTokenize
         "kl_to_sft": float(cat(kls).mean()),              # per answer, k1 summed over its tokens
         "kl_to_sft_exact": float(cat(kls_exact).mean()),  # per answer, exact per-token KL summed
         "rater_score": float(np.mean([x for r in raters for x in r])),
+        "on_topic": float(np.mean([x for r in on_topic for x in r])),  # the rater's on_topic part, 0 to 1
         "answer_length": float(cat(lens).mean()),
         "finished": float(cat(finished).mean()),
         "answers": len(all_prompts),
@@ -411,8 +419,8 @@ def make_optimizer(policy: PolicyWithValue, lr: float) -> torch.optim.Optimizer:
 
 def train_ppo(out: Path | str, seed: int = 0, steps: int | None = None, settings: PPOSettings | None = None,
               progress: bool = True, source_dir: Path | str | None = None,
-              log: Callable[[str], None] = print) -> dict:
-    """PPO from the SFT checkpoint against the reward checkpoint; write out/rlhf.{safetensors,json}.
+              log: Callable[[str], None] = print, model: str = "char") -> dict:
+    """PPO from the SFT checkpoint against the reward checkpoint; write out/rlhf.* (word: word-rlhf.*).
 
     steps: PPO iterations (rollout + update), default PPOSettings.iterations.
     """
@@ -421,17 +429,18 @@ def train_ppo(out: Path | str, seed: int = 0, steps: int | None = None, settings
     from engine.rlhf.sft import _data_meta, load_gpt, source_for
     from engine.transformer.weights import save_checkpoint
 
-    s = settings or PPOSettings()
+    s = settings or PPOSettings.for_model(model)
     if steps is not None:
         s.iterations = steps
+    sft_name, reward_name = checkpoint_name(model, "sft"), checkpoint_name(model, "reward")
     torch.set_num_threads(s.threads)
     torch.manual_seed(seed)
     started = time.perf_counter()
-    sft_lm, tok, sft_meta = load_gpt("sft", source_for("sft", out, source_dir, log))
+    sft_lm, tok, sft_meta = load_gpt(sft_name, source_for(sft_name, out, source_dir, log))
     ref = copy.deepcopy(sft_lm).eval()          # π_ref: frozen
     for p in ref.parameters():
         p.requires_grad_(False)
-    rm, _, rm_meta = load_reward_model("reward", source_for("reward", out, source_dir, log))
+    rm, _, rm_meta = load_reward_model(reward_name, source_for(reward_name, out, source_dir, log))
     for p in rm.parameters():
         p.requires_grad_(False)
     judge = reward_model_judge(rm, tok.eot_id)
@@ -469,13 +478,14 @@ def train_ppo(out: Path | str, seed: int = 0, steps: int | None = None, settings
 
     meta = {
         "stage": "ppo",
+        "model": model,
         "config": policy.cfg.to_dict(),
         "parameters": sum(p.numel() for p in policy.parameters()),
-        "vocab": tok.itos,
+        **tokenizer_metadata(tok),
         "head": "value_head: V(s_t) = MLP(h_t) (Linear d→d, tanh, Linear d→1) on the policy's final hidden state "
                 "h_t, read detached (the value loss trains the head only)",
-        "sources": {"policy_and_reference": {"checkpoint": "sft", "weights_sha256": sft_meta.get("weights_sha256")},
-                    "reward_model": {"checkpoint": "reward", "weights_sha256": rm_meta.get("weights_sha256")}},
+        "sources": {"policy_and_reference": {"checkpoint": sft_name, "weights_sha256": sft_meta.get("weights_sha256")},
+                    "reward_model": {"checkpoint": reward_name, "weights_sha256": rm_meta.get("weights_sha256")}},
         "data": _data_meta(),
         "training": {"seed": seed, "iterations": s.iterations, "settings": asdict(s), "seconds": round(seconds, 1),
                      "torch": torch.__version__, "final_beta": controller.beta},
@@ -488,7 +498,7 @@ def train_ppo(out: Path | str, seed: int = 0, steps: int | None = None, settings
             "history": history,
         },
     }
-    weights_path, meta_path = save_checkpoint("rlhf", policy.numpy_state(), meta, out)
+    weights_path, meta_path = save_checkpoint(checkpoint_name(model, "rlhf"), policy.numpy_state(), meta, out)
     log(f"wrote {weights_path} and {meta_path}")
     return meta
 

@@ -20,8 +20,10 @@ import torch
 import torch.nn.functional as F
 
 from engine.data.make_corpus import CORPUS, UNSEEN
+from engine.data.make_word_corpus import WORD_CORPUS
 from engine.transformer.model import GPT, GPTConfig
 from engine.transformer.tokenizer import BPETokenizer, CharTokenizer
+from engine.transformer.variants import checkpoint_name
 
 
 @dataclass
@@ -41,7 +43,20 @@ class PretrainSettings:
     eval_every: int = 250
     val_fraction: float = 0.1
     bpe_merges: int = 256
+    vocab_size: int = 0  # the word model's byte-level BPE vocabulary (0: the char model, whose vocabulary is the corpus's characters)
     threads: int = 1  # one thread: on a shared 2-core machine, 2 OpenMP threads stall each other
+
+    @classmethod
+    def for_model(cls, model: str) -> "PretrainSettings":
+        """The bundled checkpoints' settings: the char model's defaults, or the word model's."""
+        if model == "word":
+            # Sized so the four word checkpoints stay under 10 MB together (float32): 1,024 × 96 embeddings and
+            # LM head, 3 layers × 4 heads of d_k = 24.
+            return cls(steps=WORD_STEPS, d_model=96, vocab_size=1024, lr=3e-3, warmup=100)
+        return cls()
+
+
+WORD_STEPS = 2000
 
 
 # --- data ---
@@ -188,24 +203,37 @@ def train_lm(model: torch.nn.Module, get_batch: Callable, steps: int, lr: float,
 # --- the pre-training stage ---
 
 def pretrain(out: Path | str, seed: int = 0, steps: int | None = None, settings: PretrainSettings | None = None,
-             progress: bool = True, corpus: Path = CORPUS, log: Callable[[str], None] = print) -> dict:
-    """Train the character-level GPT on the corpus and write out/pretrain.{safetensors,json}; returns the metadata."""
+             progress: bool = True, corpus: Path | None = None, log: Callable[[str], None] = print,
+             model: str = "char") -> dict:
+    """Train a GPT on its corpus and write out/pretrain.{safetensors,json} (char) or out/word-pretrain.* (word).
+
+    The char model reads corpus.txt one character per token; the word model reads word_corpus.txt
+    through a byte-level BPE tokenizer learned here on the training documents. Returns the metadata.
+    """
+    model_name = model  # "char" or "word"; from here on `model` is the GPT being trained
+    from engine.rlhf import heldout
     from engine.rlhf.progress import progress_bar
-    from engine.transformer import head_roles
+    from engine.transformer import head_roles, token_roles
     from engine.transformer.numpy_model import Config, NumpyGPT
     from engine.transformer.weights import save_checkpoint
 
-    s = settings or PretrainSettings()
+    s = settings or PretrainSettings.for_model(model)
     if steps is not None:
         s.steps = steps
     torch.set_num_threads(s.threads)
     torch.manual_seed(seed)
     started = time.perf_counter()
 
+    corpus = corpus or (WORD_CORPUS if model_name == "word" else CORPUS)
     text, docs, corpus_sha = load_corpus(corpus)
-    tok = CharTokenizer.train(text.replace("\n", ""))
-    bpe = BPETokenizer.train(text, tok, s.bpe_merges)
     train_docs, val_docs = split_documents(docs, s.val_fraction)
+    if model_name == "word":
+        from engine.transformer.byte_bpe import ByteBPETokenizer
+        tok = ByteBPETokenizer.train("\n".join(train_docs), s.vocab_size)
+        bpe = None
+    else:
+        tok = CharTokenizer.train(text.replace("\n", ""))
+        bpe = BPETokenizer.train(text, tok, s.bpe_merges)
     train_ids, val_ids = encode_documents(tok, train_docs), encode_documents(tok, val_docs)
     baseline = unigram_loss(train_ids, val_ids, tok.vocab_size)
     log(f"corpus: {len(text):,} characters, {len(docs)} documents, vocabulary {tok.vocab_size} "
@@ -229,32 +257,43 @@ def pretrain(out: Path | str, seed: int = 0, steps: int | None = None, settings:
     train_loss = evaluate(model, train_ids, s.block_size)
     val_loss = history.val[-1]
     unseen = sentences_loss(model, tok, UNSEEN)
+    held = heldout.report(model, tok, train_ids, val_ids)
     seconds = time.perf_counter() - started
     log(f"done in {seconds:.0f} s: train loss {train_loss:.4f}, val loss {val_loss:.4f}, "
-        f"unseen sentences {unseen:.4f} (unigram baseline {baseline:.4f})")
+        f"unseen sentences {unseen:.4f} (unigram baseline {baseline:.4f}); held-out sentences "
+        f"{held['nats_per_char']:.3f} nats per character (unigram {held['baselines']['unigram']:.3f}, "
+        f"bigram {held['baselines']['bigram']:.3f})")
 
     state = model.numpy_state()
-    roles = head_roles.label_heads(NumpyGPT(Config.from_dict(cfg.to_dict()), state), val_ids.tolist(),
-                                   window=s.block_size, space_id=tok.stoi.get(" "))
+    numpy_gpt = NumpyGPT(Config.from_dict(cfg.to_dict()), state)
+    if model_name == "word":
+        roles = token_roles.label_tokenizer_heads(numpy_gpt, tok, val_ids.tolist(), s.block_size, seed=seed)
+        tokenizer_meta = {"tokenizer": tok.to_metadata()}
+    else:
+        roles = head_roles.label_heads(numpy_gpt, val_ids.tolist(), window=s.block_size, space_id=tok.stoi.get(" "))
+        tokenizer_meta = {"bpe_merges": [list(m) for m in bpe.merges]}
     meta = {
         "stage": "pretrain",
+        "model": model_name,
         "config": cfg.to_dict(),
         "parameters": model.num_params(),
         "vocab": tok.itos,
-        "bpe_merges": [list(m) for m in bpe.merges],
-        "corpus": {"file": "engine/data/corpus.txt", "sha256": corpus_sha, "characters": len(text),
+        **tokenizer_meta,
+        "corpus": {"file": f"engine/data/{corpus.name}", "sha256": corpus_sha, "characters": len(text),
                    "documents": len(docs), "train_documents": len(train_docs), "val_documents": len(val_docs),
                    "train_tokens": int(len(train_ids)), "val_tokens": int(len(val_ids))},
         "training": {"seed": seed, "steps": s.steps, "settings": vars(s), "seconds": round(seconds, 1),
                      "torch": torch.__version__},
         "losses": {"train": round(train_loss, 5), "val": round(val_loss, 5), "unigram_val": round(baseline, 5),
                    "unseen_sentences": round(unseen, 5),
+                   "val_nats_per_char": round(val_loss * len(val_ids) / len("\n".join(val_docs) + "\n"), 5),
                    "unit": "nats per token (mean cross-entropy)",
                    "history": {"step": history.steps, "train": [round(x, 5) for x in history.train],
                                "val": [round(x, 5) for x in history.val]}},
+        "heldout_sentences": held,
         "head_roles": roles,
     }
-    weights_path, meta_path = save_checkpoint("pretrain", state, meta, out)
+    weights_path, meta_path = save_checkpoint(checkpoint_name(model_name, "pretrain"), state, meta, out)
     log(f"wrote {weights_path} and {meta_path}")
     return meta
 

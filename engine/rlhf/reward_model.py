@@ -40,6 +40,7 @@ from engine.rlhf import datasets as rlhf_data
 from engine.transformer.model import GPT, GPTConfig
 from engine.rlhf.sampling import Episodes, pad_right
 from engine.transformer.tokenizer import CharTokenizer
+from engine.transformer.variants import checkpoint_name, tokenizer_from_meta, tokenizer_metadata
 
 
 @dataclass
@@ -110,7 +111,7 @@ def load_reward_model(name: str = "reward", directory: Path | str | None = None
     with torch.no_grad():
         rm.reward_head.weight.copy_(torch.from_numpy(np.asarray(state["reward_head.weight"])))
         rm.reward_head.bias.copy_(torch.from_numpy(np.asarray(state["reward_head.bias"])))
-    return rm.eval(), CharTokenizer(meta["vocab"]), meta
+    return rm.eval(), tokenizer_from_meta(meta), meta
 
 
 # --- scoring texts and sampled episodes ---
@@ -212,14 +213,16 @@ def normalise_head(rm: RewardModel, tok: CharTokenizer, pairs: list[dict]) -> tu
 
 
 def train_reward_model(out: Path | str, seed: int = 0, steps: int | None = None,
-                       settings: RewardSettings | None = None, progress: bool = True, source: str = "sft",
-                       source_dir: Path | str | None = None, log: Callable[[str], None] = print) -> dict:
-    """Train r_φ on the preference pairs, starting from the SFT weights; write out/reward.{safetensors,json}."""
+                       settings: RewardSettings | None = None, progress: bool = True, source: str | None = None,
+                       source_dir: Path | str | None = None, log: Callable[[str], None] = print,
+                       model: str = "char") -> dict:
+    """Train r_φ on the preference pairs, starting from the SFT weights; write out/reward.* (word: word-reward.*)."""
     from engine.rlhf.progress import progress_bar
     from engine.rlhf.sft import _data_meta, load_gpt, source_for
     from engine.rlhf.pretrain import train_lm
     from engine.transformer.weights import save_checkpoint
 
+    source = source or checkpoint_name(model, "sft")
     s = settings or RewardSettings()
     if steps is not None:
         s.steps = steps
@@ -254,9 +257,10 @@ def train_reward_model(out: Path | str, seed: int = 0, steps: int | None = None,
 
     meta = {
         "stage": "reward",
+        "model": model,
         "config": rm.cfg.to_dict(),
         "parameters": sum(p.numel() for p in rm.parameters()),
-        "vocab": tok.itos,
+        **tokenizer_metadata(tok),
         "head": "reward_head: score = reward_head.weight · h + reward_head.bias; h = [h_eot, mean of the answer's "
                 "final hidden states] (pooling 'last+mean'), h_eot alone ('last') or the mean alone ('mean')",
         "pooling": s.pooling,
@@ -270,6 +274,6 @@ def train_reward_model(out: Path | str, seed: int = 0, steps: int | None = None,
                     "history": {"step": history.steps, "train_loss": [round(x, 5) for x in history.train],
                                 "heldout_loss": [round(x, 5) for x in history.val]}},
     }
-    weights_path, meta_path = save_checkpoint("reward", rm.numpy_state(), meta, out)
+    weights_path, meta_path = save_checkpoint(checkpoint_name(model, "reward"), rm.numpy_state(), meta, out)
     log(f"wrote {weights_path} and {meta_path}")
     return meta

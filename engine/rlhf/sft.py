@@ -26,6 +26,7 @@ from engine.rlhf import datasets as rlhf_data
 from engine.transformer.model import GPT, GPTConfig
 from engine.rlhf.sampling import pad_right, responses, sample
 from engine.transformer.tokenizer import CharTokenizer
+from engine.transformer.variants import checkpoint_name, tokenizer_from_meta, tokenizer_metadata
 
 
 @dataclass
@@ -41,6 +42,11 @@ class SFTSettings:
     eval_samples_per_prompt: int = 2
     max_new_tokens: int = 64
     threads: int = 1
+
+    @classmethod
+    def for_model(cls, model: str) -> "SFTSettings":
+        # A word token is about 3.5 characters: 32 of them hold any answer the rater calls concise.
+        return cls(max_new_tokens=32) if model == "word" else cls()
 
 
 # --- checkpoints as models ---
@@ -64,7 +70,7 @@ def load_gpt(name: str, directory: Path | str | None = None, dropout: float | No
         config["dropout"] = dropout
     cfg = GPTConfig(**config)
     model = GPT.from_numpy_state(cfg, lm_state(state))
-    return model.eval(), CharTokenizer(meta["vocab"]), meta
+    return model.eval(), tokenizer_from_meta(meta), meta
 
 
 def source_for(name: str, out: Path | str, source_dir: Path | str | None, log: Callable[[str], None]) -> Path | None:
@@ -154,13 +160,15 @@ def rater_eval(model: GPT, tok: CharTokenizer, prompts: list[str], samples_per_p
 # --- the stage ---
 
 def train_sft(out: Path | str, seed: int = 0, steps: int | None = None, settings: SFTSettings | None = None,
-              progress: bool = True, source: str = "pretrain", source_dir: Path | str | None = None,
-              log: Callable[[str], None] = print) -> dict:
-    """Fine-tune the pretrained checkpoint on the demonstrations; write out/sft.{safetensors,json}."""
+              progress: bool = True, source: str | None = None, source_dir: Path | str | None = None,
+              log: Callable[[str], None] = print, model: str = "char") -> dict:
+    """Fine-tune the pretrained checkpoint on the demonstrations; write out/sft.* (word: out/word-sft.*)."""
     from engine.rlhf.progress import progress_bar
     from engine.transformer.weights import save_checkpoint
 
-    s = settings or SFTSettings()
+    model_name = model  # "char" or "word"; from here on `model` is the GPT being tuned
+    source = source or checkpoint_name(model_name, "pretrain")
+    s = settings or SFTSettings.for_model(model_name)
     if steps is not None:
         s.steps = steps
     torch.set_num_threads(s.threads)
@@ -194,9 +202,10 @@ def train_sft(out: Path | str, seed: int = 0, steps: int | None = None, settings
 
     meta = {
         "stage": "sft",
+        "model": model_name,
         "config": model.cfg.to_dict(),
         "parameters": model.num_params(),
-        "vocab": tok.itos,
+        **tokenizer_metadata(tok),
         "source": {"checkpoint": source, "weights_sha256": source_meta.get("weights_sha256")},
         "data": _data_meta(),
         "training": {"seed": seed, "steps": s.steps, "settings": asdict(s), "seconds": round(seconds, 1),
@@ -209,7 +218,7 @@ def train_sft(out: Path | str, seed: int = 0, steps: int | None = None, settings
             "heldout_samples": samples,
         },
     }
-    weights_path, meta_path = save_checkpoint("sft", model.numpy_state(), meta, out)
+    weights_path, meta_path = save_checkpoint(checkpoint_name(model_name, "sft"), model.numpy_state(), meta, out)
     log(f"wrote {weights_path} and {meta_path}")
     return meta
 

@@ -26,6 +26,13 @@ WEIGHTS_DIR = Path(__file__).parent.parent / "weights"  # engine/weights: the bu
 STAGE_OF = {"pretrain": "pretrain", "sft": "sft", "reward": "reward", "rlhf": "ppo"}
 
 
+def train_hint(name: str) -> str:
+    """The command that writes a checkpoint: "quizapp engine train [--model word] --stage STAGE"."""
+    word = name.startswith("word-")
+    stage = STAGE_OF.get(name.removeprefix("word-"), name)
+    return f"quizapp engine train {'--model word ' if word else ''}--stage {stage}"
+
+
 class WeightsError(ProbeError):
     """A checkpoint is missing, corrupt or does not match its metadata."""
 
@@ -66,9 +73,8 @@ def save_checkpoint(name: str, state: dict[str, np.ndarray], meta: dict,
 def load_meta(name: str, directory: Path | str | None = None) -> dict:
     weights_path, meta_path = paths(name, directory)
     if not meta_path.exists() and not weights_path.exists():
-        stage = STAGE_OF.get(name, name)
         where = "bundled" if meta_path.parent == WEIGHTS_DIR else f"in {meta_path.parent}"
-        raise WeightsError(f"the {name} checkpoint is not {where} (run quizapp engine train --stage {stage})")
+        raise WeightsError(f"the {name} checkpoint is not {where} (run {train_hint(name)})")
     hint = "reinstall quizapp or retrain with quizapp engine train"
     try:
         if meta_path.stat().st_size > checks.MAX_META_BYTES:
@@ -103,17 +109,17 @@ def load_checkpoint(name: str, directory: Path | str | None = None) -> tuple[dic
 
 
 def numpy_model(name: str, directory: str | None = None):
-    """(NumpyGPT, CharTokenizer, metadata) for a checkpoint, loaded once per process and folder."""
+    """(NumpyGPT, tokenizer, metadata) for a checkpoint, loaded once per process and folder."""
     return _numpy_model(name, str(directory if directory is not None else weights_dir()))
 
 
 @lru_cache(maxsize=8)
 def _numpy_model(name: str, directory: str):
     from engine.transformer.numpy_model import Config, NumpyGPT
-    from engine.transformer.tokenizer import CharTokenizer
+    from engine.transformer.variants import tokenizer_from_meta
 
     state, meta = load_checkpoint(name, directory)
-    tok = CharTokenizer(meta.get("vocab"))
+    tok = tokenizer_from_meta(meta)
     if tok.vocab_size != meta["config"]["vocab_size"]:
         raise WeightsError(f"the {name} checkpoint's vocabulary has {tok.vocab_size} tokens, its config "
                            f"{meta['config']['vocab_size']}; reinstall quizapp or retrain with quizapp engine train")
