@@ -9,6 +9,7 @@ from engine.cli import build_parser, main
 from engine.transformer.model import GPT, GPTConfig
 from engine.transformer.numpy_model import Config, NumpyGPT
 from engine.transformer.tokenizer import CharTokenizer
+from engine.data.make_word_corpus import WORD_CORPUS
 from engine.rlhf.pretrain import PretrainSettings, encode_documents, evaluate, load_corpus, random_batches, train_lm
 
 
@@ -29,7 +30,7 @@ def test_train_command_writes_a_checkpoint_that_loads_without_torch(tmp_path, mo
     import engine.rlhf.pretrain as train
     small = PretrainSettings(n_layer=1, n_head=2, d_model=32, block_size=32, batch_size=4, eval_every=5,
                              bpe_merges=10, warmup=2)
-    monkeypatch.setattr(train, "PretrainSettings", lambda: small)
+    monkeypatch.setattr(train.PretrainSettings, "for_model", classmethod(lambda cls, model: small))
     assert main(["train", "--stage", "pretrain", "--out", str(tmp_path), "--seed", "3", "--steps", "6",
                  "--no-progress"]) == 0
     assert "val loss" in capsys.readouterr().out
@@ -40,6 +41,26 @@ def test_train_command_writes_a_checkpoint_that_loads_without_torch(tmp_path, mo
     logits, _ = npm.forward(CharTokenizer(meta["vocab"]).encode("attention"))
     assert logits.shape == (9, len(meta["vocab"])) and np.isfinite(logits).all()
     assert json.loads((tmp_path / "pretrain.json").read_text())["weights_sha256"] == meta["weights_sha256"]
+
+
+def test_word_model_pretrains_through_the_same_stage(tmp_path, capsys):
+    from engine.rlhf.pretrain import pretrain
+    from engine.transformer.variants import tokenizer_from_meta
+    small = PretrainSettings(n_layer=2, n_head=2, d_model=32, block_size=32, batch_size=4, eval_every=5,
+                             vocab_size=300, warmup=2)
+    corpus = tmp_path / "small.txt"  # a slice of the word corpus keeps the smoke run short
+    corpus.write_text("\n".join(WORD_CORPUS.read_text(encoding="utf-8").splitlines()[:300]) + "\n", encoding="utf-8")
+    pretrain(tmp_path, steps=3, settings=small, progress=False, corpus=corpus, model="word")
+    assert "nats per character" in capsys.readouterr().out
+    state, meta = weights.load_checkpoint("word-pretrain", tmp_path)
+    assert meta["model"] == "word" and meta["corpus"]["file"] == "engine/data/small.txt"
+    tok = tokenizer_from_meta(meta)
+    assert tok.vocab_size == 300 == meta["config"]["vocab_size"] and tok.decode(tok.encode("Müller 🤖")) == "Müller 🤖"
+    roles = meta["head_roles"]
+    assert roles["level"] == "token" and len(roles["heads"]) == 2
+    assert all(0 <= h["induction"] <= 1 and h["role"] for layer in roles["heads"] for h in layer)
+    held = meta["heldout_sentences"]
+    assert held["sentences"] == 40 and held["baselines"]["bigram"] < held["baselines"]["unigram"]
 
 
 def test_train_parser_offers_the_stages_and_options():

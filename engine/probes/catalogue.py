@@ -25,14 +25,23 @@ register(Probe(
 # --- the small transformer (tokenizer, embeddings, positions, attention, policy) ---
 
 CHECKPOINTS = ("pretrain", "sft", "rlhf")
+MODELS = ("char", "word")  # engine.transformer.variants.MODELS (not imported: listing probes stays cheap)
+
+
+def model_arg() -> Arg:
+    return Arg("model", "str", "which model: char (one token per character) or word (byte-level BPE sub-words)",
+               default="char", choices=MODELS)
+
 
 register(Probe(
     name="tokenize",
-    summary="Split a text into tokens and ids with the character-level or the BPE tokenizer.",
+    summary="Split a text into tokens and ids with a model's tokenizer (characters or byte-level BPE), or the char BPE.",
     function="engine.probes.transformer:tokenize",
     args=(
         Arg("text", "str", "the text to tokenize"),
-        Arg("tokenizer", "str", "which tokenizer", default="char", choices=("char", "bpe")),
+        Arg("tokenizer", "str", "the model's own, or the char model's characters or its 256-merge BPE",
+            default="model", choices=("model", "char", "bpe")),
+        model_arg(),
     ),
 ))
 register(Probe(
@@ -42,6 +51,7 @@ register(Probe(
     args=(
         Arg("text", "str", "the text whose tokens to look up"),
         Arg("top_k", "int", "how many nearest tokens to list per token", default=5, min=1, max=50),
+        model_arg(),
     ),
 ))
 register(Probe(
@@ -62,6 +72,10 @@ register(Probe(
         Arg("layer", "int", "layer index, from 0 (below the model's layer count)", default=0, min=0, max=63),
         Arg("head", "int", "head index, from 0 (below the model's head count)", default=0, min=0, max=63),
         Arg("checkpoint", "str", "which trained model", default="pretrain", choices=CHECKPOINTS),
+        model_arg(),
+        Arg("query", "str", "the query token: its index, or a word of the text (its first token)", default=None),
+        Arg("view", "str", "tokens, or words: the weights gathered to words (mean over the query word's tokens, "
+            "sum over the key word's tokens)", default="tokens", choices=("tokens", "words")),
     ),
 ))
 register(Probe(
@@ -73,6 +87,7 @@ register(Probe(
         Arg("top_k", "int", "how many tokens to list", default=10, min=1, max=200),
         Arg("temperature", "float", "divides the logits before the softmax", default=1.0, min=1e-3, max=100),
         Arg("checkpoint", "str", "which trained model is the policy", default="pretrain", choices=CHECKPOINTS),
+        model_arg(),
     ),
 ))
 
@@ -113,6 +128,7 @@ register(Probe(
         Arg("checkpoint_b", "str", "the second policy", default="rlhf", choices=CHECKPOINTS),
         Arg("samples", "int", "tokens sampled from a for the estimators", default=1000, min=1, max=100000),
         seed_arg(),
+        model_arg(),
     ),
 ))
 register(Probe(
@@ -122,6 +138,7 @@ register(Probe(
     args=(
         Arg("prompt", "str", "the prompt the policy answers"),
         seed_arg("random seed (the same seed gives the same numbers)"),
+        model_arg(),
     ),
 ))
 register(Probe(
@@ -131,6 +148,7 @@ register(Probe(
     args=(
         Arg("prompt", "str", "the prompt"),
         seed_arg(),
+        model_arg(),
     ),
 ))
 

@@ -13,9 +13,11 @@ import numpy as np
 from engine.rl import kl as klm
 from engine.rl.ppo import log_softmax
 from engine.errors import ProbeError
+from engine.transformer.variants import checkpoint_name
 
 STAGES = ("pretrain", "sft", "rlhf")
 MAX_NEW_TOKENS = 64
+MAX_NEW_TOKENS_OF = {"char": MAX_NEW_TOKENS, "word": 32}  # a word token holds about 3.5 characters
 
 
 def as_prompt(text: str) -> str:
@@ -42,10 +44,10 @@ def _context_ids(tok, text: str, block_size: int) -> list[int]:
 # --- kl ---
 
 def kl_probe(text: str, checkpoint_a: str = "sft", checkpoint_b: str = "rlhf", samples: int = 1000,
-             seed: int = 0) -> dict:
+             seed: int = 0, model: str = "char") -> dict:
     """KL[π_a(·|s) ‖ π_b(·|s)] exactly over the vocabulary, and from `samples` tokens x ~ π_a."""
-    model_a, tok, _ = _numpy(checkpoint_a)
-    model_b, _, _ = _numpy(checkpoint_b)
+    model_a, tok, _ = _numpy(checkpoint_name(model, checkpoint_a))
+    model_b, _, _ = _numpy(checkpoint_name(model, checkpoint_b))
     ids = _context_ids(tok, text, model_a.cfg.block_size)
     logp_a = log_softmax(model_a(ids)[0][-1])
     logp_b = log_softmax(model_b(ids)[0][-1])
@@ -56,6 +58,7 @@ def kl_probe(text: str, checkpoint_a: str = "sft", checkpoint_b: str = "rlhf", s
     top = np.argsort(-p_a)[:10]
     return {
         "text": text,
+        "model": model,
         "checkpoint_a": checkpoint_a,
         "checkpoint_b": checkpoint_b,
         "exact_kl": exact,                                       # Σ_x π_a(x) log(π_a(x)/π_b(x))
@@ -141,21 +144,22 @@ def reward_score_numpy(rm, tok, prompt: str, answer_ids: list[int], pooling: str
     return float(h @ rm.w["reward_head.weight"][0] + rm.w["reward_head.bias"][0])
 
 
-def compare_stages(prompt: str, seed: int = 0, samples: int = 3) -> dict:
+def compare_stages(prompt: str, seed: int = 0, samples: int = 3, model: str = "char") -> dict:
     """The same prompt answered by the pretrained, SFT and RLHF models, each answer scored by the reward model."""
     from engine.rlhf.rater import rater_components, rater_score
     from engine.rlhf.datasets import course_lexicon, references
 
     text = as_prompt(prompt)
-    rm, tok, rm_meta = _numpy("reward")
+    rm, tok, rm_meta = _numpy(checkpoint_name(model, "reward"))
     reference = references().get(text)
     lexicon = course_lexicon()
     prompt_ids = _context_ids(tok, text, rm.cfg.block_size - 8)
     stages = []
     for name in STAGES:
-        model, _, meta = _numpy(name)
+        policy, _, meta = _numpy(checkpoint_name(model, name))
         answers = []
-        for out, finished in sample_numpy(model, tok, prompt_ids, samples, np.random.default_rng(seed)):
+        for out, finished in sample_numpy(policy, tok, prompt_ids, samples, np.random.default_rng(seed),
+                                          MAX_NEW_TOKENS_OF[model]):
             answer = tok.decode([i for i in out if i != tok.eot_id])
             answers.append({
                 "answer": answer,
@@ -167,7 +171,7 @@ def compare_stages(prompt: str, seed: int = 0, samples: int = 3) -> dict:
         stages.append({"checkpoint": name, "stage": meta.get("stage", name), "answers": answers,
                        "mean_reward_score": float(np.mean([a["reward_score"] for a in answers])),
                        "mean_rater_score": float(np.mean([a["rater_score"] for a in answers]))})
-    return {"prompt": text, "seed": seed, "reference_answer": reference, "stages": stages,
+    return {"prompt": text, "seed": seed, "model": model, "reference_answer": reference, "stages": stages,
             "note": "reward_score: the learned reward model (mean 0, std 1 on its training answers); "
                     "rater_score: the rule that labelled the preference pairs (0 to 5; on_topic only for course "
                     "questions)"}
@@ -175,21 +179,21 @@ def compare_stages(prompt: str, seed: int = 0, samples: int = 3) -> dict:
 
 # --- ppo_step ---
 
-@lru_cache(maxsize=1)
-def _ppo_models():
+@lru_cache(maxsize=2)
+def _ppo_models(model: str = "char"):
     from engine.rlhf.ppo_trainer import load_policy
     from engine.rlhf.reward_model import load_reward_model
     from engine.rlhf.sft import load_gpt
 
-    policy, tok, meta = load_policy("rlhf")
-    ref, _, _ = load_gpt("sft")
-    rm, _, _ = load_reward_model("reward")
+    policy, tok, meta = load_policy(checkpoint_name(model, "rlhf"))
+    ref, _, _ = load_gpt(checkpoint_name(model, "sft"))
+    rm, _, _ = load_reward_model(checkpoint_name(model, "reward"))
     for p in list(ref.parameters()) + list(rm.parameters()):
         p.requires_grad_(False)
     return policy, ref, rm, tok, meta
 
 
-def ppo_step(prompt: str, seed: int = 0, answers: int = 8) -> dict:
+def ppo_step(prompt: str, seed: int = 0, answers: int = 8, model: str = "char") -> dict:
     """One real PPO update of the bundled RLHF policy on `answers` fresh samples; nothing is saved."""
     import copy
 
@@ -199,15 +203,17 @@ def ppo_step(prompt: str, seed: int = 0, answers: int = 8) -> dict:
     from engine.rlhf.ppo_trainer import (PPOSettings, make_optimizer, normalized_advantages, ppo_iteration,
                                      reward_model_judge)
 
-    base, ref, rm, tok, meta = _ppo_models()
+    base, ref, rm, tok, meta = _ppo_models(model)
     settings = PPOSettings(**{k: v for k, v in meta["training"]["settings"].items()
                               if k in PPOSettings.__dataclass_fields__})
     settings.episodes_per_iteration = answers
     settings.minibatch_size = max(1, answers // 2)
     beta = float(meta["training"].get("final_beta", settings.beta))
     text = as_prompt(prompt)
-    if len(tok.encode(text)) > base.cfg.block_size - 16:
-        raise ProbeError(f"prompt is too long: at most {base.cfg.block_size - 16} characters")
+    n_tokens = len(tok.encode(text))
+    if n_tokens > base.cfg.block_size - 16:
+        unit = "characters" if model == "char" else "tokens"
+        raise ProbeError(f"prompt is too long: at most {base.cfg.block_size - 16} {unit}, not {n_tokens}")
 
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)
@@ -259,6 +265,7 @@ def ppo_step(prompt: str, seed: int = 0, answers: int = 8) -> dict:
     return {
         "prompt": text,
         "seed": seed,
+        "model": model,
         "epsilon": eps,
         "beta": beta,
         "beta_next_adaptive": adaptive_beta(beta, log["kl_to_ref"], settings.kl_target),

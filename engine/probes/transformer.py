@@ -4,6 +4,10 @@ Everything runs on the numpy forward pass (engine.transformer.numpy_model), so a
 waits for torch. The model and tokenizers are loaded once per checkpoint;
 the trace of the last few texts is kept, so switching layer or head on the
 same sentence costs no new forward pass.
+
+Every model probe takes `model`: "char" (one token per character, the default)
+or "word" (byte-level BPE sub-words); `checkpoint` names the stage (pretrain,
+sft, rlhf) of that model.
 """
 from __future__ import annotations
 
@@ -12,8 +16,10 @@ from functools import lru_cache
 import numpy as np
 
 from engine.errors import ProbeError
+from engine.probes.words import query_index, words_view, word_spans
 from engine.transformer.positional import positional_encoding
 from engine.transformer.tokenizer import BPETokenizer, CharTokenizer, Encoding
+from engine.transformer.variants import checkpoint_name
 from engine.transformer.weights import load_meta, numpy_model, weights_dir
 
 TOKENIZER_CHECKPOINT = "pretrain"  # the vocabulary and BPE merges every stage shares
@@ -54,13 +60,22 @@ def _unknown(enc: Encoding) -> list[dict]:
     return [{"position": p, "char": ch} for p, ch in zip(enc.unknown, enc.unknown_chars)]
 
 
-def tokenize(text: str, tokenizer: str = "char") -> dict:
-    """Tokens and ids of a text, and where characters outside the vocabulary became <unk>."""
+def tokenize(text: str, tokenizer: str = "model", model: str = "char") -> dict:
+    """Tokens and ids of a text, and where characters outside the vocabulary became <unk>.
+
+    tokenizer "model" is the model's own (characters, or the word model's byte-level BPE);
+    "char" and "bpe" are the char model's characters and its 256-merge BPE, for comparison.
+    """
     _require_text(text)
-    char, bpe = _tokenizers(TOKENIZER_CHECKPOINT, str(weights_dir()))
-    tok = char if tokenizer == "char" else bpe
+    if tokenizer == "model" and model == "word":
+        tok, tokenizer = numpy_model(checkpoint_name("word", "pretrain"))[1], "word"
+    else:
+        char, bpe = _tokenizers(TOKENIZER_CHECKPOINT, str(weights_dir()))
+        tokenizer = "char" if tokenizer == "model" else tokenizer
+        tok = char if tokenizer == "char" else bpe
     enc = tok.tokenize(text)
     return {
+        "model": model,
         "tokenizer": tokenizer,
         "text": text,
         "tokens": enc.tokens,
@@ -80,10 +95,11 @@ def _encode_for_model(text: str, checkpoint: str):
     return model, tok, meta, enc, note
 
 
-def embedding(text: str, top_k: int = 5, checkpoint: str = "pretrain") -> dict:
+def embedding(text: str, top_k: int = 5, checkpoint: str = "pretrain", model: str = "char") -> dict:
     """Each token's row of the embedding table and the tokens whose rows point the most the same way."""
-    model, tok, _, enc, note = _encode_for_model(text, checkpoint)
-    table = model.w["wte.weight"]
+    name = checkpoint_name(model, checkpoint)
+    gpt, tok, _, enc, note = _encode_for_model(text, name)
+    table = gpt.w["wte.weight"]
     unit = table / np.linalg.norm(table, axis=1, keepdims=True)
     cosine = unit[enc.ids] @ unit.T  # (n, vocab): cosine similarity of each token with every token
     tokens = []
@@ -95,7 +111,7 @@ def embedding(text: str, top_k: int = 5, checkpoint: str = "pretrain") -> dict:
             "nearest": [{"token": tok.itos[j], "id": int(j), "cosine": float(cosine[i, j])} for j in order],
         })
     return {"tokens": tokens, "d_model": int(table.shape[1]), "vocab_size": int(table.shape[0]),
-            "unknown": _unknown(enc), "note": note, "checkpoint": checkpoint}
+            "unknown": _unknown(enc), "note": note, "checkpoint": checkpoint, "model": model}
 
 
 @lru_cache(maxsize=16)
@@ -104,16 +120,29 @@ def _trace(checkpoint: str, ids: tuple[int, ...]) -> dict:
     return model.forward(np.asarray(ids), trace=True)[1]
 
 
-def attention(text: str, layer: int = 0, head: int = 0, checkpoint: str = "pretrain") -> dict:
-    """Every number of one head's attention on a text: q, k, q·k, /√d_k, mask, softmax weights, Σ weights·v."""
-    model, _, meta, enc, note = _encode_for_model(text, checkpoint)
-    cfg = model.cfg
+def attention(text: str, layer: int = 0, head: int = 0, checkpoint: str = "pretrain", model: str = "char",
+              query: str | None = None, view: str = "tokens") -> dict:
+    """Every number of one head's attention on a text: q, k, q·k, /√d_k, mask, softmax weights, Σ weights·v.
+
+    query: a token index, or a word of the text (its first token); view "words" adds the weights
+    gathered to words (mean over the query word's tokens, sum over the key word's tokens).
+    """
+    name = checkpoint_name(model, checkpoint)
+    gpt, tok, meta, enc, note = _encode_for_model(text, name)
+    cfg = gpt.cfg
     if not 0 <= layer < cfg.n_layer:
         raise ProbeError(f"layer must be between 0 and {cfg.n_layer - 1} (the model has {cfg.n_layer} layers), not {layer}")
     if not 0 <= head < cfg.n_head:
         raise ProbeError(f"head must be between 0 and {cfg.n_head - 1} (each layer has {cfg.n_head} heads), not {head}")
-    att = _trace(checkpoint, tuple(enc.ids))["layers"][layer]
+    att = _trace(name, tuple(enc.ids))["layers"][layer]
     role = meta.get("head_roles", {}).get("heads", [[{}] * cfg.n_head] * cfg.n_layer)[layer][head]
+    spans = word_spans(tok, enc, text)
+    q = query_index(query, enc.tokens, spans)
+    extra = {"model": model, "view": view, "query": q, "query_token": None if q is None else enc.tokens[q],
+             "induction": role.get("induction"), "role_level": meta.get("head_roles", {}).get("level", "character"),
+             "words": [{"word": w, "tokens": [a, b]} for w, a, b in spans]}
+    if view == "words":
+        extra.update(words_view(att["weights"][head], spans, q))
     return {
         "tokens": enc.tokens,
         "ids": enc.ids,
@@ -135,13 +164,16 @@ def attention(text: str, layer: int = 0, head: int = 0, checkpoint: str = "pretr
         "unknown": _unknown(enc),
         "note": note,
         "checkpoint": checkpoint,
+        **extra,
     }
 
 
-def next_token(text: str, top_k: int = 10, temperature: float = 1.0, checkpoint: str = "pretrain") -> dict:
+def next_token(text: str, top_k: int = 10, temperature: float = 1.0, checkpoint: str = "pretrain",
+               model: str = "char") -> dict:
     """π_θ(·|s): the distribution over the token after the text, its top_k tokens and their probabilities."""
-    model, tok, _, enc, note = _encode_for_model(text, checkpoint)
-    raw = _trace(checkpoint, tuple(enc.ids))["logits"][-1]
+    name = checkpoint_name(model, checkpoint)
+    _, tok, _, enc, note = _encode_for_model(text, name)
+    raw = _trace(name, tuple(enc.ids))["logits"][-1]
     logits = raw / temperature
     shifted = logits - logits.max()
     probs = np.exp(shifted) / np.exp(shifted).sum()
@@ -158,6 +190,7 @@ def next_token(text: str, top_k: int = 10, temperature: float = 1.0, checkpoint:
         "unknown": _unknown(enc),
         "note": note,
         "checkpoint": checkpoint,
+        "model": model,
     }
 
 

@@ -113,6 +113,7 @@ def label_heads(model, ids: list[int], window: int, punct_ids: set[int], inducti
     """Statistics, induction score and role of every head, as stored in the checkpoint's metadata."""
     windows = [ids[i:i + window] for i in range(0, len(ids) - window + 1, window)][:max_windows]
     heads = head_statistics(model, windows, punct_ids)
+    induction_length = min(induction_length, (model.cfg.block_size - 1) // 2)  # both copies must fit the context
     sequences = induction_sequences(induction_tokens, start_id, induction_length, induction_count, seed)
     induction = induction_scores(model, sequences)
     for l, layer in enumerate(heads):
