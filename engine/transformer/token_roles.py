@@ -11,9 +11,11 @@ average, over the queries of every window:
 - entropy:         the row's entropy divided by that of a uniform row over the allowed keys.
 
 `top_key_share` says how often that key is the one the query attends to most.
-The role is the pattern with the largest mean weight if it reaches THRESHOLD;
-else "induction" if the head passes the induction test (below) with at least
-INDUCTION_THRESHOLD; else "broad/averaging" if the rows are close to uniform;
+The role is "induction" if the head passes the induction test (below) with at
+least INDUCTION_THRESHOLD (the most specific behaviour: on text without
+repeats an induction head falls back to a sink, so its statistics alone would
+call it "first token"); else the pattern with the largest mean weight if it
+reaches THRESHOLD; else "broad/averaging" if the rows are close to uniform;
 else "mixed".
 
 The induction test (Olsson et al. 2022): a random sequence of distinct tokens,
@@ -98,12 +100,12 @@ def induction_scores(model, sequences: list[list[int]]) -> np.ndarray:
 
 
 def role_of(entry: dict, induction: float) -> str:
+    if induction >= INDUCTION_THRESHOLD:
+        return "induction"
     scores = entry["scores"]
     best = max(scores, key=scores.get)
     if scores[best] >= THRESHOLD:
         return best
-    if induction >= INDUCTION_THRESHOLD:
-        return "induction"
     return "broad/averaging" if entry["entropy"] >= BROAD_ENTROPY else "mixed"
 
 
@@ -121,9 +123,9 @@ def label_heads(model, ids: list[int], window: int, punct_ids: set[int], inducti
             entry["induction"] = round(float(induction[l, h]), 4)
             entry["role"] = role_of(entry, entry["induction"])
     return {
-        "method": "token level: mean attention statistics on held-out validation text; role = pattern with the "
-                  f"largest mean weight if ≥ {THRESHOLD}, else induction if the induction score ≥ "
-                  f"{INDUCTION_THRESHOLD}, else broad/averaging if normalised entropy ≥ {BROAD_ENTROPY}, else mixed",
+        "method": f"token level: induction if the induction score ≥ {INDUCTION_THRESHOLD}, else the pattern with the "
+                  f"largest mean weight on held-out validation text if ≥ {THRESHOLD}, else broad/averaging if "
+                  f"normalised entropy ≥ {BROAD_ENTROPY}, else mixed",
         "level": "token",
         "windows": len(windows),
         "window": window,
