@@ -51,22 +51,26 @@ def test_positional_similarity_depends_only_on_distance():
     assert sim[4, 4] > sim[4, 5] > sim[4, 8]
 
 
-def _random_models(dtype):
+CHAR_LIKE = GPTConfig(vocab_size=20, block_size=16, n_layer=2, n_head=4, d_model=32)
+WORD_LIKE = GPTConfig(vocab_size=1024, block_size=16, n_layer=3, n_head=4, d_model=96)  # the word model's widths
+
+
+def _random_models(dtype, cfg=CHAR_LIKE):
     torch.manual_seed(1)
-    cfg = GPTConfig(vocab_size=20, block_size=16, n_layer=2, n_head=4, d_model=32)
     model = GPT(cfg).eval()
     with torch.no_grad():  # the initial biases and LayerNorms are trivial; make them count
         for p in model.parameters():
             p.add_(0.1 * torch.randn_like(p))
     state = model.numpy_state()
     model = model.to(dtype)
-    model.pe = torch.from_numpy(positional_encoding(16, 32)).to(dtype)  # not rounded through float32
+    model.pe = torch.from_numpy(positional_encoding(cfg.block_size, cfg.d_model)).to(dtype)  # not rounded via float32
     return model, NumpyGPT(Config.from_dict(cfg.to_dict()), state, dtype=np.float64)
 
 
+@pytest.mark.parametrize("cfg", [CHAR_LIKE, WORD_LIKE], ids=["char", "word"])
 @pytest.mark.parametrize("dtype, tol", [(torch.float64, 1e-10), (torch.float32, 1e-5)])
-def test_numpy_forward_equals_torch_forward(dtype, tol):
-    model, npm = _random_models(dtype)
+def test_numpy_forward_equals_torch_forward(dtype, tol, cfg):
+    model, npm = _random_models(dtype, cfg)
     ids = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5]
     with torch.no_grad():
         logits, trace = model(torch.tensor([ids]), trace=True)

@@ -16,10 +16,11 @@ async def test_heatmap_and_table_show_the_probes_weights_and_scores():
     app = LabHost(open_lab("attention"))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
+        await pilot.press("ctrl+o")  # the character model: one row per character
         app.screen.query_one("#text", Input).value = ""
         await pilot.press(*"a cat", "enter")
         await settle(app, pilot)
-        result = run_probe("attention", {"text": "a cat", "layer": 0, "head": 0})
+        result = run_probe("attention", {"text": "a cat", "layer": 0, "head": 0, "model": "char"})
         heatmap = app.screen.query_one("#heatmap", Heatmap)
         assert heatmap.values == result["weights"]
         assert heatmap.masked == [[not m for m in row] for row in result["mask"]]
@@ -70,3 +71,34 @@ async def test_a_head_the_model_does_not_have_is_an_error_line():
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert "head must be between" in str(app.screen.query_one("#lab-status", Static).content)
+
+
+async def test_word_model_rows_are_sub_words_and_the_query_word_is_picked():
+    text = "the animal did not cross the street because it was tired"
+    app = LabHost(open_lab("attention", "attention", {"text": text, "model": "word", "query": "it", "layer": 1}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        result = run_probe("attention", {"text": text, "model": "word", "layer": 1, "query": "it"})
+        heatmap = app.screen.query_one("#heatmap", Heatmap)
+        assert heatmap.values == result["weights"] and " animal" in result["tokens"]
+        assert app.screen.query_row == result["query"] == result["tokens"].index(" it")
+        assert "word model" in str(app.screen.query_one("#lab-title", Static).content)
+        assert result["role"] in str(app.screen.query_one("#controls", Static).content)
+
+
+async def test_words_view_on_the_character_model_says_how_it_aggregates():
+    text = "the cat sat"
+    app = LabHost(open_lab("attention", "attention", {"text": text, "model": "char"}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("tab", "w")
+        await settle(app, pilot)
+        result = run_probe("attention", {"text": text, "model": "char", "view": "words"})
+        heatmap = app.screen.query_one("#heatmap", Heatmap)
+        assert heatmap.values == result["word_weights"] and heatmap.n_rows == 3
+        controls = str(app.screen.query_one("#controls", Static).content)
+        assert "mean over the query word's characters" in controls and "sum over the key word's characters" in controls
+        await pilot.press("down", "down")  # query word 2: "sat"
+        await pilot.pause()
+        rows = table_rows(app.screen.query_one("#keys", DataTable))
+        assert sorted(float(r[3]) for r in rows) == sorted(round(w, 3) for w in result["word_weights"][2])

@@ -16,25 +16,46 @@ async def test_typed_text_shows_the_probes_tokens_ids_and_nearest_tokens():
     app = LabHost(open_lab("tokens"))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
+        assert app.screen.model == "word"  # a lab opened on its own starts with the word model
+        assert "word model" in str(app.screen.query_one("#lab-title", Static).content)
         field = app.screen.query_one("#text", Input)
         field.value = ""
-        await pilot.press(*"the cat", "enter")
+        await pilot.press(*"the reward", "enter")
         await settle(app, pilot)
-        char = run_probe("tokenize", {"text": "the cat", "tokenizer": "char"})
-        bpe = run_probe("tokenize", {"text": "the cat", "tokenizer": "bpe"})
+        char = run_probe("tokenize", {"text": "the reward", "tokenizer": "char"})
+        word = run_probe("tokenize", {"text": "the reward", "model": "word"})
         chars = app.screen.query_one("#char-table", DataTable)
         assert column(chars, 1) == [visible_token(t) for t in char["tokens"]]
         assert column(chars, 2) == [str(i) for i in char["ids"]]
-        bpes = app.screen.query_one("#bpe-table", DataTable)
-        assert column(bpes, 1) == [visible_token(t) for t in bpe["tokens"]]
-        assert column(bpes, 2) == [str(i) for i in bpe["ids"]]
-        # ↓ twice selects the third character; its nearest tokens are the embedding probe's
-        await pilot.press("down", "down")
+        words = app.screen.query_one("#bpe-table", DataTable)
+        assert column(words, 1) == [visible_token(t) for t in word["tokens"]]
+        assert column(words, 2) == [str(i) for i in word["ids"]]
+        # ↓ steps one word-model token: the second token's nearest tokens are the embedding probe's
+        await pilot.press("down")
         await pilot.pause()
-        nearest = run_probe("embedding", {"text": "the cat", "top_k": 8})["tokens"][2]["nearest"]
+        nearest = run_probe("embedding", {"text": "the reward", "top_k": 8, "model": "word"})["tokens"][1]["nearest"]
         rows = app.screen.query_one("#near", Bars).rows
         assert [(r.label, r.text) for r in rows] == [(visible_token(n["token"]), f"{n['cosine']:.3f}")
                                                     for n in nearest]
+
+
+async def test_one_key_switches_to_the_character_model_and_its_bpe():
+    app = LabHost(open_lab("tokens"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        app.screen.query_one("#text", Input).value = "the cat"
+        await settle(app, pilot)
+        await pilot.press("ctrl+o")
+        await settle(app, pilot)
+        assert app.screen.model == "char"
+        assert "character model" in str(app.screen.query_one("#lab-title", Static).content)
+        bpe = run_probe("tokenize", {"text": "the cat", "tokenizer": "bpe"})
+        assert column(app.screen.query_one("#bpe-table", DataTable), 1) == [visible_token(t) for t in bpe["tokens"]]
+        await pilot.press("down", "down")  # the third character; its nearest tokens are the char model's
+        await pilot.pause()
+        nearest = run_probe("embedding", {"text": "the cat", "top_k": 8})["tokens"][2]["nearest"]
+        assert [r.label for r in app.screen.query_one("#near", Bars).rows] == [visible_token(n["token"])
+                                                                              for n in nearest]
 
 
 async def test_characters_outside_the_vocabulary_are_marked():

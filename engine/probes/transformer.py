@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from engine.errors import ProbeError
-from engine.probes.words import query_index, words_view, word_spans
+from engine.probes.words import query_index, token_char_spans, words_view, word_spans
 from engine.transformer.positional import positional_encoding
 from engine.transformer.tokenizer import BPETokenizer, CharTokenizer, Encoding
 from engine.transformer.variants import checkpoint_name
@@ -80,6 +80,7 @@ def tokenize(text: str, tokenizer: str = "model", model: str = "char") -> dict:
         "text": text,
         "tokens": enc.tokens,
         "ids": enc.ids,
+        "spans": token_char_spans(tok, enc, text),  # (start, end) characters of the text under each token
         "unknown": _unknown(enc),
         "n_characters": len(text),
         "n_tokens": len(enc.ids),

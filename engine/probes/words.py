@@ -17,7 +17,7 @@ import numpy as np
 
 from engine.errors import ProbeError
 from engine.transformer.byte_bpe import split_text
-from engine.transformer.tokenizer import Encoding
+from engine.transformer.tokenizer import EOT, UNK, Encoding
 
 AGGREGATION = ("rows: mean over the query word's tokens; columns: sum over the key word's tokens "
                "(so every row still sums to 1)")
@@ -26,9 +26,14 @@ MAX_LISTED = 40
 
 def token_char_spans(tok, enc: Encoding, text: str) -> list[tuple[int, int]]:
     """(start, end) character positions in `text` of each kept token (the encoding may hold only the last ones)."""
-    if not hasattr(tok, "token_bytes"):  # one token per character
-        offset = len(text) - len(enc.ids)
-        return [(offset + i, offset + i + 1) for i in range(len(enc.ids))]
+    if not hasattr(tok, "token_bytes"):  # tokens of characters; <unk> stands for one
+        lengths = [1 if t in (UNK, EOT) else len(t) for t in enc.tokens]
+        start = len(text) - sum(lengths)
+        spans = []
+        for n in lengths:
+            spans.append((start, start + n))
+            start += n
+        return spans
     data = text.encode("utf-8")
     char_of_byte = [k for k, ch in enumerate(text) for _ in ch.encode("utf-8")] + [len(text)]
     pos = len(data) - sum(len(tok.token_bytes(i)) for i in enc.ids)

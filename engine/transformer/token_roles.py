@@ -8,15 +8,18 @@ average, over the queries of every window:
 - first token:     the weight on position 0, the "attention sink" (queries at position ≥ 8);
 - punctuation:     the weight on earlier punctuation and end-of-text keys (j ≥ 1, j < i;
                    queries that have such a key only);
+- recent tokens:   the weight on the RECENT keys before the query (i − 1 … i − RECENT), a local window;
 - entropy:         the row's entropy divided by that of a uniform row over the allowed keys.
 
 `top_key_share` says how often that key is the one the query attends to most.
 The role is "induction" if the head passes the induction test (below) with at
 least INDUCTION_THRESHOLD (the most specific behaviour: on text without
 repeats an induction head falls back to a sink, so its statistics alone would
-call it "first token"); else the pattern with the largest mean weight if it
-reaches THRESHOLD; else "broad/averaging" if the rows are close to uniform;
-else "mixed".
+call it "first token"); else the single-key pattern (previous, current, first
+token, punctuation) with the largest mean weight if it reaches THRESHOLD; else
+"recent tokens" if the local window holds at least RECENT_THRESHOLD of the
+weight (a head that reads the last few tokens, none of them sharply); else
+"broad/averaging" if the rows are close to uniform; else "mixed".
 
 The induction test (Olsson et al. 2022): a random sequence of distinct tokens,
 said twice after an end-of-text token. A head that completes patterns looks,
@@ -28,8 +31,11 @@ from __future__ import annotations
 
 import numpy as np
 
-PATTERNS = ("previous token", "current token", "first token", "punctuation")
+PATTERNS = ("previous token", "current token", "first token", "punctuation", "recent tokens")
+SINGLE_KEY = PATTERNS[:4]
 THRESHOLD = 0.4
+RECENT = 3
+RECENT_THRESHOLD = 0.5
 INDUCTION_THRESHOLD = 0.3
 BROAD_ENTROPY = 0.75
 MIN_POS_FOR_FIRST = 8
@@ -60,12 +66,16 @@ def head_statistics(model, windows: list[list[int]], punct_ids: set[int]) -> lis
         has_punct = punct_keys.any(axis=1)
         n_allowed = np.arange(1, T + 1)
         ent = -(w * np.log(np.where(w > 0, w, 1.0))).sum(-1)[..., 1:] / np.log(n_allowed[1:])
+        recent_rows = np.arange(RECENT, T)
+        recent = sum(w[..., recent_rows, recent_rows - d] for d in range(1, RECENT + 1))
+        recent_top = (recent_rows - top[..., recent_rows] >= 1) & (recent_rows - top[..., recent_rows] <= RECENT)
         stats = [w[..., rows, rows - 1].sum(-1), w[..., rows, rows].sum(-1), w[..., first_rows, 0].sum(-1),
-                 (w * punct_keys).sum(-1)[..., has_punct].sum(-1), ent.sum(-1)]
+                 (w * punct_keys).sum(-1)[..., has_punct].sum(-1), recent.sum(-1), ent.sum(-1)]
         tops = [(top[..., rows] == rows - 1).sum(-1), (top[..., rows] == rows).sum(-1),
-                (top[..., first_rows] == 0).sum(-1), punct_keys[np.arange(T), top][..., has_punct].sum(-1)]
+                (top[..., first_rows] == 0).sum(-1), punct_keys[np.arange(T), top][..., has_punct].sum(-1),
+                recent_top.sum(-1)]
         for j, (s, c) in enumerate(zip(stats, [len(rows), len(rows), len(first_rows), int(has_punct.sum()),
-                                               len(rows)])):
+                                               len(recent_rows), len(rows)])):
             sums[..., j] += s
             counts[j] += c
         for j, s in enumerate(tops):
@@ -103,9 +113,11 @@ def role_of(entry: dict, induction: float) -> str:
     if induction >= INDUCTION_THRESHOLD:
         return "induction"
     scores = entry["scores"]
-    best = max(scores, key=scores.get)
+    best = max(SINGLE_KEY, key=scores.get)
     if scores[best] >= THRESHOLD:
         return best
+    if scores["recent tokens"] >= RECENT_THRESHOLD:
+        return "recent tokens"
     return "broad/averaging" if entry["entropy"] >= BROAD_ENTROPY else "mixed"
 
 
@@ -123,9 +135,10 @@ def label_heads(model, ids: list[int], window: int, punct_ids: set[int], inducti
             entry["induction"] = round(float(induction[l, h]), 4)
             entry["role"] = role_of(entry, entry["induction"])
     return {
-        "method": f"token level: induction if the induction score ≥ {INDUCTION_THRESHOLD}, else the pattern with the "
-                  f"largest mean weight on held-out validation text if ≥ {THRESHOLD}, else broad/averaging if "
-                  f"normalised entropy ≥ {BROAD_ENTROPY}, else mixed",
+        "method": f"token level: induction if the induction score ≥ {INDUCTION_THRESHOLD}, else the single-key "
+                  f"pattern with the largest mean weight on held-out validation text if ≥ {THRESHOLD}, else recent "
+                  f"tokens if the last {RECENT} keys hold ≥ {RECENT_THRESHOLD}, else broad/averaging if normalised "
+                  f"entropy ≥ {BROAD_ENTROPY}, else mixed",
         "level": "token",
         "windows": len(windows),
         "window": window,

@@ -2,6 +2,9 @@
 
 Probe: attention (one call per view; the overview asks for every layer and head
 of the same sentence, which the engine answers from one cached forward pass).
+ctrl+o switches between the word model (sub-word tokens) and the character
+model; w shows the words view: the weights gathered to words (on the character
+model, mean over the query word's characters, sum over the key word's).
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from quizapp.labs.base import LabScreen, Outcome, text_field
 from quizapp.i18n import N_, _, num
 from quizapp.widgets.heatmap import SEQUENTIAL, Heatmap, MiniHeatmap, scale_colour, visible_token
 
-DEFAULT_TEXT = "the cat sat on the mat"
+DEFAULT_TEXT = "the animal did not cross the street because it was tired"
 CHECKPOINTS = ("pretrain", "sft", "rlhf")
 TOP = 3  # keys highlighted in the table
 
@@ -33,6 +36,14 @@ def key_rows(result: dict, query: int) -> list[dict]:
         rows.append({"position": j, "token": token, "score": result["scores"][query][j],
                      "scaled": result["scaled"][query][j],
                      "weight": result["weights"][query][j] if allowed else None})
+    allowed = sorted((r for r in rows if r["weight"] is not None), key=lambda r: -r["weight"])
+    return allowed + [r for r in rows if r["weight"] is None]
+
+
+def word_rows(result: dict, query_word: int) -> list[dict]:
+    """key_rows for the words view: one row per key word, its summed weight; later words are masked."""
+    rows = [{"position": j, "token": word, "weight": result["word_weights"][query_word][j] if j <= query_word else None}
+            for j, word in enumerate(result["word_labels"])]
     allowed = sorted((r for r in rows if r["weight"] is not None), key=lambda r: -r["weight"])
     return allowed + [r for r in rows if r["weight"] is None]
 
@@ -68,8 +79,10 @@ class AttentionLab(LabScreen):
         self.checkpoint = "pretrain"
         self.n_layers, self.n_heads = 3, 4
         self.result: dict | None = None
+        self.pending_query: object = None
         self.query_row = 0
         self.overview = False
+        self.words = False  # the words view: weights gathered to words
 
     def compose_lab(self) -> ComposeResult:
         with Horizontal(classes="field-row"):
@@ -98,7 +111,12 @@ class AttentionLab(LabScreen):
         self.layer_no = int(args.get("layer", self.layer_no))
         self.head_no = int(args.get("head", self.head_no))
         self.checkpoint = str(args.get("checkpoint", self.checkpoint))
+        self.words = args.get("view", "words" if self.words else "tokens") == "words"
+        self.pending_query = args.get("query")
         self.fill("#text", args.get("text", DEFAULT_TEXT)).focus()
+        self.compute()
+
+    def model_changed(self) -> None:
         self.compute()
 
     # --- computing ---
@@ -110,8 +128,12 @@ class AttentionLab(LabScreen):
         self.compute()
 
     def args(self, layer: int | None = None, head: int | None = None) -> dict:
-        return {"text": self.query_one("#text", Input).value, "checkpoint": self.checkpoint,
-                "layer": self.layer_no if layer is None else layer, "head": self.head_no if head is None else head}
+        args = {"text": self.query_one("#text", Input).value, "checkpoint": self.checkpoint, "model": self.model,
+                "layer": self.layer_no if layer is None else layer, "head": self.head_no if head is None else head,
+                "view": "words" if self.words and not self.overview else "tokens"}
+        if self.pending_query is not None:  # a question's query word: the cursor starts on it
+            args["query"] = str(self.pending_query)
+        return args
 
     def compute(self) -> None:
         self.show_controls()
@@ -137,7 +159,13 @@ class AttentionLab(LabScreen):
         if self.result is not None and not self.overview:
             text.append("  ·  " + _("role:") + " ")
             text.append(self.result["role"], style="bold")
+            if self.result.get("induction") is not None:
+                text.append(f" (induction {self.result['induction']:.2f})")
             text.append(f"  ·  d_k = {self.result['d_k']}")
+            if self.words:
+                grain = "characters" if self.result.get("model") == "char" else "tokens"
+                text.append(f"  ·  words view: rows = mean over the query word's {grain}, "
+                            f"columns = sum over the key word's {grain}", style="italic")
         if self.overview:
             text.append("  ·  " + _("all heads: h/l pick, a opens"), style="italic")
         self.query_one("#controls", Static).update(text)
@@ -145,15 +173,19 @@ class AttentionLab(LabScreen):
     def show(self, result: dict) -> None:
         self.result = result
         self.n_layers, self.n_heads = result["n_layers"], result["n_heads"]
-        tokens = result["tokens"]
-        self.query_row = min(self.query_row, len(tokens) - 1)
-        masked = [[not allowed for allowed in row] for row in result["mask"]]
+        words = "word_weights" in result
+        labels = result["word_labels"] if words else result["tokens"]
+        if result.get("query") is not None and self.pending_query is not None:
+            self.query_row = result["query_word"] if words else result["query"]
+        self.pending_query = None
+        self.query_row = min(self.query_row, len(labels) - 1)
+        weights, mask = (result["word_weights"], result["word_mask"]) if words else (result["weights"], result["mask"])
+        masked = [[not allowed for allowed in row] for row in mask]
         heatmap = self.query_one("#heatmap", Heatmap)
         # Two columns per cell when the sentence fits the space, else one (then it scrolls if need be).
         room = self.query_one("#single").size.width - self.query_one("#side").outer_size.width
-        heatmap.cell_width = 2 if 4 + 2 * len(tokens) <= room else 1
-        heatmap.set_data(result["weights"], tokens, tokens, masked=masked, vmin=0.0, vmax=1.0,
-                         cursor_row=self.query_row)
+        heatmap.cell_width = 2 if 4 + 2 * len(labels) <= room else 1
+        heatmap.set_data(weights, labels, labels, masked=masked, vmin=0.0, vmax=1.0, cursor_row=self.query_row)
         self.show_controls()
         self.show_query()
 
@@ -162,14 +194,27 @@ class AttentionLab(LabScreen):
         if result is None:
             return
         i = self.query_row
+        info = Text(no_wrap=True, overflow="ellipsis")
+        table = self.query_one("#keys", DataTable)
+        table.clear()
+        if "word_weights" in result:
+            info.append(f"query word {i} {result['word_labels'][i]!r}", style="bold")
+            info.append(f"  Σ = {sum(result['word_weights'][i][:i + 1]):.3f}")
+            self.query_one("#query-info", Static).update(info)
+            for rank, row in enumerate(word_rows(result, i)):
+                top = row["weight"] is not None and rank < TOP
+                weight = f"{row['weight']:.3f}" if row["weight"] is not None else "masked"
+                style = "bold" if top else ("dim" if row["weight"] is None else "")
+                table.add_row(Text(f"{row['position']} {row['token']}", style=style), Text("", style=style),
+                              Text("", style=style), Text(weight, style=style + (" reverse" if top else ""),
+                                                          justify="right"))
+            return
         tokens = result["tokens"]
         allowed_weights = [w for w, m in zip(result["weights"][i], result["mask"][i]) if m]
         info = Text(no_wrap=True, overflow="ellipsis")
         info.append(_("query {i} {token!r}").format(i=i, token=visible_token(tokens[i])), style="bold")
         info.append(f"  √dₖ = {num(math.sqrt(result['d_k']), '.3g')}  Σ = {num(sum(allowed_weights), '.3f')}")
         self.query_one("#query-info", Static).update(info)
-        table = self.query_one("#keys", DataTable)
-        table.clear()
         for rank, row in enumerate(key_rows(result, i)):
             top = row["weight"] is not None and rank < TOP
             style = "bold" if top else ("dim" if row["weight"] is None else "")
@@ -244,6 +289,12 @@ class AttentionLab(LabScreen):
         if not self.overview:
             self.query_one("#heatmap", Heatmap).focus()
         self.compute()
+
+    def action_words(self) -> None:
+        self.words = not self.words
+        self.query_row = 0
+        if not self.overview:
+            self.compute()
 
     def action_checkpoint(self) -> None:
         self.checkpoint = CHECKPOINTS[(CHECKPOINTS.index(self.checkpoint) + 1) % len(CHECKPOINTS)] \

@@ -28,6 +28,7 @@ from quizapp.i18n import N_, _
 from quizapp.screens.translated import TranslatedBindings
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+MODEL_NAMES = {"word": " word model: sub-word tokens ", "char": " character model: one token per character "}
 # Probes whose "note" is about the learner's input (a text cut to the model's context): the status line
 # shows it. Other probes' notes explain their numbers and are shown by their lab.
 INPUT_NOTES = frozenset({"embedding", "attention", "next_token"})
@@ -52,17 +53,22 @@ Call = tuple[str, Mapping[str, Any]]
 
 def models_needed(probe: str, args: Mapping[str, Any]) -> set[str]:
     """The checkpoints (and torch) a probe call loads, to tell a first, slow call from the others."""
+    model = str(args.get("model", "char"))
+    if model not in probes.MODELS:
+        return set()
     if probe in ("tokenize", "embedding"):
-        return {"pretrain"}
-    if probe in ("attention", "next_token"):
-        return {str(args.get("checkpoint", "pretrain"))}
-    if probe == "kl":
-        return {str(args.get("checkpoint_a", "sft")), str(args.get("checkpoint_b", "rlhf"))}
-    if probe == "compare_stages":
-        return {"pretrain", "sft", "rlhf", "reward"}
-    if probe == "ppo_step":
-        return {"torch"}
-    return set()
+        stages = {"pretrain"}
+    elif probe in ("attention", "next_token"):
+        stages = {str(args.get("checkpoint", "pretrain"))}
+    elif probe == "kl":
+        stages = {str(args.get("checkpoint_a", "sft")), str(args.get("checkpoint_b", "rlhf"))}
+    elif probe == "compare_stages":
+        stages = {"pretrain", "sft", "rlhf", "reward"}
+    elif probe == "ppo_step":
+        return {f"torch ({model})"}
+    else:
+        return set()
+    return {probes.checkpoint_name(model, stage) for stage in stages}
 
 
 def warm_models() -> frozenset[str]:
@@ -99,6 +105,8 @@ class LabScreen(TranslatedBindings, Screen[None]):
     HINT: ClassVar[str] = ""  # shown in the status line when nothing else is
     # Actions bound to single letters: active (and shown) only when no text field has the focus.
     EXPLORE_ACTIONS: ClassVar[frozenset[str]] = frozenset()
+    # Labs that show a trained model: ctrl+o switches between the word and the character model.
+    MODEL_LAB: ClassVar[bool] = False
 
     BINDINGS = [
         Binding("escape", "back", N_("Back"), priority=True),
@@ -136,6 +144,7 @@ class LabScreen(TranslatedBindings, Screen[None]):
         self._debounces: dict[str, Timer] = {}
         self._spin = 0
         self._spinner: Timer | None = None
+        self.model = self.initial_model()
 
     # --- layout ---
 
@@ -147,6 +156,14 @@ class LabScreen(TranslatedBindings, Screen[None]):
 
     def compose_lab(self) -> ComposeResult:
         yield from ()
+
+    def initial_model(self) -> str:
+        """A question's example keeps the model its pack names (char when it names none, as the probes do);
+        a lab opened on its own starts with the word model."""
+        model = self.initial.get("model")
+        if model in probes.MODELS:
+            return str(model)
+        return "char" if self.probe is not None else "word"
 
     def _title_text(self) -> Text:
         text = Text(f" {_(self.LAB_TITLE)}", style="bold", no_wrap=True, overflow="ellipsis")
@@ -189,6 +206,8 @@ class LabScreen(TranslatedBindings, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next_example":
             return len(self.links) > 1
+        if action == "switch_model":
+            return self.MODEL_LAB
         if action == "explore":
             return self.explore_keys() and self.typing
         if action == "next_field":
@@ -255,6 +274,15 @@ class LabScreen(TranslatedBindings, Screen[None]):
         self.workers.cancel_node(self)
         self.dismiss()
 
+    def action_switch_model(self) -> None:
+        """Word ↔ character model: the title names the new one and the lab recomputes what it shows."""
+        self.model = "char" if self.model == "word" else "word"
+        self.query_one("#lab-title", Static).update(self._title_text())
+        self.model_changed()
+
+    def model_changed(self) -> None:
+        """Recompute after the model switched (model labs override this)."""
+
     def action_next_example(self) -> None:
         if len(self.links) < 2:
             return
@@ -265,6 +293,7 @@ class LabScreen(TranslatedBindings, Screen[None]):
         if lab_for_probe(link.probe)[0] is type(self):
             self.link_index = index
             self.probe, self.initial = link.probe, dict(link.args)
+            self.model = self.initial_model()
             self.query_one("#lab-title", Static).update(self._title_text())
             self.start()
         else:

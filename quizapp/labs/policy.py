@@ -87,6 +87,9 @@ class PolicyLab(LabScreen):
         self.compute_next()
         self.compute_softmax()
 
+    def model_changed(self) -> None:
+        self.compute_next()
+
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id in SOFTMAX_FIELDS:
             self.debounce("softmax", self.compute_softmax)
@@ -105,7 +108,8 @@ class PolicyLab(LabScreen):
         text = self.query_one("#text", Input).value
         temperature = self.query_one("#temperature", Input).value.strip()
         top_k = self.query_one("#top_k", Input).value.strip()
-        calls = [("next_token", {"text": text, "temperature": temperature, "top_k": top_k, "checkpoint": name})
+        calls = [("next_token", {"text": text, "temperature": temperature, "top_k": top_k, "checkpoint": name,
+                                 "model": self.model})
                  for name in CHECKPOINTS]
         self.run_probes(calls, self.show_next, group="next", on_error=lambda _: self.clear_next())
 

@@ -199,6 +199,14 @@ class PPOLab(LabScreen):
         if tab == "clip":
             self.ratio_known = False
 
+    def model_changed(self) -> None:
+        """The model tabs (KL, PPO step, stages) compute again: now, if shown, else when next shown."""
+        self.started -= {"kl", "step", "stages"}
+        active = self.query_one("#tabs", TabbedContent).active
+        if active in ("kl", "step", "stages"):
+            self.started.add(active)
+            self.compute(active)
+
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.activate(event.pane.id or "")
         self._show_status()
@@ -257,10 +265,11 @@ class PPOLab(LabScreen):
         elif tab == "kl":
             a, b = self.query_one("#kl-pair", Cycler).value.split("|")
             args = {"text": self.query_one("#kl-text", Input).value, "checkpoint_a": a, "checkpoint_b": b,
-                    "samples": self.value("#kl-samples"), "seed": self.kl_seed}
+                    "samples": self.value("#kl-samples"), "seed": self.kl_seed, "model": self.model}
             self.run_probe("kl", args, self.show_kl, group="kl", on_error=lambda _: self.clear_kl())
         elif tab == "step":
-            args = {"prompt": self.query_one("#step-prompt", Input).value, "seed": self.value("#step-seed")}
+            args = {"prompt": self.query_one("#step-prompt", Input).value, "seed": self.value("#step-seed"),
+                    "model": self.model}
             self.query_one("#step-stats", Static).update(Text(
                 _("running one PPO update: sampling answers, rewards, GAE, epochs of clipped updates…"),
                 style="italic"))
@@ -268,7 +277,8 @@ class PPOLab(LabScreen):
             self.run_probe("ppo_step", args, self.show_step, group="step", on_error=lambda _: self.clear_step(),
                            busy=busy)
         elif tab == "stages":
-            args = {"prompt": self.query_one("#stages-prompt", Input).value, "seed": self.value("#stages-seed")}
+            args = {"prompt": self.query_one("#stages-prompt", Input).value, "seed": self.value("#stages-seed"),
+                    "model": self.model}
             self.query_one("#stages-text", Static).update(Text(
                 _("sampling answers from the pretrained, SFT and RLHF models and scoring them…"), style="italic"))
             self.run_probe("compare_stages", args, self.show_stages, group="stages",

@@ -1,6 +1,8 @@
-"""Tokens and embeddings lab: character and BPE tokens of any text side by side, nearest tokens of one.
+"""Tokens and embeddings lab: characters and sub-word tokens of any text side by side, nearest tokens of one.
 
-Probes: tokenize (char and bpe) and embedding, all three per text.
+Probes: tokenize (characters, and the sub-words: the word model's byte-level BPE, or the char
+model's BPE for comparison) and embedding (of the model shown), all three per text. ctrl+o
+switches between the word model and the character model.
 """
 from __future__ import annotations
 
@@ -32,14 +34,9 @@ def chips(tokens: list[str], unknown: set[int], selected: set[int]) -> Text:
     return text
 
 
-def bpe_spans(tokens: list[str]) -> list[tuple[int, int]]:
-    """(first, end) character position of each BPE token; <unk> stands for one character."""
-    spans, start = [], 0
-    for token in tokens:
-        length = 1 if token in ("<unk>", "<eot>") else len(token)
-        spans.append((start, start + length))
-        start += length
-    return spans
+def token_at(spans: list[list[int]], char: int) -> int | None:
+    """The token whose characters include position `char`."""
+    return next((k for k, (a, b) in enumerate(spans) if a <= char < b), None)
 
 
 class TokensLab(LabScreen):
@@ -67,7 +64,7 @@ class TokensLab(LabScreen):
             yield Static(_("chars"), classes="chips-label")
             yield Static(id="char-chips", classes="chips")
         with Horizontal(id="bpe-chips-row"):
-            yield Static("BPE", classes="chips-label")
+            yield Static("BPE", id="bpe-label", classes="chips-label")
             yield Static(id="bpe-chips", classes="chips")
         with Horizontal(id="tables"):
             with Vertical(id="char-col"):
@@ -92,6 +89,9 @@ class TokensLab(LabScreen):
         self.fill("#text", self.initial.get("text", DEFAULT_TEXT)).focus()
         self.compute()
 
+    def model_changed(self) -> None:
+        self.compute()
+
     def on_input_changed(self, event: Input.Changed) -> None:
         self.debounce("text", self.compute)
 
@@ -100,9 +100,11 @@ class TokensLab(LabScreen):
 
     def compute(self) -> None:
         text = self.query_one("#text", Input).value
+        # Sub-words: the word model's own tokens, or, beside the character model, its 256-merge BPE.
+        subwords = {"tokenizer": "model", "model": "word"} if self.model == "word" else {"tokenizer": "bpe"}
         self.run_probes([("tokenize", {"text": text, "tokenizer": "char"}),
-                         ("tokenize", {"text": text, "tokenizer": "bpe"}),
-                         ("embedding", {"text": text, "top_k": TOP_K})],
+                         ("tokenize", {"text": text, **subwords}),
+                         ("embedding", {"text": text, "top_k": TOP_K, "model": self.model})],
                         self.show, on_error=lambda _: self.clear())
 
     def clear(self) -> None:
@@ -120,6 +122,10 @@ class TokensLab(LabScreen):
             self.clear()
             return
         unknown = {u["position"] for u in char["unknown"]}
+        word = bpe["tokenizer"] == "word"
+        name = "word-model tokens" if word else "BPE tokens"
+        self.query_one("#bpe-label", Static).update("word" if word else "BPE")
+        self.query_one("#bpe-title", Static).update("Word model: byte-level BPE" if word else "BPE (char merges)")
         summary = Text()
         summary.append(_("{chars} characters → {tokens} character tokens · {bpe} BPE tokens "
                          "({per} characters per token)").format(
@@ -147,7 +153,7 @@ class TokensLab(LabScreen):
         self.select(min(self.selected, len(char["tokens"]) - 1))
 
     def select(self, index: int) -> None:
-        """Make character token `index` the selected one: tables, chips and nearest tokens follow."""
+        """Make character `index` the selected one: tables, chips and nearest tokens follow."""
         char, bpe = self.char, self.bpe
         if char is None or bpe is None:
             return
@@ -156,8 +162,7 @@ class TokensLab(LabScreen):
         table = self.query_one("#char-table", DataTable)
         if table.row_count and table.cursor_row != index:
             table.move_cursor(row=index, animate=False)
-        spans = bpe_spans(bpe["tokens"])
-        in_bpe = {i for i, (a, b) in enumerate(spans) if a <= index < b}
+        in_bpe = {i for i, (a, b) in enumerate(bpe["spans"]) if a <= index < b}
         self.query_one("#char-chips", Static).update(
             chips(char["tokens"], {u["position"] for u in char["unknown"]}, {index}))
         self.query_one("#bpe-chips", Static).update(
@@ -168,7 +173,11 @@ class TokensLab(LabScreen):
         self.show_nearest(index)
 
     def show_nearest(self, index: int) -> None:
+        """Nearest tokens of the model's token at character `index` (the character itself, or its sub-word)."""
         emb, char = self.embedding, self.char
+        if self.model == "word" and self.bpe is not None and self.bpe["tokenizer"] == "word":
+            char = self.bpe  # the word model's tokens are what its embedding table holds
+            index = token_at(self.bpe["spans"], index) or 0
         title = self.query_one("#near-title", Static)
         info = self.query_one("#near-info", Static)
         bars = self.query_one("#near", Bars)
@@ -192,7 +201,14 @@ class TokensLab(LabScreen):
                        for i, n in enumerate(entry["nearest"])], scale_max=1.0)
 
     def action_select(self, step: int) -> None:
-        self.select(self.selected + step)
+        bpe = self.bpe
+        if self.model == "word" and bpe is not None and bpe["tokenizer"] == "word" and bpe["spans"]:
+            # one step is one word-model token: jump to the first character of the next or previous one
+            k = token_at(bpe["spans"], self.selected) or 0
+            k = min(max(k + step, 0), len(bpe["spans"]) - 1)
+            self.select(bpe["spans"][k][0])
+        else:
+            self.select(self.selected + step)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "char-table" and event.cursor_row != self.selected:
