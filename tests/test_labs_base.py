@@ -33,7 +33,8 @@ def status(app) -> str:
 
 def fake_tokenize(text):
     return {"tokenizer": "char", "text": text, "tokens": list(text), "ids": [ord(c) for c in text], "unknown": [],
-            "n_characters": len(text), "n_tokens": len(text), "characters_per_token": 1.0, "vocab_size": 100}
+            "spans": [[i, i + 1] for i in range(len(text))], "n_characters": len(text), "n_tokens": len(text),
+            "characters_per_token": 1.0, "vocab_size": 100}
 
 
 def test_every_probe_has_a_lab_and_the_question_args_prefill_it():
@@ -125,7 +126,7 @@ async def test_missing_weights_give_one_clear_message(monkeypatch, tmp_path):
         app = LabHost(open_lab("attention"))
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(app, pilot)
-            assert "the pretrain checkpoint is not bundled" in status(app)
+            assert "the word-pretrain checkpoint is not bundled (run quizapp engine train --model word" in status(app)
             await pilot.press("escape")
             await pilot.pause()
             assert not isinstance(app.screen, AttentionLab)

@@ -1,5 +1,5 @@
 """Policy lab: the bars are next_token's probabilities per checkpoint; the softmax table is softmax's."""
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 from engine.probes import run_probe
 from quizapp.labs import open_lab
@@ -24,6 +24,21 @@ async def test_bars_are_the_next_token_distribution_of_each_checkpoint():
         await pilot.press("up")
         await settle(app, pilot)
         assert len(app.screen.query_one("#bars-pretrain", Bars).rows) == 6
+
+
+async def test_the_lab_alone_starts_on_the_word_model_and_one_key_switches_to_the_char_model():
+    app = LabHost(open_lab("policy"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        text = app.screen.query_one("#text", Input).value
+        for model in ("word", "char"):
+            assert model in str(app.screen.query_one("#lab-title", Static).content).replace("character", "char")
+            for name in ("pretrain", "sft", "rlhf"):
+                top = run_probe("next_token", {"text": text, "checkpoint": name, "model": model})["top"]
+                bars = app.screen.query_one(f"#bars-{name}", Bars)
+                assert [r.label for r in bars.rows] == [visible_token(t["token"]) for t in top]
+            await pilot.press("ctrl+o")
+            await settle(app, pilot)
 
 
 async def test_softmax_tab_shows_the_softmax_probe_and_the_attention_scaling():

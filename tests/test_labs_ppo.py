@@ -97,7 +97,7 @@ async def test_ppo_step_table_and_next_step_key(monkeypatch):
     app = LabHost(open_lab("ppo", "ppo_step", {"prompt": "what is a critic?", "seed": 3}))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        assert calls == [{"prompt": "what is a critic?", "seed": "3"}]
+        assert calls == [{"prompt": "what is a critic?", "seed": "3", "model": "char"}]  # a question's pack: char
         table = rows(app.screen.query_one("#step-table", DataTable))
         assert table[0] == ["0", "✂a", "0.5000", "0.7500", "1.5000", "+1.000", "+0.1000", "-0.0200"]
         stats = str(app.screen.query_one("#step-stats", Static).content)
@@ -109,6 +109,10 @@ async def test_ppo_step_table_and_next_step_key(monkeypatch):
         await settle(app, pilot)
         assert calls[-1]["seed"] == "4"
         assert "mean reward 4.500" in str(app.screen.query_one("#step-stats", Static).content)
+        await pilot.press("ctrl+o")  # the word model: the shown tab computes again with it
+        await settle(app, pilot)
+        assert calls[-1] == {"prompt": "what is a critic?", "seed": "4", "model": "word"}
+        assert "word model" in str(app.screen.query_one("#lab-title", Static).content)
 
 
 async def test_stages_show_each_models_answers_and_scores(monkeypatch):
