@@ -96,8 +96,10 @@ async def test_words_view_on_the_character_model_says_how_it_aggregates():
         result = run_probe("attention", {"text": text, "model": "char", "view": "words"})
         heatmap = app.screen.query_one("#heatmap", Heatmap)
         assert heatmap.values == result["word_weights"] and heatmap.n_rows == 3
-        controls = str(app.screen.query_one("#controls", Static).content)
-        assert "mean over the query word's characters" in controls and "sum over the key word's characters" in controls
+        note = app.screen.query_one("#view-note", Static)
+        shown = str(note.content)
+        assert note.display and "mean over the query word's characters" in shown
+        assert "sum over the key word's characters" in shown
         await pilot.press("down", "down")  # query word 2: "sat"
         await pilot.pause()
         rows = table_rows(app.screen.query_one("#keys", DataTable))

@@ -20,7 +20,7 @@ from quizapp.labs.base import LabScreen, Outcome, text_field
 from quizapp.i18n import N_, _, num
 from quizapp.widgets.heatmap import SEQUENTIAL, Heatmap, MiniHeatmap, scale_colour, visible_token
 
-DEFAULT_TEXT = "the animal did not cross the street because it was tired"
+DEFAULT_TEXT = "The animal did not cross the street because it was tired"
 CHECKPOINTS = ("pretrain", "sft", "rlhf")
 TOP = 3  # keys highlighted in the table
 
@@ -89,6 +89,7 @@ class AttentionLab(LabScreen):
             yield Label(_("Text"), classes="field-label")
             yield text_field(placeholder=_("type a sentence"), id="text")
         yield Static(id="controls", classes="info")
+        yield Static(id="view-note", classes="info")
         with ContentSwitcher(initial="single", id="views"):
             with Horizontal(id="single"):
                 yield Heatmap(cell_width=2, legend_label=_("weight"), mask_label=_("masked"),
@@ -162,10 +163,12 @@ class AttentionLab(LabScreen):
             if self.result.get("induction") is not None:
                 text.append(f" (induction {self.result['induction']:.2f})")
             text.append(f"  ·  d_k = {self.result['d_k']}")
-            if self.words:
-                grain = "characters" if self.result.get("model") == "char" else "tokens"
-                text.append(f"  ·  words view: rows = mean over the query word's {grain}, "
-                            f"columns = sum over the key word's {grain}", style="italic")
+        note = self.query_one("#view-note", Static)
+        note.display = self.words and not self.overview and self.result is not None
+        if note.display:
+            grain = "characters" if self.result.get("model") == "char" else "tokens"
+            note.update(Text(f"words view: row = mean over the query word's {grain}, column = sum over the key "
+                             f"word's {grain}; each row still sums to 1", style="italic"))
         if self.overview:
             text.append("  ·  " + _("all heads: h/l pick, a opens"), style="italic")
         self.query_one("#controls", Static).update(text)
