@@ -3,9 +3,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.transformer.byte_bpe import (ByteBPETokenizer, TokenizerDataError, byte_alphabet, from_alphabet,
+from engine.transformer.byte_bpe import (ByteBPETokenizer, byte_alphabet, from_alphabet,
                                          split_text, to_alphabet)
-from engine.transformer.tokenizer import EOT
+from engine.transformer.tokenizer import EOT, TokenizerDataError
 
 TRAIN = ("the attention head looks at the previous token. the attention score is q·k. "
          "the policy and the reward model. Müller drinks café au lait. ") * 30

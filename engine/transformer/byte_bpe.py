@@ -26,16 +26,12 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from engine.transformer.tokenizer import EOT, Encoding
+from engine.transformer.tokenizer import EOT, Encoding, TokenizerDataError
 
 # GPT-2's pre-tokenizer: contractions, a word, a number, a run of other symbols (each with an
 # optional leading space), whitespace not followed by a word (so the word keeps its space), whitespace.
 SPLIT = re.compile(r"""'(?:[sdmt]|ll|ve|re)| ?[^\W\d_]+| ?\d+| ?(?:[^\s\w]|_)+|\s+(?!\S)|\s+""")
 N_BYTES = 256
-
-
-class TokenizerDataError(ValueError):
-    """Stored tokenizer data (from a checkpoint's metadata) that cannot describe a tokenizer."""
 
 
 @lru_cache(maxsize=1)
