@@ -577,16 +577,19 @@ def build() -> str:
     return "\n".join(docs) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    text = build()
+def write_or_check(path: Path, text: str, argv: list[str], script: str) -> int:
+    """Write the corpus, or with --check say whether the file already holds exactly this text (exit 1 if not)."""
     if "--check" in argv:
-        same = CORPUS.exists() and CORPUS.read_text(encoding="utf-8") == text
-        print("corpus.txt is up to date" if same else "corpus.txt differs from what make_corpus.py writes")
+        same = path.exists() and path.read_text(encoding="utf-8") == text
+        print(f"{path.name} is up to date" if same else f"{path.name} differs from what {script} writes")
         return 0 if same else 1
-    CORPUS.write_text(text, encoding="utf-8")
-    print(f"wrote {CORPUS} ({len(text):,} characters, {text.count(chr(10)):,} documents)")
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path} ({len(text):,} characters, {text.count(chr(10)):,} documents)")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return write_or_check(CORPUS, build(), sys.argv[1:] if argv is None else argv, "make_corpus.py")
 
 
 if __name__ == "__main__":

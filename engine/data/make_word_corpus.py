@@ -31,7 +31,7 @@ from pathlib import Path
 
 import yaml
 
-from engine.data.make_corpus import COURSE_WORDS, CORPUS
+from engine.data.make_corpus import COURSE_WORDS, CORPUS, write_or_check
 
 SEED = 1950  # Shannon's "Prediction and Entropy of Printed English" was written then
 WORD_CORPUS = Path(__file__).with_name("word_corpus.txt")
@@ -119,15 +119,7 @@ def build() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    text = build()
-    if "--check" in argv:
-        same = WORD_CORPUS.exists() and WORD_CORPUS.read_text(encoding="utf-8") == text
-        print("word_corpus.txt is up to date" if same else "word_corpus.txt differs from what make_word_corpus.py writes")
-        return 0 if same else 1
-    WORD_CORPUS.write_text(text, encoding="utf-8")
-    print(f"wrote {WORD_CORPUS} ({len(text):,} characters, {text.count(chr(10)):,} documents)")
-    return 0
+    return write_or_check(WORD_CORPUS, build(), sys.argv[1:] if argv is None else argv, "make_word_corpus.py")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from collections import Counter
 from functools import lru_cache
 
 from engine.transformer.tokenizer import EOT, Encoding, TokenizerDataError
+from engine.transformer.tokenizer import _merge  # the same pair replacement as the char BPE
 
 # GPT-2's pre-tokenizer: contractions, a word, a number, a run of other symbols (each with an
 # optional leading space), whitespace not followed by a word (so the word keeps its space), whitespace.
@@ -207,19 +208,6 @@ class ByteBPETokenizer:
     def tokenize(self, text: str) -> Encoding:
         ids = self.encode(text)
         return Encoding(ids, [self.itos[i] for i in ids])
-
-
-def _merge(ids: list[int], pair: tuple[int, int], new_id: int) -> list[int]:
-    """Replace every occurrence of `pair` in `ids` with `new_id`, left to right."""
-    out, i = [], 0
-    while i < len(ids):
-        if i + 1 < len(ids) and ids[i] == pair[0] and ids[i + 1] == pair[1]:
-            out.append(new_id)
-            i += 2
-        else:
-            out.append(ids[i])
-            i += 1
-    return out
 
 
 def _count_into(pairs: Counter, ids: list[int], weight: int) -> None:
