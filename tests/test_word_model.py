@@ -120,3 +120,28 @@ def test_word_rlhf_metadata_records_the_figures_the_issue_asks_for():
     assert held["reward_gain"] > 0
     _, reward = weights.load_checkpoint("word-reward")
     assert reward["metrics"]["heldout"]["accuracy"] > 0.6
+
+
+def test_policy_probes_on_the_word_model_act_in_sub_words():
+    stages = run_probe("compare_stages", {"prompt": "What does the critic do?", "model": "word"})
+    assert stages["model"] == "word" and [s["checkpoint"] for s in stages["stages"]] == ["pretrain", "sft", "rlhf"]
+    kl = run_probe("kl", {"text": "Question: What is PPO? Answer:", "model": "word", "samples": 200})
+    assert kl["exact_kl"] >= 0 and any(t["token"].startswith(" ") for t in kl["top_tokens"])
+    step = run_probe("ppo_step", {"prompt": "What does the critic do?", "model": "word"})
+    episode = step["episodes"][0]
+    # one row per generated sub-word: the rows' tokens spell the answer
+    assert "".join(t["token"] for t in episode["tokens"]).replace("<eot>", "") == episode["answer"]
+    assert len(episode["tokens"]) < len(episode["answer"])
+
+
+def test_the_command_line_takes_the_model_query_and_view(capsys):
+    import json
+
+    from engine.cli import main
+    assert main(["attention", "--text", "the cat sat on the mat", "--model", "word", "--query", "sat",
+                 "--view", "words", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["model"] == "word" and result["word_labels"] == ["the", "cat", "sat", "on", "the", "mat"]
+    assert result["query_word"] == 2
+    assert main(["attention", "--text", "the cat", "--query", "dog"]) == 1
+    assert "'dog' is not a word of the text" in capsys.readouterr().err

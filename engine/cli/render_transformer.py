@@ -80,16 +80,32 @@ def render_attention(result: dict) -> Group:
             else:
                 cells.append(Text(" ░▒▓█"[min(4, int(w * 5))], style=_shade(w).replace("on ", "")))
         grid.add_row(Text(f"{i:>3} {tokens[i]} "), *cells)
-    # every number for the last query: the row a next-token prediction reads
-    last = n - 1
-    detail = Table(title=Text(f"the last query ({tokens[last]}) against every key"))
+    # every number for the query asked for, else the last one: the row a next-token prediction reads
+    last = result["query"] if result.get("query") is not None else n - 1
+    which = "the query" if result.get("query") is not None else "the last query"
+    detail = Table(title=Text(f"{which} ({tokens[last]}) against every key"))
     for col in ("key", "q·k", "/√d_k", "allowed", "weight"):
         detail.add_column(col, justify="right")
     for j in range(first, n):
         detail.add_row(Text(f"{j} {tokens[j]}"), f"{result['scores'][last][j]:+.3f}", f"{result['scaled'][last][j]:+.3f}",
                        "yes" if result["mask"][last][j] else "no", f"{result['weights'][last][j]:.3f}")
     shown = [Text(f"showing the last 64 of {n} tokens", style="dim")] if first else []
-    return Group(grid, *shown, detail, *_notes(result))
+    words = [_words_grid(result)] if "word_weights" in result else []
+    return Group(grid, *shown, detail, *words, *_notes(result))
+
+
+def _words_grid(result: dict) -> Group:
+    """The words view: the head's weights gathered to words, with how they were gathered."""
+    labels = result["word_labels"]
+    grid = Table(box=None, pad_edge=False)
+    grid.add_column("")
+    for label in labels:
+        grid.add_column(Text(label), justify="right")
+    for a, label in enumerate(labels):
+        cells = [Text(f"{w:.2f}", style=_shade(w)) if result["word_mask"][a][b] else Text("·", style="dim")
+                 for b, w in enumerate(result["word_weights"][a])]
+        grid.add_row(Text(("▶ " if a == result.get("query_word") else "  ") + label), *cells)
+    return Group(Text(f"\nwords view: {result['aggregation']}", style="bold"), grid)
 
 
 def render_next_token(result: dict) -> Group:
