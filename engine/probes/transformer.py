@@ -143,7 +143,7 @@ def attention(text: str, layer: int = 0, head: int = 0, checkpoint: str = "pretr
              "induction": role.get("induction"), "role_level": meta.get("head_roles", {}).get("level", "character"),
              "words": [{"word": w, "tokens": [a, b]} for w, a, b in spans]}
     if view == "words":
-        extra.update(words_view(att["weights"][head], spans, q))
+        extra.update(words_view(att["weights"][head], spans, q, "characters" if model == "char" else "tokens"))
     return {
         "tokens": enc.tokens,
         "ids": enc.ids,

@@ -19,7 +19,7 @@ from engine.errors import ProbeError
 from engine.transformer.byte_bpe import split_text
 from engine.transformer.tokenizer import EOT, UNK, Encoding
 
-AGGREGATION = ("rows: mean over the query word's tokens; columns: sum over the key word's tokens "
+AGGREGATION = ("rows: mean over the query word's {grain}; columns: sum over the key word's {grain} "
                "(so every row still sums to 1)")
 MAX_LISTED = 40
 
@@ -98,7 +98,7 @@ def _listed(items: list[str]) -> str:
     return ", ".join(repr(t) for t in items[:MAX_LISTED]) + (", …" if len(items) > MAX_LISTED else "")
 
 
-def words_view(weights, words: list[tuple[str, int, int]], query: int | None) -> dict:
+def words_view(weights, words: list[tuple[str, int, int]], query: int | None, grain: str = "tokens") -> dict:
     """The head's weights gathered to words, the causal mask of words, and the query's word."""
     w = np.asarray(weights)
     n = len(words)
@@ -111,4 +111,4 @@ def words_view(weights, words: list[tuple[str, int, int]], query: int | None) ->
         query_word = next(k for k, (_, a, b) in enumerate(words) if a <= query < b)
     return {"word_labels": [word for word, _, _ in words], "word_weights": grid,
             "word_mask": np.tril(np.ones((n, n), dtype=bool)), "query_word": query_word,
-            "aggregation": AGGREGATION}
+            "aggregation": AGGREGATION.format(grain=grain)}
