@@ -7,6 +7,7 @@ from engine.probes import ProbeError, run_probe
 from engine.rlhf import heldout
 from engine.rlhf.pretrain import encode_documents, load_corpus, split_documents
 from engine.transformer import token_roles, weights
+from engine.transformer.checkpoint_checks import meta_checksum
 from engine.transformer.variants import tokenizer_from_meta
 
 WORD = ("word-pretrain", "word-sft", "word-reward", "word-rlhf")
@@ -49,6 +50,7 @@ def test_damaged_tokenizer_data_is_one_clear_error(tmp_path):
     meta_path = tmp_path / "word-sft.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta["tokenizer"]["merges"][5] = ["Ġzzz", "q"]
+    meta["meta_sha256"] = meta_checksum(meta)  # consistent metadata whose merges are wrong: the tokenizer's own check
     meta_path.write_text(json.dumps(meta), encoding="utf-8")
     weights.numpy_model.cache_clear()
     try:
