@@ -59,8 +59,9 @@ def legend() -> Text:
 class AttentionLab(LabScreen):
     CSS_PATH = ["base.tcss", "attention.tcss"]
     LAB_TITLE = N_("Attention")
-    HINT = N_("↑/↓ moves the query; Tab, then h/l change head and layer, a shows all heads.")
-    EXPLORE_ACTIONS = frozenset({"head", "layer", "overview", "checkpoint"})
+    HINT = N_("↑/↓ moves the query; Tab, then h/l change head and layer, a all heads, w words view; ctrl+o: model.")
+    EXPLORE_ACTIONS = frozenset({"head", "layer", "overview", "checkpoint", "words"})
+    MODEL_LAB = True
     BINDINGS = [
         Binding("up", "query(-1)", N_("Query"), key_display="↑↓", priority=True),
         Binding("down", "query(1)", N_("Query"), show=False, priority=True),
@@ -69,7 +70,8 @@ class AttentionLab(LabScreen):
         Binding("l", "layer(1)", N_("Layer"), key_display="l/L"),
         Binding("L", "layer(-1)", N_("Layer"), show=False),
         Binding("a", "overview", N_("All")),
-        Binding("c", "checkpoint", N_("Model")),
+        Binding("c", "checkpoint", N_("Stage")),
+        Binding("w", "words", N_("Words")),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -79,10 +81,10 @@ class AttentionLab(LabScreen):
         self.checkpoint = "pretrain"
         self.n_layers, self.n_heads = 3, 4
         self.result: dict | None = None
-        self.pending_query: object = None
         self.query_row = 0
         self.overview = False
         self.words = False  # the words view: weights gathered to words
+        self.pending_query: object = None
 
     def compose_lab(self) -> ComposeResult:
         with Horizontal(classes="field-row"):
@@ -161,17 +163,18 @@ class AttentionLab(LabScreen):
             text.append("  ·  " + _("role:") + " ")
             text.append(self.result["role"], style="bold")
             if self.result.get("induction") is not None:
-                text.append(f" (induction {self.result['induction']:.2f})")
+                text.append(" (" + _("induction {score}").format(score=num(self.result["induction"], ".2f")) + ")")
             text.append(f"  ·  d_k = {self.result['d_k']}")
-        note = self.query_one("#view-note", Static)
-        note.display = self.words and not self.overview and self.result is not None
-        if note.display:
-            grain = "characters" if self.result.get("model") == "char" else "tokens"
-            note.update(Text(f"words view: row = mean over the query word's {grain}, column = sum over the key "
-                             f"word's {grain}; each row still sums to 1", style="italic"))
         if self.overview:
             text.append("  ·  " + _("all heads: h/l pick, a opens"), style="italic")
         self.query_one("#controls", Static).update(text)
+        note = self.query_one("#view-note", Static)
+        note.display = self.words and not self.overview and self.result is not None
+        if note.display:
+            note.update(Text(_("words view: row = mean over the query word's characters, column = sum over the key "
+                               "word's characters; each row still sums to 1") if self.result.get("model") == "char"
+                             else _("words view: row = mean over the query word's tokens, column = sum over the key "
+                                    "word's tokens; each row still sums to 1"), style="italic"))
 
     def show(self, result: dict) -> None:
         self.result = result
@@ -201,12 +204,12 @@ class AttentionLab(LabScreen):
         table = self.query_one("#keys", DataTable)
         table.clear()
         if "word_weights" in result:
-            info.append(f"query word {i} {result['word_labels'][i]!r}", style="bold")
-            info.append(f"  Σ = {sum(result['word_weights'][i][:i + 1]):.3f}")
+            info.append(_("query word {i} {word!r}").format(i=i, word=result["word_labels"][i]), style="bold")
+            info.append(f"  Σ = {num(sum(result['word_weights'][i][:i + 1]), '.3f')}")
             self.query_one("#query-info", Static).update(info)
             for rank, row in enumerate(word_rows(result, i)):
                 top = row["weight"] is not None and rank < TOP
-                weight = f"{row['weight']:.3f}" if row["weight"] is not None else "masked"
+                weight = num(row["weight"], ".3f") if row["weight"] is not None else _("masked")
                 style = "bold" if top else ("dim" if row["weight"] is None else "")
                 table.add_row(Text(f"{row['position']} {row['token']}", style=style), Text("", style=style),
                               Text("", style=style), Text(weight, style=style + (" reverse" if top else ""),
@@ -214,7 +217,6 @@ class AttentionLab(LabScreen):
             return
         tokens = result["tokens"]
         allowed_weights = [w for w, m in zip(result["weights"][i], result["mask"][i]) if m]
-        info = Text(no_wrap=True, overflow="ellipsis")
         info.append(_("query {i} {token!r}").format(i=i, token=visible_token(tokens[i])), style="bold")
         info.append(f"  √dₖ = {num(math.sqrt(result['d_k']), '.3g')}  Σ = {num(sum(allowed_weights), '.3f')}")
         self.query_one("#query-info", Static).update(info)

@@ -28,7 +28,7 @@ from quizapp.i18n import N_, _
 from quizapp.screens.translated import TranslatedBindings
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
-MODEL_NAMES = {"word": " word model: sub-word tokens ", "char": " character model: one token per character "}
+MODEL_NAMES = {"word": N_("word model: sub-word tokens"), "char": N_("character model: one token per character")}
 # Probes whose "note" is about the learner's input (a text cut to the model's context): the status line
 # shows it. Other probes' notes explain their numbers and are shown by their lab.
 INPUT_NOTES = frozenset({"embedding", "attention", "next_token"})
@@ -111,6 +111,7 @@ class LabScreen(TranslatedBindings, Screen[None]):
     BINDINGS = [
         Binding("escape", "back", N_("Back"), priority=True),
         Binding("ctrl+n", "next_example", N_("Next example"), priority=True),
+        Binding("ctrl+o", "switch_model", N_("Word/char"), priority=True),
         # Tab leaves a text field for the letter keys (shown only when the lab has some), or moves on.
         Binding("tab", "explore", N_("Explore")),
         Binding("tab", "next_field", N_("Next field"), show=False),
@@ -167,6 +168,9 @@ class LabScreen(TranslatedBindings, Screen[None]):
 
     def _title_text(self) -> Text:
         text = Text(f" {_(self.LAB_TITLE)}", style="bold", no_wrap=True, overflow="ellipsis")
+        if self.MODEL_LAB:
+            text.append("  ·  ", style="not bold")
+            text.append(f" {_(MODEL_NAMES[self.model])} ", style="bold reverse")
         if len(self.links) > 1:
             link = self.links[self.link_index]
             text.append("   " + _("example {n}/{total} from the question:").format(n=self.link_index + 1, total=len(self.links))
@@ -331,7 +335,7 @@ class LabScreen(TranslatedBindings, Screen[None]):
         needed = set().union(*(models_needed(n, a) for n, a in calls)) if calls else set()
         cold = needed - _warm
         if busy is None:
-            if "torch" in cold:
+            if any(name.startswith("torch") for name in cold):
                 busy = _("loading torch and the RLHF models (first time only)…")
             elif cold:
                 busy = _("loading the model ({names})…").format(names=", ".join(sorted(cold)))

@@ -18,7 +18,7 @@ from quizapp.widgets.number import NumberInput
 
 CHECKPOINTS = ("pretrain", "sft", "rlhf")
 STAGE_NAMES = {"pretrain": N_("pretrained"), "sft": "SFT", "rlhf": "RLHF"}
-DEFAULT_TEXT = "the policy picks the next "
+DEFAULT_TEXT = "the policy picks the next"  # no trailing space: a BPE model would read it as its own token
 DEFAULT_SCORES = "2.0, 1.0, 0.5, -1.0"
 SOFTMAX_FIELDS = ("scores", "sm-temperature", "sm-dk", "sm-power")
 
@@ -32,7 +32,8 @@ def scores_text(value) -> str:
 class PolicyLab(LabScreen):
     CSS_PATH = ["base.tcss", "policy.tcss"]
     LAB_TITLE = N_("Policy π_θ(·|s)")
-    HINT = N_("Type a context; ↑/↓ in T or top-k changes it; Tab moves between fields.")
+    HINT = N_("Type a context; ↑/↓ in T or top-k changes it; Tab moves between fields; ctrl+o: word/char model.")
+    MODEL_LAB = True
     BINDINGS = [Binding("ctrl+t", "next_tab", N_("Next tab"), priority=True)]
 
     def compose_lab(self) -> ComposeResult:

@@ -60,7 +60,8 @@ def branch_text(result: dict) -> str:
 class PPOLab(LabScreen):
     CSS_PATH = ["base.tcss", "ppo.tcss"]
     LAB_TITLE = N_("PPO and RLHF")
-    HINT = N_("ctrl+t: next tab · ↑/↓ in a number field changes it · Enter runs")
+    HINT = N_("ctrl+t: next tab · ↑/↓ in a number field changes it · Enter runs · ctrl+o: word/char model")
+    MODEL_LAB = True
     EXPLORE_ACTIONS = frozenset({"next_step", "answer"})
     BINDINGS = [
         Binding("ctrl+t", "next_tab", N_("Next tab"), priority=True),
@@ -273,7 +274,8 @@ class PPOLab(LabScreen):
             self.query_one("#step-stats", Static).update(Text(
                 _("running one PPO update: sampling answers, rewards, GAE, epochs of clipped updates…"),
                 style="italic"))
-            busy = _("running one PPO update…") if "torch" in warm_models() else None  # None: "loading torch…"
+            warm = f"torch ({self.model})" in warm_models()
+            busy = _("running one PPO update…") if warm else None  # None: "loading torch…"
             self.run_probe("ppo_step", args, self.show_step, group="step", on_error=lambda _: self.clear_step(),
                            busy=busy)
         elif tab == "stages":

@@ -42,7 +42,8 @@ def token_at(spans: list[list[int]], char: int) -> int | None:
 class TokensLab(LabScreen):
     CSS_PATH = ["base.tcss", "tokens.tcss"]
     LAB_TITLE = N_("Tokens and embeddings")
-    HINT = N_("Type any text; ↑/↓ picks a character token and shows its nearest tokens.")
+    HINT = N_("Type any text; ↑/↓ picks a token and shows its nearest tokens; ctrl+o: word/char model.")
+    MODEL_LAB = True
     BINDINGS = [
         Binding("up", "select(-1)", N_("Token"), key_display="↑↓", priority=True),
         Binding("down", "select(1)", N_("Token"), show=False, priority=True),
@@ -71,7 +72,7 @@ class TokensLab(LabScreen):
                 yield Static(_("Characters"), classes="section-title")
                 yield DataTable(id="char-table", cursor_type="row", zebra_stripes=True)
             with Vertical(id="bpe-col"):
-                yield Static(_("BPE tokens"), classes="section-title")
+                yield Static(_("BPE tokens"), id="bpe-title", classes="section-title")
                 yield DataTable(id="bpe-table", cursor_type="row", zebra_stripes=True)
             with Vertical(id="near-col"):
                 yield Static(_("Nearest tokens"), id="near-title", classes="section-title")
@@ -123,12 +124,13 @@ class TokensLab(LabScreen):
             return
         unknown = {u["position"] for u in char["unknown"]}
         word = bpe["tokenizer"] == "word"
-        name = "word-model tokens" if word else "BPE tokens"
-        self.query_one("#bpe-label", Static).update("word" if word else "BPE")
-        self.query_one("#bpe-title", Static).update("Word model: byte-level BPE" if word else "BPE (char merges)")
+        self.query_one("#bpe-label", Static).update(_("word") if word else "BPE")
+        self.query_one("#bpe-title", Static).update(_("Word model: byte-level BPE") if word else _("BPE tokens"))
         summary = Text()
-        summary.append(_("{chars} characters → {tokens} character tokens · {bpe} BPE tokens "
-                         "({per} characters per token)").format(
+        summary.append((_("{chars} characters → {tokens} character tokens · {bpe} word-model tokens "
+                          "({per} characters per token)") if word else
+                        _("{chars} characters → {tokens} character tokens · {bpe} BPE tokens "
+                          "({per} characters per token)")).format(
             chars=char["n_characters"], tokens=char["n_tokens"], bpe=bpe["n_tokens"],
             per=num(bpe["characters_per_token"], "g")))
         if unknown:
@@ -153,7 +155,7 @@ class TokensLab(LabScreen):
         self.select(min(self.selected, len(char["tokens"]) - 1))
 
     def select(self, index: int) -> None:
-        """Make character `index` the selected one: tables, chips and nearest tokens follow."""
+        """Make character token `index` the selected one: tables, chips and nearest tokens follow."""
         char, bpe = self.char, self.bpe
         if char is None or bpe is None:
             return
