@@ -49,26 +49,27 @@ OBJECTS = ["the book", "the letter", "the answer", "the question", "the paper", 
 VERBS_PAST = ["read", "wrote", "checked", "opened", "found", "kept"]
 
 
+# {Person} is {person} with a capital; {other} is a second animal, drawn only when a template names it.
+EVERYDAY = [
+    "The {a} did not cross the {p} because it was too {t}.",
+    "The {a} did not cross the {p} because it was too {w}.",
+    "The {a} sat on the {thing}. Then the {a} slept on the {thing}.",
+    "{Person} {verb} {obj} and then put it on the {thing}.",
+    "When {person} {verb} {obj}, it was on the {thing} near the {p}.",
+    "The {a} saw the {other} by the {p}, and it ran away.",
+    "The {a} is on the {thing}, so the {thing} is under the {a}.",
+    "{Person} {verb} {obj} twice: first {obj}, then {obj} again.",
+]
+
+
 def everyday(rng: random.Random) -> str:
     """One or two sentences in which a pronoun or a repeated noun points back at an earlier word."""
     a, p, t, w = rng.choice(ANIMALS), rng.choice(PLACES), rng.choice(TIRED), rng.choice(WIDE)
     thing, person, obj, verb = rng.choice(THINGS), rng.choice(PEOPLE), rng.choice(OBJECTS), rng.choice(VERBS_PAST)
-    kind = rng.randrange(8)
-    if kind == 0:
-        return f"The {a} did not cross the {p} because it was too {t}."
-    if kind == 1:
-        return f"The {a} did not cross the {p} because it was too {w}."
-    if kind == 2:
-        return f"The {a} sat on the {thing}. Then the {a} slept on the {thing}."
-    if kind == 3:
-        return f"{person.capitalize()} {verb} {obj} and then put it on the {thing}."
-    if kind == 4:
-        return f"When {person} {verb} {obj}, it was on the {thing} near the {p}."
-    if kind == 5:
-        return f"The {a} saw the {rng.choice(ANIMALS)} by the {p}, and it ran away."
-    if kind == 6:
-        return f"The {a} is on the {thing}, so the {thing} is under the {a}."
-    return f"{person.capitalize()} {verb} {obj} twice: first {obj}, then {obj} again."
+    template = EVERYDAY[rng.randrange(len(EVERYDAY))]
+    other = rng.choice(ANIMALS) if "{other}" in template else ""
+    return template.format(a=a, p=p, t=t, w=w, thing=thing, person=person, Person=person.capitalize(), obj=obj,
+                           verb=verb, other=other)
 
 
 def word_copy(rng: random.Random) -> str:
