@@ -51,7 +51,7 @@ class Piped:
         self.proc.stdin.flush()
 
     def finish(self) -> str:
-        rest, err = self.proc.communicate(timeout=60)
+        rest, err = self.proc.communicate(timeout=180)
         self.out += rest
         assert self.proc.returncode == 0, err.decode()
         return self.out.decode("utf-8")
@@ -100,7 +100,7 @@ def test_a_practice_session_through_a_pipe_answers_records_and_rates(tmp_path):
 def test_end_of_input_ends_the_session_with_a_summary_of_what_was_answered(tmp_path):
     home = tmp_path / "home"
     out = subprocess.run([sys.executable, "-m", "quizapp", "--pack", str(MINI), "--seed", "1", "--lang", "de"],
-                         input="1\n", capture_output=True, text=True, timeout=120,
+                         input="1\n", capture_output=True, text=True, timeout=180,
                          env={**os.environ, "QUIZAPP_HOME": str(home)})
     assert out.returncode == 0, out.stderr
     assert "Frage 1 von 3" in out.stdout and "Sitzung beendet: " in out.stdout
@@ -200,7 +200,7 @@ def test_a_long_line_without_newline_is_cut_not_hoarded():
 
 def test_mode_flags_without_plain_are_a_usage_error(tmp_path):
     out = subprocess.run([sys.executable, "-m", "quizapp", "--tui", "--mode", "exam"], capture_output=True,
-                         text=True, timeout=60, env={**os.environ, "QUIZAPP_HOME": str(tmp_path)})
+                         text=True, timeout=180, env={**os.environ, "QUIZAPP_HOME": str(tmp_path)})
     assert out.returncode == 2 and "--mode, --minutes and --pass-mark are for --plain" in out.stderr
 
 
