@@ -16,6 +16,10 @@ The result is an ordinary `type: single` Question with the same id, so progress,
 shuffling and feedback work unchanged; `Question.drawn` records the parameter
 values, and `instantiate_with` builds the same question again for a review.
 
+Numbers show rounded half away from zero on the decimal value they stand for
+(question_bank.rounding): 0.6875 shows as 0.688 even when the engine's float is
+0.6874999999999998, as a learner computing by hand would write it.
+
 Templates (prompt, explanation, whys, translations) are not Python format strings:
 only `{name}` and `{name:spec}` with a parameter name (and `{answer}`, `{value}`
 where documented) are replaced, `{{` and `}}` give literal braces, and nothing
@@ -35,6 +39,7 @@ from engine.probes import ProbeError, get
 from question_bank.numbers import localize_number
 from question_bank.models import (EMPTY, CalculatedQuestion, Choice, FrozenMap, Question, Translation,
                                   ValueSpec)
+from question_bank.rounding import format_number
 
 CHOICES = 4
 """How many choices a drawn calculated question shows: the answer and three distractors."""
@@ -95,7 +100,7 @@ def format_value(value: Any, spec: str) -> str:
     if problem:
         raise ValueError(problem)
     try:
-        return format(value, spec)
+        return format_number(value, spec)  # half away from zero, as a learner rounds by hand
     except (TypeError, ValueError, OverflowError) as exc:
         raise ValueError(str(exc)) from None
 

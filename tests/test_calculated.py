@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import random
 import textwrap
+from fractions import Fraction
 from pathlib import Path
 
 import jsonschema
@@ -305,6 +306,32 @@ def test_every_combination_agrees_with_the_formula_and_shows_four_different_choi
         assert de.prompt != drawn.prompt and [c.text for c in de.choices] == [t.replace(".", ",") for t in texts]
         for value in params.values():
             assert show_param(value).replace(".", ",") in de.prompt, de.prompt
+
+
+def _rounded(x: Fraction, places: int) -> str:
+    """x to `places` decimals, half away from zero, in integer arithmetic (no float, no Decimal)."""
+    scaled = abs(x) * 10 ** places
+    units = int(scaled) + (1 if scaled - int(scaled) >= Fraction(1, 2) else 0)
+    digits = str(units).rjust(places + 1, "0")
+    text = f"{digits[:-places]}.{digits[-places:]}"
+    return ("\u2212" + text) if x < 0 and units else text
+
+
+def test_gae_advantage_shows_the_exact_value_rounded_half_up():
+    (q,) = [q for q in _course_calculated() if q.id == "calc-gae-advantage"]
+    ties = 0
+    for params in combinations(q):
+        p = {name: Fraction(str(value)) for name, value in params.items()}
+        delta0 = p["r0"] + p["gamma"] * p["v1"] - p["v0"]
+        exact = delta0 + p["gamma"] * p["lam"] * (p["r1"] - p["v1"])
+        drawn = instantiate_with(q, params)
+        (right,) = drawn.correct_indices
+        assert drawn.choices[right].text == _rounded(exact, 3), (params, exact)
+        ties += (exact * 10000) % 10 == 5
+    assert ties >= 4, "the question should include ties such as 0.6875"
+    case = {"r0": 0, "r1": 1, "v0": 0.5, "v1": 1.5, "gamma": 0.95, "lam": 0.5}  # Â_0 = 0.925 − 0.2375 = 0.6875
+    drawn = instantiate_with(q, case)
+    assert drawn.choices[next(iter(drawn.correct_indices))].text == "0.688"
 
 
 def test_validate_runs_the_course_pack_clean():

@@ -284,3 +284,19 @@ def test_live_block_runs(probe, args):
 
     result = run_probe(probe, args)
     assert isinstance(result, dict)
+
+
+# --- review fixes (issue 13) ------------------------------------------------------
+
+def _sign(text: str) -> int:
+    value = float(text.replace("\u2212", "-"))
+    return (value > 0) - (value < 0)
+
+
+def test_calc_clip_objective_has_no_distractor_of_the_wrong_sign(course):
+    (q,) = [q for q in course.questions if q.id == "calc-clip-objective"]
+    for params in combinations(q):
+        drawn = instantiate_with(q, params)
+        signs = {_sign(c.text) for c in drawn.choices}
+        assert signs == {_sign(str(params["A"]))}, (params, [c.text for c in drawn.choices])
+
