@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from question_bank.rounding import format_number
+from question_bank.numbers import format_number
 
 Path = tuple[str | int, ...]
 

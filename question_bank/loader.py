@@ -52,7 +52,7 @@ CALCULATED_KEYS = frozenset({"id", "topic", "type", "difficulty", "tags", "promp
                              "distractors", "format", "explanation", "live", "source", "translations"})
 CALCULATED_ONLY = CALCULATED_KEYS - QUESTION_KEYS
 SPEC_KEYS = frozenset({"probe", "args", "field", "param", "value", "why"})
-CALCULATED_TRANSLATION_KEYS = frozenset({"prompt", "explanation", "captions"})
+CALCULATED_TRANSLATION_KEYS = frozenset({"prompt", "explanation", "whys", "captions"})
 CLAIM_KEYS = frozenset({"at", "tolerance", *evidence.OPERATORS})
 MAX_EVIDENCE_RUNS = 200  # probe runs per live block of a calculated question (one per drawn variant)
 
@@ -823,7 +823,8 @@ class _PackWalker:
         if explanation is not None:
             self.template(fields["explanation"][1], explanation, where, "'explanation'", known, ("answer",))
         live = self.live(fields.get("live"), where, known)
-        translations = self.calculated_translations(fields.get("translations"), where, known)
+        spec_count = None if distractors is None else 1 + len(distractors)  # the answer, then each distractor
+        translations = self.calculated_translations(fields.get("translations"), where, known, spec_count)
         extras = self.extras(fields, where)
         if self.errors != errors_before or params is None or answer is None or distractors is None:
             return None
@@ -1021,8 +1022,9 @@ class _PackWalker:
                         self.error(node, f"{where}: {what}: '{{{name}:{spec}}}' cannot format the value {value!r}")
                         break
 
-    def calculated_translations(self, pair: tuple[Node, Node] | None, where: str,
-                                params: dict[str, tuple[Any, ...]]) -> FrozenMap[str, CalculatedTranslation]:
+    def calculated_translations(self, pair: tuple[Node, Node] | None, where: str, params: dict[str, tuple[Any, ...]],
+                                spec_count: int | None) -> FrozenMap[str, CalculatedTranslation]:
+        """`spec_count`: the answer and the distractors, one translated why each (None: they are broken)."""
         found: dict[str, CalculatedTranslation] = {}
         for lang, node, tfields, twhere in self.translation_entries(pair, where):
             self.keys(tfields, CALCULATED_TRANSLATION_KEYS, twhere,
@@ -1034,9 +1036,14 @@ class _PackWalker:
                 self.template(tfields["prompt"][1], prompt, twhere, "'prompt'", params)
             if explanation is not None:
                 self.template(tfields["explanation"][1], explanation, twhere, "'explanation'", params, ("answer",))
+            whys = self.optional_texts(tfields, "whys", twhere, spec_count, "value (the answer first, then each "
+                                       "distractor)")
+            for number, (why, why_node) in enumerate(zip(whys or (), tfields["whys"][1].value if whys else ()), 1):
+                if why is not None:
+                    self.template(why_node, why, twhere, f"'whys' item {number}", params, ("answer", "value"))
             captions = self.translated_captions(tfields, twhere)
             if prompt is not None:
-                found[lang] = CalculatedTranslation(prompt, explanation, captions)
+                found[lang] = CalculatedTranslation(prompt, explanation, captions, whys)
         return FrozenMap(found) if found else EMPTY
 
 

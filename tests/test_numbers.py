@@ -1,4 +1,4 @@
-"""Numbers round half away from zero on the decimal value they stand for (question_bank.rounding).
+"""Numbers round half away from zero on the decimal value they stand for (question_bank.numbers).
 
 Every expected text below is worked out by hand from the decimal value, the way a
 learner rounds; the comments say what Python's own `format` would show instead.
@@ -11,7 +11,7 @@ import pytest
 
 from question_bank.calculated import show_value
 from question_bank.evidence import format_value
-from question_bank.rounding import as_decimal, format_number
+from question_bank.numbers import as_decimal, format_number
 
 
 @pytest.mark.parametrize("value,spec,expected", [
@@ -56,3 +56,10 @@ def test_calculated_choices_and_captions_round_the_same_way():
     assert show_value(-0.6874999999999998, "{:.3f}") == "\u22120.688"
     assert format_value(0.6874999999999998, ".3f") == "0.688"
     assert format_value(0.6874999999999998, ".3f", decimal_comma=True) == "0,688"
+
+
+
+def test_rounding_and_the_language_style_combine():
+    assert format_number(0.6874999999999998, ".3f", "de") == "0,688"
+    assert format_number(1234.5, ",.0f", "de") == "1.235"
+    assert format_number(0.125, ".2f", "en") == "0.13"
