@@ -234,6 +234,58 @@ def test_every_question_has_a_german_translation(pack_path):
     assert not problems, "\n".join(problems)
 
 
+def every_drawn(pack):
+    """Every question as it can be asked: each calculated one in every combination validate checks."""
+    for q in pack.questions:
+        if isinstance(q, CalculatedQuestion):
+            yield from (instantiate_with(q, params) for params in combinations(q))
+        else:
+            yield q
+
+
+def test_every_choice_has_a_german_why(course):
+    missing = []
+    for q in every_drawn(course):
+        de = q.translations["de"]
+        if de.whys is None or len(de.whys) != len(q.choices):
+            missing.append((q.id, "no whys list"))
+            continue
+        missing += [(q.id, n) for n, why in enumerate(de.whys) if not (why or "").strip()]
+    assert not missing, sorted(set(missing))
+
+
+ENGLISH_GROUPED = re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:,\d{3})+(?![\d,])")
+DOTTED = re.compile(r"\d+(?:\.\d+)+")
+
+
+def decimal_points(german: str, english: str) -> list[str]:
+    """Numbers with a dot between digits in German text, other than the German form of a grouped
+    English number (50,257 → 50.257) and a section or version number the English text has too (3.2.1)."""
+    grouped = {m.group().replace(",", ".") for m in ENGLISH_GROUPED.finditer(english)}
+    return [m.group() for m in DOTTED.finditer(german)
+            if m.group() not in grouped and not (m.group().count(".") >= 2 and m.group() in english)]
+
+
+def test_decimal_points_are_found_and_thousands_pass():
+    assert decimal_points("0.87 und 50.257 und 1.386", "0.87 and 50,257 and 1.386") == ["0.87", "1.386"]
+    assert decimal_points("Abschnitt 3.2.1", "section 3.2.1") == []
+    assert decimal_points("0,87; 50.257", "0.87; 50,257") == []
+
+
+@pytest.mark.parametrize("pack_path", [COURSE, TOUR], ids=lambda p: p.name)
+def test_german_texts_use_the_decimal_comma(pack_path):
+    pack = _load(pack_path).pack
+    problems = []
+    for q in every_drawn(pack):
+        de = q.translations["de"]  # the German text itself; what it leaves out shows in English
+        english = " ".join([q.prompt, q.explanation or "", *(c.text for c in q.choices),
+                            *(c.why or "" for c in q.choices), *(link.caption or "" for link in q.live)])
+        texts = [de.prompt, de.explanation or "", *de.choices, *(w or "" for w in de.whys or ()),
+                 *(c or "" for c in de.captions or ())]
+        problems += [(q.id, bad) for text in texts for bad in decimal_points(text, english)]
+    assert not problems, sorted(set(problems))
+
+
 # --- the example questions of the notes --------------------------------------
 
 def test_example_questions_are_present(course):
