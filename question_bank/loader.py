@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import json
 import math
 import os
 import re
@@ -210,6 +211,9 @@ class _PackWalker:
         self.check_evidence = check_evidence
         self.live_results: list[list[dict] | None] = []  # per live block of the current question: probe results
         self.live_count = 0  # live blocks of the current question
+        # Probe results by (probe, arguments): blocks that show the same computation (one slow PPO
+        # update, say) run it once per pack.
+        self.probe_results: dict[tuple[str, str], dict] = {}
         self.broken_params: set[str] = set()  # of the calculated question being read
         self.probe_messages: set[str] = set()
         self.path = ""  # the file being read, as problems show it
@@ -687,7 +691,8 @@ class _PackWalker:
         for values in _variants(args, params)[:MAX_EVIDENCE_RUNS]:
             with_ = f" (with {calc.show_params(values)})" if values else ""
             try:
-                result = probe.run(calc.resolve_args(args, {**{n: v[0] for n, v in params.items()}, **values}))
+                result = self.run_probe(probe, calc.resolve_args(args, {**{n: v[0] for n, v in params.items()},
+                                                                        **values}))
             except ProbeError as exc:
                 self.error(node, f"{where}: the probe '{probe.name}' failed{with_}: {exc}")
                 return None
@@ -703,6 +708,13 @@ class _PackWalker:
             if "caption" in fields:
                 self.check_caption(fields["caption"][1], where, "caption", result, with_)
         return results
+
+    def run_probe(self, probe: Probe, args: dict[str, Any]) -> dict:
+        """The probe's result for these arguments, computed once per pack (ProbeError is not kept)."""
+        key = (probe.name, json.dumps(args, sort_keys=True, default=list))
+        if key not in self.probe_results:
+            self.probe_results[key] = probe.run(args)
+        return self.probe_results[key]
 
     def check_caption(self, node: Node, where: str, what: str, result: dict, with_: str = "") -> None:
         text = node.value
