@@ -16,6 +16,10 @@ The result is an ordinary `type: single` Question with the same id, so progress,
 shuffling and feedback work unchanged; `Question.drawn` records the parameter
 values, and `instantiate_with` builds the same question again for a review.
 
+Numbers show rounded half away from zero on the decimal value they stand for
+(question_bank.numbers): 0.6875 shows as 0.688 even when the engine's float is
+0.6874999999999998, as a learner computing by hand would write it.
+
 Templates (prompt, explanation, whys, translations) are not Python format strings:
 only `{name}` and `{name:spec}` with a parameter name (and `{answer}`, `{value}`
 where documented) are replaced, `{{` and `}}` give literal braces, and nothing
@@ -32,9 +36,9 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterator
 
 from engine.probes import ProbeError, get
-from question_bank.numbers import localize_number
-from question_bank.models import (EMPTY, CalculatedQuestion, Choice, FrozenMap, Question, Translation,
-                                  ValueSpec)
+from question_bank.models import (EMPTY, CalculatedQuestion, CalculatedTranslation, Choice, FrozenMap, Question,
+                                  Translation, ValueSpec)
+from question_bank.numbers import format_number, localize_number
 
 CHOICES = 4
 """How many choices a drawn calculated question shows: the answer and three distractors."""
@@ -95,7 +99,7 @@ def format_value(value: Any, spec: str) -> str:
     if problem:
         raise ValueError(problem)
     try:
-        return format(value, spec)
+        return format_number(value, spec)  # half away from zero, as a learner rounds by hand
     except (TypeError, ValueError, OverflowError) as exc:
         raise ValueError(str(exc)) from None
 
@@ -327,13 +331,25 @@ def _build(question: CalculatedQuestion, params: Mapping[str, Any], runner: _Run
     prompt = render(question.prompt, values_for({}), shown_for({}))
     explanation = (None if question.explanation is None
                    else render(question.explanation, values_for({}), shown_for({})))
-    def translated(lang: str, t: Translation) -> Translation:
-        """A translation with the numbers in its language's style (0,87 in German)."""
+    # Where each choice's why sits in a translation's `whys`: 0 for the answer, i + 1 for
+    # distractor i, None for a nearby filler (its why stays the original).
+    slots = [0] + [index + 1 for index in shown_specs] + [None] * filled
+
+    def translated(lang: str, t: CalculatedTranslation) -> Translation:
+        """A translation with the numbers in its language's style (0,87 in German) and its own whys."""
         shown_in = {**{name: show_param(value, lang) for name, value in params.items()},
                     "answer": show_value(answer, fmt, lang)}
-        return Translation(render(t.prompt, values_for({}), shown_in, lang),
-                           tuple(show_value(value, fmt, lang) for value in values),
+        texts_in = tuple(show_value(value, fmt, lang) for value in values)
+
+        def why_in(slot: int | None, value: Any, text: str) -> str | None:
+            template = t.whys[slot] if t.whys is not None and slot is not None else None
+            if template is None:
+                return None  # the original why is kept
+            return render(template, values_for({"value": value}), {**shown_in, "value": text}, lang)
+
+        return Translation(render(t.prompt, values_for({}), shown_in, lang), texts_in,
                            None if t.explanation is None else render(t.explanation, values_for({}), shown_in, lang),
+                           tuple(why_in(slot, value, text) for slot, value, text in zip(slots, values, texts_in)),
                            captions=t.captions)
 
     translations = {lang: translated(lang, t) for lang, t in question.translations.items()}

@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
+from question_bank.numbers import format_number
+
 Path = tuple[str | int, ...]
 
 MAX_PATH_LENGTH = 200
@@ -192,7 +194,7 @@ def format_value(value: Any, spec: str, decimal_comma: bool = False) -> str:
             value = int(value)
         if isinstance(value, float) and not math.isfinite(value):
             return "∞" if value > 0 else ("−∞" if value < 0 else "NaN")
-        text = format(value, spec)
+        text = format_number(value, spec)
     elif isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, (int, float, str)):

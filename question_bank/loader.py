@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import json
 import math
 import os
 import re
@@ -52,7 +53,7 @@ CALCULATED_KEYS = frozenset({"id", "topic", "type", "difficulty", "tags", "promp
                              "distractors", "format", "explanation", "live", "source", "translations"})
 CALCULATED_ONLY = CALCULATED_KEYS - QUESTION_KEYS
 SPEC_KEYS = frozenset({"probe", "args", "field", "param", "value", "why"})
-CALCULATED_TRANSLATION_KEYS = frozenset({"prompt", "explanation", "captions"})
+CALCULATED_TRANSLATION_KEYS = frozenset({"prompt", "explanation", "whys", "captions"})
 CLAIM_KEYS = frozenset({"at", "tolerance", *evidence.OPERATORS})
 MAX_EVIDENCE_RUNS = 200  # probe runs per live block of a calculated question (one per drawn variant)
 
@@ -210,6 +211,9 @@ class _PackWalker:
         self.check_evidence = check_evidence
         self.live_results: list[list[dict] | None] = []  # per live block of the current question: probe results
         self.live_count = 0  # live blocks of the current question
+        # Probe results by (probe, arguments): blocks that show the same computation (one slow PPO
+        # update, say) run it once per pack.
+        self.probe_results: dict[tuple[str, str], dict] = {}
         self.broken_params: set[str] = set()  # of the calculated question being read
         self.probe_messages: set[str] = set()
         self.path = ""  # the file being read, as problems show it
@@ -687,7 +691,8 @@ class _PackWalker:
         for values in _variants(args, params)[:MAX_EVIDENCE_RUNS]:
             with_ = f" (with {calc.show_params(values)})" if values else ""
             try:
-                result = probe.run(calc.resolve_args(args, {**{n: v[0] for n, v in params.items()}, **values}))
+                result = self.run_probe(probe, calc.resolve_args(args, {**{n: v[0] for n, v in params.items()},
+                                                                        **values}))
             except ProbeError as exc:
                 self.error(node, f"{where}: the probe '{probe.name}' failed{with_}: {exc}")
                 return None
@@ -703,6 +708,13 @@ class _PackWalker:
             if "caption" in fields:
                 self.check_caption(fields["caption"][1], where, "caption", result, with_)
         return results
+
+    def run_probe(self, probe: Probe, args: dict[str, Any]) -> dict:
+        """The probe's result for these arguments, computed once per pack (ProbeError is not kept)."""
+        key = (probe.name, json.dumps(args, sort_keys=True, default=list))
+        if key not in self.probe_results:
+            self.probe_results[key] = probe.run(args)
+        return self.probe_results[key]
 
     def check_caption(self, node: Node, where: str, what: str, result: dict, with_: str = "") -> None:
         text = node.value
@@ -823,7 +835,8 @@ class _PackWalker:
         if explanation is not None:
             self.template(fields["explanation"][1], explanation, where, "'explanation'", known, ("answer",))
         live = self.live(fields.get("live"), where, known)
-        translations = self.calculated_translations(fields.get("translations"), where, known)
+        spec_count = None if distractors is None else 1 + len(distractors)  # the answer, then each distractor
+        translations = self.calculated_translations(fields.get("translations"), where, known, spec_count)
         extras = self.extras(fields, where)
         if self.errors != errors_before or params is None or answer is None or distractors is None:
             return None
@@ -1021,8 +1034,9 @@ class _PackWalker:
                         self.error(node, f"{where}: {what}: '{{{name}:{spec}}}' cannot format the value {value!r}")
                         break
 
-    def calculated_translations(self, pair: tuple[Node, Node] | None, where: str,
-                                params: dict[str, tuple[Any, ...]]) -> FrozenMap[str, CalculatedTranslation]:
+    def calculated_translations(self, pair: tuple[Node, Node] | None, where: str, params: dict[str, tuple[Any, ...]],
+                                spec_count: int | None) -> FrozenMap[str, CalculatedTranslation]:
+        """`spec_count`: the answer and the distractors, one translated why each (None: they are broken)."""
         found: dict[str, CalculatedTranslation] = {}
         for lang, node, tfields, twhere in self.translation_entries(pair, where):
             self.keys(tfields, CALCULATED_TRANSLATION_KEYS, twhere,
@@ -1034,9 +1048,14 @@ class _PackWalker:
                 self.template(tfields["prompt"][1], prompt, twhere, "'prompt'", params)
             if explanation is not None:
                 self.template(tfields["explanation"][1], explanation, twhere, "'explanation'", params, ("answer",))
+            whys = self.optional_texts(tfields, "whys", twhere, spec_count, "value (the answer first, then each "
+                                       "distractor)")
+            for number, (why, why_node) in enumerate(zip(whys or (), tfields["whys"][1].value if whys else ()), 1):
+                if why is not None:
+                    self.template(why_node, why, twhere, f"'whys' item {number}", params, ("answer", "value"))
             captions = self.translated_captions(tfields, twhere)
             if prompt is not None:
-                found[lang] = CalculatedTranslation(prompt, explanation, captions)
+                found[lang] = CalculatedTranslation(prompt, explanation, captions, whys)
         return FrozenMap(found) if found else EMPTY
 
 

@@ -163,6 +163,8 @@ class CalculatedTranslation:
     prompt: str
     explanation: str | None = None
     captions: tuple[str | None, ...] | None = None  # per live block, same order
+    # Why templates: the answer's first, then one per distractor in the order written; None keeps the original.
+    whys: tuple[str | None, ...] | None = None
 
 
 @dataclass(frozen=True)

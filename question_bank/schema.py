@@ -113,6 +113,9 @@ def json_schema() -> dict[str, Any]:
         "calculatedTranslation": _object("A calculated question in another language (templates as in the original).", {
             "prompt": _text("Translated prompt template.", nonempty=True),
             "explanation": _text("Translated explanation template."),
+            "whys": {"type": "array", "items": {"type": ["string", "null"]},
+                     "description": "Translated why templates: the answer's first, then one per distractor "
+                                    "in the order written (null keeps the original)."},
             "captions": {"type": "array", "items": {"type": ["string", "null"]},
                          "description": "Translated captions, one per live block in order (null keeps the original)."},
         }, ["prompt"]),

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import textwrap
+from fractions import Fraction
 from pathlib import Path
 
 import jsonschema
@@ -139,6 +141,43 @@ def test_mistakes_are_reported_at_their_place(tmp_path, change, message):
         assert found[0].endswith("(and 15 more of the 16 combinations)")
         return
     assert message in problems(path)
+
+
+GERMAN = """\
+    translations:
+      de:
+        prompt: "Mit r_t(θ) = {r}, Â_t = {A} und ε = {eps}: Wie groß ist min(r·Â, clip(r, 1−ε, 1+ε)·Â)?"
+        explanation: "Das Minimum ergibt {answer} für r = {r:.2f}."
+        whys: ["Richtig: {answer}.", "Clip vergessen: {value}.", null, "Â vergessen: {value}.", "Â allein."]
+"""
+
+
+def test_a_translation_gives_whys_for_the_answer_and_each_distractor_with_a_decimal_comma(tmp_path):
+    result = load_pack(write(tmp_path, CLIP + GERMAN), run_calculations=True)
+    assert result.ok and not result.problems, result.problems
+    (q,) = result.pack.questions
+    drawn = instantiate_with(q, {"r": 1.3, "A": 2, "eps": 0.2}).localized("de")
+    # answer min(2.6, 2.4) = 2.4; unclipped 2.6; clipped 2.4 repeats the answer; Â forgotten: min(1.3, 1.2) = 1.2
+    assert [c.text for c in drawn.choices] == ["2,40", "2,60", "1,20", "2,00"]
+    assert [c.why for c in drawn.choices] == ["Richtig: 2,40.", "Clip vergessen: 2,60.", "Â vergessen: 1,20.",
+                                              "Â allein."]
+    assert drawn.prompt.startswith("Mit r_t(θ) = 1,3, Â_t = 2 und ε = 0,2:")
+    assert drawn.explanation == "Das Minimum ergibt 2,40 für r = 1,30."
+    kept = instantiate_with(q, {"r": 0.6, "A": 2, "eps": 0.2}).localized("de")  # the clipped 1.6 shows; its why is null
+    assert [c.text for c in kept.choices] == ["1,20", "1,60", "0,60", "2,00"]
+    assert kept.choices[1].why == "Forgot the min."
+
+
+@pytest.mark.parametrize("change,message", [
+    (("null, \"Â vergessen", "\"Â vergessen"),
+     "29:7: error: question 'clip': translation 'de': 'whys' must list 5 entries, one per value (the answer first, "
+     "then each distractor), found 4"),
+    (("\"Â allein.\"", "\"Â allein: {rr}.\""),
+     "29:95: error: question 'clip': translation 'de': 'whys' item 5 uses '{rr}', which is not a parameter "
+     "(did you mean 'r'?) (write '{{' and '}}' for literal braces)"),
+])
+def test_translated_whys_are_checked_like_the_originals(tmp_path, change, message):
+    assert problems(write(tmp_path, CLIP + GERMAN.replace(*change))) == [message]
 
 
 def test_calculated_keys_on_an_ordinary_question_are_explained(tmp_path):
@@ -301,10 +340,42 @@ def test_every_combination_agrees_with_the_formula_and_shows_four_different_choi
             assert show_param(value) in drawn.prompt, (name, drawn.prompt)
         assert texts[right] in drawn.explanation
         de = drawn.localized("de")
-        # German numbers: the decimal comma (these formats have no thousands separator)
-        assert de.prompt != drawn.prompt and [c.text for c in de.choices] == [t.replace(".", ",") for t in texts]
+        assert de.prompt != drawn.prompt and [c.text for c in de.choices] == [german(x) for x in texts]
         for value in params.values():
-            assert show_param(value).replace(".", ",") in de.prompt, de.prompt
+            assert german(show_param(value)) in de.prompt, de.prompt
+        for text in (de.prompt, de.explanation, *(c.text for c in de.choices), *(c.why for c in de.choices)):
+            assert not re.search(r"\d\.\d", text), (params, text)
+
+
+def _rounded(x: Fraction, places: int) -> str:
+    """x to `places` decimals, half away from zero, in integer arithmetic (no float, no Decimal)."""
+    scaled = abs(x) * 10 ** places
+    units = int(scaled) + (1 if scaled - int(scaled) >= Fraction(1, 2) else 0)
+    digits = str(units).rjust(places + 1, "0")
+    text = f"{digits[:-places]}.{digits[-places:]}"
+    return ("\u2212" + text) if x < 0 and units else text
+
+
+def test_gae_advantage_shows_the_exact_value_rounded_half_up():
+    (q,) = [q for q in _course_calculated() if q.id == "calc-gae-advantage"]
+    ties = 0
+    for params in combinations(q):
+        p = {name: Fraction(str(value)) for name, value in params.items()}
+        delta0 = p["r0"] + p["gamma"] * p["v1"] - p["v0"]
+        exact = delta0 + p["gamma"] * p["lam"] * (p["r1"] - p["v1"])
+        drawn = instantiate_with(q, params)
+        (right,) = drawn.correct_indices
+        assert drawn.choices[right].text == _rounded(exact, 3), (params, exact)
+        ties += (exact * 10000) % 10 == 5
+    assert ties >= 4, "the question should include ties such as 0.6875"
+    case = {"r0": 0, "r1": 1, "v0": 0.5, "v1": 1.5, "gamma": 0.95, "lam": 0.5}  # Â_0 = 0.925 − 0.2375 = 0.6875
+    drawn = instantiate_with(q, case)
+    assert drawn.choices[next(iter(drawn.correct_indices))].text == "0.688"
+
+
+def german(text: str) -> str:
+    """The English choice text with a decimal comma: "0.25" → "0,25", "−1.30" → "−1,30"."""
+    return re.sub(r"(?<=\d)\.(?=\d)", ",", text)
 
 
 def test_validate_runs_the_course_pack_clean():

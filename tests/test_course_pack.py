@@ -234,6 +234,58 @@ def test_every_question_has_a_german_translation(pack_path):
     assert not problems, "\n".join(problems)
 
 
+def every_drawn(pack):
+    """Every question as it can be asked: each calculated one in every combination validate checks."""
+    for q in pack.questions:
+        if isinstance(q, CalculatedQuestion):
+            yield from (instantiate_with(q, params) for params in combinations(q))
+        else:
+            yield q
+
+
+def test_every_choice_has_a_german_why(course):
+    missing = []
+    for q in every_drawn(course):
+        de = q.translations["de"]
+        if de.whys is None or len(de.whys) != len(q.choices):
+            missing.append((q.id, "no whys list"))
+            continue
+        missing += [(q.id, n) for n, why in enumerate(de.whys) if not (why or "").strip()]
+    assert not missing, sorted(set(missing))
+
+
+ENGLISH_GROUPED = re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:,\d{3})+(?![\d,])")
+DOTTED = re.compile(r"\d+(?:\.\d+)+")
+
+
+def decimal_points(german: str, english: str) -> list[str]:
+    """Numbers with a dot between digits in German text, other than the German form of a grouped
+    English number (50,257 → 50.257) and a section or version number the English text has too (3.2.1)."""
+    grouped = {m.group().replace(",", ".") for m in ENGLISH_GROUPED.finditer(english)}
+    return [m.group() for m in DOTTED.finditer(german)
+            if m.group() not in grouped and not (m.group().count(".") >= 2 and m.group() in english)]
+
+
+def test_decimal_points_are_found_and_thousands_pass():
+    assert decimal_points("0.87 und 50.257 und 1.386", "0.87 and 50,257 and 1.386") == ["0.87", "1.386"]
+    assert decimal_points("Abschnitt 3.2.1", "section 3.2.1") == []
+    assert decimal_points("0,87; 50.257", "0.87; 50,257") == []
+
+
+@pytest.mark.parametrize("pack_path", [COURSE, TOUR], ids=lambda p: p.name)
+def test_german_texts_use_the_decimal_comma(pack_path):
+    pack = _load(pack_path).pack
+    problems = []
+    for q in every_drawn(pack):
+        de = q.translations["de"]  # the German text itself; what it leaves out shows in English
+        english = " ".join([q.prompt, q.explanation or "", *(c.text for c in q.choices),
+                            *(c.why or "" for c in q.choices), *(link.caption or "" for link in q.live)])
+        texts = [de.prompt, de.explanation or "", *de.choices, *(w or "" for w in de.whys or ()),
+                 *(c or "" for c in de.captions or ())]
+        problems += [(q.id, bad) for text in texts for bad in decimal_points(text, english)]
+    assert not problems, sorted(set(problems))
+
+
 # --- the example questions of the notes --------------------------------------
 
 def test_example_questions_are_present(course):
@@ -264,23 +316,146 @@ def test_format_tour_shows_every_feature(tour):
     assert "#" in (TOUR / "pack.yaml").read_text(encoding="utf-8"), "the tour explains itself in comments"
 
 
-# --- live blocks run in the engine ----------------------------------------------
+# --- evidence: live blocks run in the engine and their claims hold ------------------
 
-def _live_blocks():
-    blocks = []
-    for path in (COURSE, TOUR):
-        result = load_pack(path)
-        if result.pack is None:
-            continue
-        for q in result.pack.questions:
-            for n, link in enumerate(q.live):
-                blocks.append(pytest.param(link.probe, dict(link.args), id=f"{result.pack.id}/{q.id}/{n}"))
-    return blocks
+@pytest.fixture(scope="module")
+def validated():
+    """Both bundled packs read as `quizapp validate` reads them: every calculated combination and
+    every live block's probe run, every caption filled and every claim checked."""
+    return {path.name: load_pack(path, run_calculations=True, check_evidence=True) for path in (COURSE, TOUR)}
 
 
-@pytest.mark.parametrize("probe,args", _live_blocks())
-def test_live_block_runs(probe, args):
-    from engine.probes import run_probe
+@pytest.mark.parametrize("name", [COURSE.name, TOUR.name])
+def test_bundled_pack_validates_with_the_engine_and_every_claim_holds(validated, name):
+    result = validated[name]
+    assert result.pack is not None
+    assert not result.problems, "\n".join(map(str, result.problems))
+    assert sum(len(link.expect) for q in result.pack.questions for link in q.live) > 0
 
-    result = run_probe(probe, args)
-    assert isinstance(result, dict)
+
+def test_every_live_block_has_captions_in_both_languages_and_a_claim(course):
+    problems = []
+    for q in course.questions:
+        de = q.translations["de"].captions or ()
+        if q.live and len(de) != len(q.live):
+            problems.append(f"{q.id}: {len(de)} German captions for {len(q.live)} live blocks")
+        for n, link in enumerate(q.live):
+            if not (link.caption or "").strip() or "{" not in link.caption:
+                problems.append(f"{q.id} live[{n}]: no caption with a field from the result")
+            if not link.expect:
+                problems.append(f"{q.id} live[{n}]: no expect claim")
+            if n < len(de) and not (de[n] or "").strip():
+                problems.append(f"{q.id} live[{n}]: no German caption")
+    assert not problems, "\n".join(problems)
+
+
+def test_most_questions_carry_evidence(course):
+    ordinary = [q for q in course.questions if not isinstance(q, CalculatedQuestion)]
+    with_live = [q for q in ordinary if q.live]
+    assert len(with_live) / len(ordinary) >= 0.80, f"{len(with_live)} of {len(ordinary)}"
+
+
+# --- review fixes (issue 13) ------------------------------------------------------
+
+def _sign(text: str) -> int:
+    value = float(text.replace("\u2212", "-"))
+    return (value > 0) - (value < 0)
+
+
+def test_calc_clip_objective_has_no_distractor_of_the_wrong_sign(course):
+    (q,) = [q for q in course.questions if q.id == "calc-clip-objective"]
+    for params in combinations(q):
+        drawn = instantiate_with(q, params)
+        signs = {_sign(c.text) for c in drawn.choices}
+        assert signs == {_sign(str(params["A"]))}, (params, [c.text for c in drawn.choices])
+
+
+
+def _q(course, qid):
+    (q,) = [q for q in course.questions if q.id == qid]
+    return q
+
+
+def _correct(q):
+    return [c for c in q.choices if c.correct]
+
+
+def _claims(link):
+    return {(c.at, c.op, c.value if not isinstance(c.value, tuple) else tuple(c.value)) for c in link.expect}
+
+
+def test_tok_out_of_vocabulary_only_a_byte_base_covers_every_string(course):
+    q = _q(course, "tok-out-of-vocabulary")
+    (right,) = _correct(q)
+    assert "byte" in right.text and "character" not in right.text
+    (link,) = [link for link in q.live if link.probe == "tokenize"]
+    assert "ü" in link.args["text"] and link.args["tokenizer"] == "char"
+    assert ("tokens[1]", "equals", "<unk>") in _claims(link)
+
+
+def test_tok_char_vs_bpe_names_the_demonstration_bpe_and_its_size(course):
+    q = _q(course, "tok-char-vs-bpe")
+    assert "358" in q.explanation and "course model's small BPE" not in q.explanation
+    bpe = [link for link in q.live if link.args.get("tokenizer") == "bpe"]
+    assert bpe and ("vocab_size", "equals", 358) in _claims(bpe[0])
+    assert ("tokens[3]", "equals", " the") in _claims(bpe[0])  # the example " the" is one BPE token there
+
+
+def test_ppo_clip_gradient_at_old_says_the_gradients_part_once_r_moves(course):
+    q = _q(course, "ppo-clip-gradient-at-old")
+    assert "Only in later steps" not in q.explanation
+    assert "r_t ∇_θ log π_θ" in q.explanation and "r_t ≠ 1" in q.explanation
+
+
+def test_ppo_epsilon_value_does_not_say_the_ratio_is_kept_inside(course):
+    q = _q(course, "ppo-epsilon-value")
+    texts = [q.explanation, *(c.why for c in q.choices)]
+    assert not any("kept within" in t for t in texts)
+    assert "does not keep the ratio inside" in q.explanation
+    (link,) = q.live
+    assert ("stats.ratio_max", "at_least", 1.2) in _claims(link)  # the real update pushes ratios past 1 + ε
+
+
+def test_calc_clip_branch_draws_only_ratios_outside_the_band(course):
+    q = _q(course, "calc-clip-branch")
+    for params in combinations(q):
+        assert not 1 - params["eps"] <= params["r"] <= 1 + params["eps"], params
+        drawn = instantiate_with(q, params)
+        right = drawn.choices[next(iter(drawn.correct_indices))].text
+        assert not right.startswith("both terms are equal"), params
+
+
+def test_arch_decoder_only_lets_a_position_see_itself(course):
+    (right,) = _correct(_q(course, "arch-decoder-only"))
+    assert "itself and earlier" in right.text
+
+
+def test_attention_heads_same_layer_is_scoped_to_the_original_transformer(course):
+    q = _q(course, "attention-heads-same-layer")
+    assert "original Transformer" in q.prompt
+    assert "grouped-query" in q.explanation
+
+
+@pytest.mark.parametrize("qid", ["attention-multi-head-purpose", "attention-heads-same-layer"])
+def test_heads_shown_as_different_have_different_roles(course, qid):
+    roles = {c.value for link in _q(course, qid).live for c in link.expect if c.at == "role"}
+    assert roles == {"previous token", "broad/averaging"}
+
+
+def test_rl_llm_mapping_is_scoped_to_the_token_level_view(course):
+    q = _q(course, "rl-llm-mapping")
+    assert "token-level" in q.prompt and "bandit" in q.explanation
+
+
+def test_stages_cross_entropy_stem_matches_the_models_probability(course):
+    q = _q(course, "stages-cross-entropy")
+    (link,) = q.live
+    assert link.args["text"] in q.prompt and "0.25" in q.prompt
+    (low, high) = next(c.value for c in link.expect if c.at == "top[0].probability")
+    assert low <= 0.25 <= high and high - low <= 0.02
+
+
+def test_kl_penalty_blocks_measure_kl_of_the_rl_policy_to_sft(course):
+    for qid in ("stages-kl-penalty-purpose", "ppo-beta-role"):
+        (link,) = _q(course, qid).live
+        assert (link.args["checkpoint_a"], link.args["checkpoint_b"]) == ("rlhf", "sft"), qid

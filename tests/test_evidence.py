@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.probes import Probe
 from question_bank import evidence
 from question_bank.evidence import Claim, EvidenceError
 from question_bank.loader import load_pack
@@ -177,6 +178,19 @@ def test_translation_brings_whys_and_captions_and_keeps_what_it_leaves_out(tmp_p
     assert de.live[0].caption == "Die Scores 2, 1, 0 werden zu {probabilities[0]:.2f}."
     assert de.live[0].expect == question.live[0].expect
     assert question.localized("fr") is question
+
+
+def test_blocks_with_the_same_probe_and_args_run_it_once_per_pack(tmp_path, monkeypatch):
+    calls = []
+    real = Probe.run
+    monkeypatch.setattr(Probe, "run", lambda self, args: calls.append((self.name, dict(args))) or real(self, args))
+    block = PACK.split("    live:\n")[1].split("    translations:")[0]
+    twice = PACK.replace(block, block + block).replace(
+        'captions: ["Die Scores 2, 1, 0 werden zu {probabilities[0]:.2f}."]',
+        'captions: ["{probabilities[0]:.2f}", "{probabilities[1]:.2f}"]')
+    result = load_pack(write(tmp_path, twice), check_evidence=True)
+    assert result.problems == () and len(result.pack.questions[0].live) == 2
+    assert calls == [("softmax", {"scores": (2, 1, 0)})]
 
 
 def test_a_claim_that_does_not_hold_is_reported_at_the_claim(tmp_path):

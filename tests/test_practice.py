@@ -97,3 +97,14 @@ def test_feedback_names_the_picked_and_the_correct_choice_with_their_whys():
     assert "probability of the next token" in text    # why of the correct one
     assert "Rewards come from" not in text            # not the untouched distractor
     assert "The policy maps a state" in text          # explanation
+
+
+def test_feedback_in_a_translation_gives_its_whys_and_keeps_the_original_where_it_has_none():
+    question = BY_ID["dot-product"]
+    session = PracticeSession([Item(question, (3, 1, 2, 0))])
+    answer = session.answer({0})  # shows pack choice 3, the learning rate; the correct one is at D
+    text = feedback_markdown(answer, question.localized("de"))
+    assert "*Den Attention-Score.*: q·k ist groß, wenn Query und Key in dieselbe Richtung zeigen." in text
+    assert "*Die Lernrate.*: That is an optimiser setting." in text
+    assert "Jede Query wird per Skalarprodukt" in text
+

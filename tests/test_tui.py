@@ -115,6 +115,13 @@ async def test_language_key_shows_the_translation():
         await pilot.pause()
         texts = [r.text for r in screen.query(ChoiceRow)]
         assert "Den Attention-Score." in texts
+        right = texts.index("Den Attention-Score.")
+        wrong = texts.index("Die Lernrate.")
+        await pilot.press("abcd"[wrong])
+        await pilot.pause()
+        rows = list(screen.query(ChoiceRow))
+        assert rows[right].why == "q·k ist groß, wenn Query und Key in dieselbe Richtung zeigen."  # translated why
+        assert rows[wrong].why == "That is an optimiser setting."  # no German why given: the original
 
 
 async def test_broken_pack_is_named_on_home_screen(tmp_path):
