@@ -388,9 +388,10 @@ def test_tok_out_of_vocabulary_only_a_byte_base_covers_every_string(course):
     q = _q(course, "tok-out-of-vocabulary")
     (right,) = _correct(q)
     assert "byte" in right.text and "character" not in right.text
-    (link,) = [link for link in q.live if link.probe == "tokenize"]
-    assert "ü" in link.args["text"] and link.args["tokenizer"] == "char"
-    assert ("tokens[1]", "equals", "<unk>") in _claims(link)
+    (char,) = [link for link in q.live if link.args.get("tokenizer") == "char"]
+    assert "ü" in char.args["text"] and ("tokens[1]", "equals", "<unk>") in _claims(char)
+    (byte,) = [link for link in q.live if link.args.get("model") == "word"]  # byte-level BPE: "ü" as two bytes
+    assert byte.args["text"] == char.args["text"] and ("tokens[1]", "equals", "⟨c3⟩") in _claims(byte)
 
 
 def test_tok_char_vs_bpe_names_the_demonstration_bpe_and_its_size(course):
@@ -459,3 +460,17 @@ def test_kl_penalty_blocks_measure_kl_of_the_rl_policy_to_sft(course):
     for qid in ("stages-kl-penalty-purpose", "ppo-beta-role"):
         (link,) = _q(course, qid).live
         assert (link.args["checkpoint_a"], link.args["checkpoint_b"]) == ("rlhf", "sft"), qid
+
+
+@pytest.mark.parametrize("qid", ["attention-weight-meaning", "attention-dot-product-analogy"])
+def test_word_level_attention_blocks_use_the_word_model_and_its_query(course, qid):
+    (link,) = _q(course, qid).live
+    assert link.args["model"] == "word" and link.args["query"] == "it"
+    assert ("tokens[2]", "equals", " animal") in _claims(link)
+
+
+@pytest.mark.parametrize("qid", ["emb-purpose", "emb-cosine-similarity"])
+def test_word_level_embedding_blocks_use_the_word_model(course, qid):
+    (link,) = _q(course, qid).live
+    assert link.probe == "embedding" and link.args["model"] == "word"
+
