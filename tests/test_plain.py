@@ -32,19 +32,23 @@ class Piped:
         self.proc = subprocess.Popen([sys.executable, "-m", "quizapp", *args], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environ)
         self.out = b""
+        self.seen = 0  # bytes of `out` already matched: a later prompt may arrive in the same read
 
     def until(self, pattern: str, timeout: float = 180.0) -> str:  # generous: CI machines can be busy
-        """Read until `pattern` (a regex) matches the output so far; returns the new text."""
-        start, deadline = len(self.out), time.monotonic() + timeout
-        while not re.search(pattern, self.out[start:].decode("utf-8", "replace")):
+        """Read until `pattern` (a regex) matches the output after the previous match; returns the text
+        from there up to the end of this match."""
+        start, deadline = self.seen, time.monotonic() + timeout
+        while not (match := re.search(pattern, self.out[start:].decode("utf-8", "replace"))):
             left = deadline - time.monotonic()
             assert left > 0, f"no {pattern!r} in: {self.out[start:].decode()[-500:]}"
             ready, _, _ = select.select([self.proc.stdout], [], [], left)
             if ready:
                 chunk = os.read(self.proc.stdout.fileno(), 4096)
-                assert chunk or re.search(pattern, self.out[start:].decode()), "quizapp ended early"
+                assert chunk, f"quizapp ended early; no {pattern!r} in: {self.out[start:].decode()[-500:]}"
                 self.out += chunk
-        return self.out[start:].decode("utf-8")
+        text = self.out[start:].decode("utf-8", "replace")
+        self.seen = start + len(text[:match.end()].encode("utf-8"))
+        return text[:match.end()]
 
     def send(self, line: str) -> None:
         self.proc.stdin.write((line + "\n").encode())
