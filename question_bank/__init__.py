@@ -14,7 +14,7 @@ _EXPORTS = {
     "CalculatedQuestion": "models", "ValueSpec": "models",
     "instantiate": "calculated", "instantiate_with": "calculated", "CalculationError": "calculated",
     "Problem": "problems",
-    "LoadResult": "loader", "load_pack": "loader", "load_packs": "loader", "bundled_pack_paths": "loader",
+    "LoadResult": "results", "load_pack": "loader", "load_packs": "loader", "bundled_pack_paths": "files",
     "validate_main": "validate",
     "json_schema": "schema",
 }

@@ -12,8 +12,6 @@ import json
 import math
 import os
 import re
-from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -26,11 +24,12 @@ from question_bank import evidence
 from question_bank.evidence import Claim, EvidenceError
 from question_bank.models import (EMPTY, CalculatedQuestion, CalculatedTranslation, Choice, FrozenMap, LiveLink,
                                   Pack, Question, Topic, Translation, ValueSpec)
+from question_bank.files import PACK_FILE as PACK_FILE, YAML_SUFFIXES as YAML_SUFFIXES, folder_files
+from question_bank.files import bundled_pack_paths as bundled_pack_paths  # re-exported: older callers import it here
 from question_bank.problems import Problem
+from question_bank.results import IdPlace, LoadResult, unique_ids
 from question_bank.source import BadSource, Source, compose_file
 
-PACK_FILE = "pack.yaml"  # the header file of a folder pack
-YAML_SUFFIXES = (".yaml", ".yml")
 PACK_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")  # BCP-47 shapes such as de, pt-BR, zh-Hant
 MIN_CHOICES, MAX_CHOICES = 2, 8
@@ -73,26 +72,6 @@ _UNREADABLE = object()  # a scalar whose tag cannot take its text; the problem i
 Fields = dict[str, tuple[Node, Node]]  # key text -> (key node, value node), as the YAML pairs hold them
 
 
-@dataclass(frozen=True)
-class LoadResult:
-    """A pack, or None when it has errors, and every problem found (warnings do not stop loading)."""
-
-    pack: Pack | None
-    problems: tuple[Problem, ...]
-
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity == "error")
-
-    @property
-    def warnings(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity == "warning")
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
 def load_pack(path: str | Path, run_calculations: bool = False, check_evidence: bool = False) -> LoadResult:
     """Load one pack: a .yaml/.yml file, or a folder with pack.yaml and more question files.
 
@@ -101,50 +80,25 @@ def load_pack(path: str | Path, run_calculations: bool = False, check_evidence: 
     caption or claims and checks them (as `quizapp validate` does); loading checks
     both without running anything.
     """
-    return _load(Path(path), run_calculations, check_evidence)[0]
+    return load_one(Path(path), run_calculations, check_evidence)[0]
 
 
 def load_packs(paths: Iterable[str | Path], run_calculations: bool = False,
                check_evidence: bool = False) -> list[LoadResult]:
     """Load several packs; a pack whose id an earlier pack already uses fails with an error."""
-    results: list[LoadResult] = []
-    owners: dict[str, str] = {}  # pack id -> path of the pack that has it
-    for path in paths:
-        result, id_problem_at = _load(Path(path), run_calculations, check_evidence)
-        pack = result.pack
-        if pack is not None and pack.id in owners:
-            where, line, col = id_problem_at
-            clash = Problem(where, line, col, "error",
-                            f"pack id '{pack.id}' is already used by the pack at {owners[pack.id]}")
-            result = replace(result, pack=None, problems=result.problems + (clash,))
-        elif pack is not None:
-            owners[pack.id] = pack.path
-        results.append(result)
-    return results
+    return unique_ids(load_one(Path(path), run_calculations, check_evidence) for path in paths)
 
 
-def bundled_pack_paths() -> list[Path]:
-    """The packs shipped inside the question_bank package (files and folders in packs/)."""
-    # A normal install (wheel or source tree) unpacks the package, so its folder is a real path.
-    folder = Path(str(resources.files("question_bank") / "packs"))
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir()
-                  if (p.is_file() and p.suffix in YAML_SUFFIXES) or (p.is_dir() and (p / PACK_FILE).is_file()))
-
-
-def _load(path: Path, run_calculations: bool = False,
-          check_evidence: bool = False) -> tuple[LoadResult, tuple[str, int, int]]:
+def load_one(path: Path, run_calculations: bool = False,
+             check_evidence: bool = False) -> tuple[LoadResult, IdPlace]:
     """The result, and where the pack id is written (for the check across packs)."""
     shown = str(path)
     if path.is_dir():
-        header = path / PACK_FILE
         try:
-            # Not only regular files: a FIFO or device named *.yaml is reported, never opened for good.
-            files = [header] + sorted(p for p in path.iterdir() if p.suffix in YAML_SUFFIXES
-                                      and p.name != PACK_FILE and not p.name.startswith(".") and not p.is_dir())
+            files = folder_files(path)
         except OSError as exc:
             return _failed(shown, f"cannot read the folder: {exc.strerror or exc}"), (shown, 1, 1)
+        header = files[0]
         if not os.path.lexists(header):
             return _failed(shown, f"a pack folder needs a {PACK_FILE}"), (shown, 1, 1)
     elif not path.exists():

@@ -12,15 +12,15 @@ file that holds those gets its positions recounted (see `Source.position`).
 from __future__ import annotations
 
 import bisect
-import os
 import re
-import stat
 from pathlib import Path
 
 import yaml
 from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from question_bank.files import MAX_FILE_BYTES as MAX_FILE_BYTES, NotRegular as NotRegular
+from question_bank.files import read_regular as read_regular  # re-exported: validate and the CLI read with it
 from question_bank.problems import Problem
 
 try:  # libyaml parses several times faster; the pure-Python loader is the fallback
@@ -29,9 +29,6 @@ try:  # libyaml parses several times faster; the pure-Python loader is the fallb
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
     _LIBYAML = False
-
-MAX_FILE_BYTES = 8 * 1024 * 1024
-"""Largest pack file read (8 MiB: some 12,000 questions with feedback); split bigger packs into a folder."""
 
 MAX_ALIAS_NODES = 10_000
 """How many nodes YAML aliases may add beyond those written out; a 'billion laughs' file adds billions."""
@@ -71,43 +68,6 @@ class BadSource(Exception):
     def __init__(self, problem: Problem) -> None:
         super().__init__(str(problem))
         self.problem = problem
-
-
-class NotRegular(OSError):
-    """The path is a FIFO, a device, a socket or a folder where a file was expected."""
-
-
-def read_regular(path: Path, limit: int) -> bytes:
-    """At most `limit` + 1 bytes of a regular file; NotRegular for anything else, never blocking.
-
-    O_NONBLOCK makes opening a FIFO return at once; the kind is then read from
-    the open file itself, so a swap between check and read changes nothing.
-    """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise NotRegular(f"not a regular file but {_kind(mode)}")
-        chunks: list[bytes] = []
-        left = limit + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
-
-
-def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
-                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-                       (stat.S_ISSOCK, "a socket")):
-        if test(mode):
-            return name
-    return "a special file"
 
 
 def too_big(size: int) -> str:

@@ -1,6 +1,11 @@
 """The Textual application: holds the catalog, the options and the progress store."""
 from __future__ import annotations
 
+import gc
+import inspect
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
+
 from textual.app import App
 from textual.binding import Binding
 
@@ -9,20 +14,29 @@ from quizapp.catalog import Catalog
 from quizapp.i18n import N_, _
 from quizapp.options import Options
 from quizapp.progress.db import Store, StoreError
-from quizapp.screens.confirm import ConfirmScreen
 from quizapp.screens.home import HomeScreen
 from quizapp.study.review import ReviewScheduler
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from quizapp.warm import Warmer
 
 
 class QuizApp(App[None]):
     TITLE = "quizapp"
-    CSS_PATH = "app.tcss"
+    # The home screen's styles are read with the app's: as a screen's own CSS_PATH only, they made
+    # Textual parse every style a second time while the first screen was being shown.
+    CSS_PATH = ["app.tcss", "screens/home.tcss"]
     # Textual's command palette speaks English only (its commands and their help), and its footer
     # key takes room a German footer needs: every action has its own key here instead.
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [Binding("ctrl+q", "quit", N_("Quit"), priority=True)]
 
-    def __init__(self, catalog: Catalog, options: Options | None = None, store: Store | None = None) -> None:
+    def __init__(self, catalog: Catalog, options: Options | None = None, store: Store | None = None,
+                 warm: bool | None = None) -> None:
+        """`warm`: load the study modes and the labs in the background once the home screen shows
+        (quizapp.warm); None does so except in headless runs and under QUIZAPP_NO_WARM."""
         super().__init__()
         self.catalog = catalog
         self.options = options or Options(user_packs=None)
@@ -30,6 +44,8 @@ class QuizApp(App[None]):
         self.scheduler = ReviewScheduler(store) if store is not None else None
         self.language = i18n.set_language(self.options.lang or i18n.language())
         self.sub_title = _("LLM foundations exam prep")
+        self.warm = warm
+        self.warmer: Warmer | None = None
 
     def switch_language(self, lang: str) -> None:
         """The interface (and the questions, where translated) in `lang` from now on, and next time."""
@@ -45,6 +61,7 @@ class QuizApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen(self.catalog, self.options))
+        self.call_after_refresh(self._home_painted)
         if self.store is None:
             return
         if self.store.message:
@@ -58,6 +75,49 @@ class QuizApp(App[None]):
             from quizapp.screens.resume import ResumeScreen
             self.push_screen(ResumeScreen(unfinished))
 
+    def _home_painted(self) -> None:
+        """The first screen is up: what was put off for it may run now."""
+        gc.enable()  # the CLI keeps the collector off during the start-up
+        from quizapp.warm import Warmer, wanted
+        if self.warmer is None and wanted(self.warm, self.is_headless):
+            self.warmer = Warmer(after_study=lambda: self.call_from_thread(self._read_study_styles),
+                                 after_labs=lambda: self.call_from_thread(self._read_lab_styles)).start()
+
+    def _read_study_styles(self) -> None:
+        from quizapp.screens.confirm import ConfirmScreen
+        from quizapp.screens.exam_setup import ExamSetupScreen
+        from quizapp.screens.question import QuestionScreen
+        self.read_styles_ahead(QuestionScreen, ConfirmScreen, ExamSetupScreen)
+
+    def _read_lab_styles(self) -> None:
+        from quizapp.labs import LABS, lab_class
+        from quizapp.labs.menu import LabsMenuScreen
+        self.read_styles_ahead(LabsMenuScreen, *(lab_class(info.key) for info in LABS))
+
+    def read_styles_ahead(self, *screens: type[Screen]) -> None:
+        """Read these screens' style files now, in one parse, while the learner reads the current screen.
+
+        Textual reads a screen's CSS files when the screen is first shown and then re-parses every
+        style in the app: that made Enter on the home screen take about 100 ms, most of it parsing.
+        Styles apply app-wide once read, so only screens whose selectors cannot match the screens
+        already shown belong here: the summary (its #columns is the home screen's) and the exam
+        (its ids are the question screen's) are left to be read when they open, as before.
+        """
+        paths = []
+        for screen in screens:
+            names = [screen.CSS_PATH] if isinstance(screen.CSS_PATH, (str, PurePath)) else screen.CSS_PATH or []
+            paths += [(Path(inspect.getfile(screen)).parent / name).resolve() for name in names]
+        missing = [path for path in dict.fromkeys(paths) if not self.stylesheet.has_source(str(path), "")]
+        if missing:
+            for path in missing:
+                self.stylesheet.read(path)
+            self.stylesheet.reparse()
+            self.stylesheet.update(self)
+
+    def on_unmount(self) -> None:
+        if self.warmer is not None:
+            self.warmer.stop()
+
     async def action_quit(self) -> None:
         session = getattr(self.screen, "session", None)
         if session is not None and session.under_way:
@@ -69,6 +129,7 @@ class QuizApp(App[None]):
                 question = (_("Quit quizapp? {note} This session will be offered for resuming next time.").format(
                     note=note) if tracker.unsaved else
                     _("Quit quizapp? This session is saved and will be offered for resuming next time."))
+            from quizapp.screens.confirm import ConfirmScreen
             self.push_screen(ConfirmScreen(question), self._quit_confirmed)
         else:
             self.exit()

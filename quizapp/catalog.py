@@ -5,8 +5,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from question_bank.loader import PACK_FILE, YAML_SUFFIXES, Problem, bundled_pack_paths, load_packs
+from question_bank.files import PACK_FILE, YAML_SUFFIXES, bundled_pack_paths
 from question_bank.models import Pack
+from question_bank.problems import Problem
 from quizapp.i18n import _
 
 
@@ -45,15 +46,26 @@ def user_pack_paths(folder: Path) -> list[Path]:
             if (p.is_dir() and os.path.lexists(p / PACK_FILE)) or (p.suffix in YAML_SUFFIXES and not p.is_dir())]
 
 
-def load_catalog(extra: list[Path], user_folder: Path | None) -> Catalog:
-    """Load every pack; a broken one is kept aside with its first error and never stops the others."""
+def load_catalog(extra: list[Path], user_folder: Path | None, cache_folder: Path | None = None) -> Catalog:
+    """Load every pack; a broken one is kept aside with its first error and never stops the others.
+
+    With `cache_folder`, packs that have not changed come from the pack cache
+    (question_bank.cache) instead of being parsed again.
+    """
     paths = [Path(str(p)) for p in bundled_pack_paths()]
     if user_folder is not None:
         paths += user_pack_paths(user_folder)
     first_extra = len(paths)
     paths += extra
+    if cache_folder is None:
+        from question_bank.loader import load_packs
+        results = load_packs(paths)
+    else:
+        from question_bank.cache import PackCache, load_packs_cached
+        from quizapp import __version__
+        results = load_packs_cached(paths, PackCache(cache_folder, __version__))
     packs, broken, requested = [], [], []
-    for i, result in enumerate(load_packs(paths)):
+    for i, result in enumerate(results):
         if result.pack is not None and not result.errors:
             packs.append(result.pack)
             if i >= first_extra:

@@ -9,12 +9,13 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse
+import gc
 import json
 import sys
 
 from quizapp import __version__, i18n
 from quizapp.i18n import N_, _
-from quizapp.locations import user_pack_dir
+from quizapp.locations import pack_cache_dir, user_pack_dir
 from quizapp.cli_args import add_selection, percent_arg, positive
 from quizapp.options import MODES, Options
 
@@ -192,6 +193,16 @@ def _main(argv: list[str]) -> int:
                            "offers every mode on its home screen"))
     except SystemExit as exit_:  # argparse's usage errors exit with 2, --help with 0
         return int(exit_.code or 0)
+    # Until the home screen is painted (QuizApp turns it back on), the collector only costs time: the
+    # start-up builds modules, packs and widgets that all live as long as the app.
+    gc.disable()
+    try:
+        return _start(ns, lang, plain)
+    finally:
+        gc.enable()
+
+
+def _start(ns: argparse.Namespace, lang: str | None, plain: bool) -> int:
     from quizapp.catalog import load_catalog, missing_pack_error
     error = missing_pack_error("quizapp", ns.pack)
     if error:
@@ -199,7 +210,7 @@ def _main(argv: list[str]) -> int:
         return 2
     count = ns.count or (20 if ns.mode == "exam" else 10)
     options = Options(packs=tuple(ns.pack), topics=tuple(ns.topic), count=count, seed=ns.seed, lang=lang)
-    catalog = load_catalog(list(options.packs), options.user_packs)
+    catalog = load_catalog(list(options.packs), options.user_packs, pack_cache_dir())
     known = {t.id for p in catalog.packs for t in p.topics}
     unknown = [t for t in options.topics if t not in known]
     if unknown:
@@ -214,10 +225,12 @@ def _main(argv: list[str]) -> int:
         return 1
     try:
         if plain:
+            gc.enable()  # a line-by-line session has no first screen to hurry
             from quizapp.plain.run import PlainSettings, run_plain
             return run_plain(catalog, options, store,
                              PlainSettings(ns.mode, ns.minutes * 60, ns.pass_mark / 100))
         from quizapp.app import QuizApp
+        gc.freeze()  # what is loaded so far stays for the whole run: no later collection needs to scan it
         QuizApp(catalog, options, store).run()
     finally:
         store.close()

@@ -133,3 +133,21 @@ async def test_stages_show_each_models_answers_and_scores(monkeypatch):
         text = str(app.screen.query_one("#stages-text", Static).content)
         for name, score in (("pretrained", "-1.250"), ("SFT", "+0.500"), ("RLHF", "+1.750")):
             assert name in text and f"mean reward-model score {score}" in text
+
+
+async def test_a_tab_computes_when_it_is_first_shown_not_while_the_lab_opens(monkeypatch):
+    ran: list[str] = []
+
+    def recording(name, args=None):
+        ran.append(name)
+        return REAL_RUN_PROBE(name, args)
+    monkeypatch.setattr(probes, "run_probe", recording)
+    app = LabHost(open_lab("ppo", "ppo_clip", {"ratio": 1.5, "advantage": 1, "epsilon": 0.2}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert "ppo_clip" in ran
+        assert "gae" not in ran and "kl" not in ran  # their fields were filled, their tabs not shown
+        await pilot.press("ctrl+t")  # → GAE
+        await settle(app, pilot)
+        assert "gae" in ran and "kl" not in ran
+        assert app.screen.query_one("#gae-table", DataTable).row_count == 3  # the default rewards 0, 0, 1

@@ -9,7 +9,15 @@ only, no numpy or torch); a probe's code is imported when it first runs.
 from engine.errors import ProbeError
 from engine.probes.registry import Arg, Probe, all_probes, get, register, run_probe, to_plain
 from engine.probes import catalogue  # noqa: F401  (registers every probe)
+from engine.probes.identity import engine_identity
 from engine.transformer.variants import MODELS, checkpoint_name
 
-__all__ = ["Arg", "MODELS", "Probe", "ProbeError", "all_probes", "checkpoint_name", "get", "register", "run_probe",
-           "to_plain"]
+
+def warm_up() -> None:
+    """Load the slowest probes' models (torch included) ahead of their first call; for a background thread."""
+    from engine.probes.rlhf import warm
+    warm()
+
+
+__all__ = ["Arg", "MODELS", "Probe", "ProbeError", "all_probes", "checkpoint_name", "engine_identity", "get",
+           "register", "run_probe", "to_plain", "warm_up"]

@@ -6,14 +6,15 @@ real update with gradients, so it imports torch when it runs.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+import threading
+from functools import lru_cache, wraps
 
 import numpy as np
 
 from engine.rl import kl as klm
 from engine.rl.ppo import log_softmax
 from engine.errors import ProbeError
-from engine.transformer.variants import checkpoint_name
+from engine.transformer.variants import MODELS, checkpoint_name
 
 STAGES = ("pretrain", "sft", "rlhf")
 MAX_NEW_TOKENS = 64
@@ -181,10 +182,15 @@ def compare_stages(prompt: str, seed: int = 0, samples: int = 3, model: str = "c
 
 @lru_cache(maxsize=2)
 def _ppo_models(model: str = "char"):
+    import torch
+
     from engine.rlhf.ppo_trainer import load_policy
     from engine.rlhf.reward_model import load_reward_model
     from engine.rlhf.sft import load_gpt
 
+    # One thread, as the training stages use: the matrices are tiny, and on two busy cores a second
+    # OpenMP thread made a PPO step 5 to 10 times slower (its threads wait for each other).
+    torch.set_num_threads(1)
     policy, tok, meta = load_policy(checkpoint_name(model, "rlhf"))
     ref, _, _ = load_gpt(checkpoint_name(model, "sft"))
     rm, _, _ = load_reward_model(checkpoint_name(model, "reward"))
@@ -193,6 +199,19 @@ def _ppo_models(model: str = "char"):
     return policy, ref, rm, tok, meta
 
 
+def _one_at_a_time(function):
+    """torch.manual_seed is global: two updates at once (a lab's and the warm-up's) would mix their random
+    streams, and both would load the models. The second waits for the first."""
+    lock = threading.Lock()
+
+    @wraps(function)
+    def serialized(*args, **kwargs):
+        with lock:
+            return function(*args, **kwargs)
+    return serialized
+
+
+@_one_at_a_time
 def ppo_step(prompt: str, seed: int = 0, answers: int = 8, model: str = "char") -> dict:
     """One real PPO update of the bundled RLHF policy on `answers` fresh samples; nothing is saved."""
     import copy
@@ -280,3 +299,16 @@ def ppo_step(prompt: str, seed: int = 0, answers: int = 8, model: str = "char") 
         "stats": {k: v for k, v in log.items() if k not in ("seconds", "iteration")},  # same seed, same result
         "episodes": episodes,
     }
+
+
+def warm() -> None:
+    """Load what ppo_step and compare_stages run on and run each once on a small batch, results dropped.
+
+    A first call pays for torch's import (and torch._dynamo's, which its optimiser pulls in), the
+    checkpoints and torch's first-use set-up; after this, the first call a learner makes costs what
+    later ones do. Both models: a question's example uses the character model, a lab opened on its
+    own the word model.
+    """
+    for model in MODELS:
+        ppo_step("what does the critic do?", seed=0, answers=2, model=model)
+        compare_stages("what is an agent?", seed=0, samples=1, model=model)

@@ -76,6 +76,14 @@ def warm_models() -> frozenset[str]:
     return frozenset(_warm)
 
 
+def mark_warm() -> None:
+    """What engine.probes.warm_up loads (torch and every stage of both models) is loaded already:
+    the first probe that needs it says "computing…", not "loading…" (quizapp.warm calls this)."""
+    stages = ("pretrain", "sft", "rlhf", "reward")
+    _warm.update(f"torch ({model})" for model in probes.MODELS)
+    _warm.update(probes.checkpoint_name(model, stage) for model in probes.MODELS for stage in stages)
+
+
 def one_line(text: str, limit: int = 300) -> str:
     line = " ".join(str(text).split())
     return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -231,7 +231,9 @@ class PPOLab(LabScreen):
             self.debounce("logp", self.compute_ratio, 0.12)
             return
         tab = self.tab_of(event.input)
-        if tab in ("clip", "gae", "kl"):
+        # Fields post Changed when they are mounted: a tab not shown yet computes when it is (activate),
+        # not while the lab opens on another tab (the KL estimate would compete with a PPO step).
+        if tab in ("clip", "gae", "kl") and tab in self.started:
             self.debounce(tab, lambda: self.compute(tab), 0.12)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

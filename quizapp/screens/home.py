@@ -1,7 +1,9 @@
 """Home: the loaded packs and their topics; Enter starts practice, other keys the other study modes."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,16 +14,16 @@ from textual.widgets import Footer, Header, Label, OptionList, SelectionList, St
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from question_bank.models import Pack
+from question_bank.models import AnyQuestion, Pack
 from quizapp.i18n import N_, _, ngettext
 from quizapp.catalog import Catalog
 from quizapp.options import Options
 from quizapp.progress.db import StoreError
-from quizapp.screens.launch import open_practice
 from quizapp.screens.translated import TranslatedBindings
-from quizapp.study.drill import draw_drill
-from quizapp.study.practice import PracticeSession
 from quizapp.widgets.readiness import ReadinessLine
+
+# What the keys open is imported when a key is pressed (and, once the home screen is up, ahead of
+# time by quizapp.warm): the first screen shows sooner without the study modes.
 
 
 class HomeScreen(TranslatedBindings, Screen[None]):
@@ -50,6 +52,7 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         largest = max(catalog.packs, key=lambda p: len(p.questions), default=None)
         self.pack_id: str | None = catalog.requested[0] if catalog.requested else largest and largest.id
         self.count = options.count
+        self._topic_counts: dict[str, dict[str, int]] = {}
 
     def _initial_topics(self, pack: Pack) -> set[str]:
         all_ids = {t.id for t in pack.topics}
@@ -123,13 +126,16 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         topics.clear_options()
         if pack is None:
             return
-        counts = pack.count_by_topic()
+        counts = self._counts(pack)
         topics.add_options([Selection(f"{t.title}  ({counts.get(t.id, 0)})", t.id, t.id in self.selected[pack.id])
                             for t in pack.topics])
         self._update_plan()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option_list.id == "packs" and event.option.id != self.pack_id:
+        # A highlight moved on since (the list's own first one, before on_mount's) would show a pack
+        # only to replace it at once: every start did that work twice.
+        stale = event.option_index != event.option_list.highlighted
+        if event.option_list.id == "packs" and event.option.id != self.pack_id and not stale:
             self.pack_id = event.option.id
             self._show_topics()
             self._show_pack_info()
@@ -140,9 +146,15 @@ class HomeScreen(TranslatedBindings, Screen[None]):
             self.selected[self.pack.id] = set(event.selection_list.selected)
             self._update_plan()
 
+    def _counts(self, pack: Pack) -> dict[str, int]:
+        """Questions per topic, counted once per pack: every toggle asks, and a pack may hold 10,000 questions."""
+        if pack.id not in self._topic_counts:
+            self._topic_counts[pack.id] = pack.count_by_topic()
+        return self._topic_counts[pack.id]
+
     def _available(self) -> int:
         pack = self.pack
-        return len(pack.questions_in(self.selected[pack.id])) if pack else 0
+        return sum(self._counts(pack).get(t, 0) for t in self.selected[pack.id]) if pack else 0
 
     def action_count(self, step: int) -> None:
         self.count = max(1, min(self.count + step, max(self._available(), 1)))
@@ -227,8 +239,15 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         if pack is None:
             return
         topics = sorted(self.selected[pack.id])
-        session = PracticeSession.start(pack.questions, topics, self.count, self.options.seed)
-        open_practice(self.app, session, pack, "practice", {"topics": topics, "count": self.count})
+        self._practise(pack, pack.questions, topics, self.count, "practice", {"topics": topics, "count": self.count})
+
+    def _practise(self, pack: Pack, questions: Sequence[AnyQuestion], topics: list[str] | None, count: int | None,
+                  mode: str, settings: dict[str, Any]) -> None:
+        """Practice, review and drill: a session drawn from `questions` on the question screen."""
+        from quizapp.screens.launch import open_practice
+        from quizapp.study.practice import PracticeSession
+        session = PracticeSession.start(questions, topics, count, self.options.seed)
+        open_practice(self.app, session, pack, mode, settings)
 
     def action_exam(self) -> None:
         pack = self._ready_pack()
@@ -246,20 +265,19 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         if not due:
             self.notify(_("Nothing is due for review today in this pack. Practise to fill the schedule."))
             return
-        session = PracticeSession.start(due, None, None, self.options.seed)
-        open_practice(self.app, session, pack, "review", {"count": len(due)})
+        self._practise(pack, due, None, None, "review", {"count": len(due)})
 
     def action_drill(self) -> None:
         pack, store = self.pack, self.app.store
         if pack is None or store is None:
             return
+        from quizapp.study.drill import draw_drill
         drawn = draw_drill(store, pack, count=self.count, seed=self.options.seed)
         if not drawn:
             self.notify(_("No weak topics yet: answer some questions first, then drill what you missed."))
             return
-        session = PracticeSession.start(drawn, None, None, self.options.seed)
         topics = sorted({q.topic for q in drawn})
-        open_practice(self.app, session, pack, "drill", {"topics": topics, "count": len(drawn)})
+        self._practise(pack, drawn, None, None, "drill", {"topics": topics, "count": len(drawn)})
 
     def action_stats(self) -> None:
         if self.app.store is None:

@@ -241,7 +241,7 @@ def stats_main(argv: Sequence[str], prog: str = "quizapp stats") -> int:
     from pathlib import Path
 
     from quizapp.catalog import load_catalog, missing_pack_error
-    from quizapp.locations import user_pack_dir
+    from quizapp.locations import pack_cache_dir, user_pack_dir
     from quizapp.progress.db import StoreError, open_store
 
     parser = argparse.ArgumentParser(prog=prog, description=_("Show your progress per pack, topic and question."))
@@ -265,7 +265,7 @@ def stats_main(argv: Sequence[str], prog: str = "quizapp stats") -> int:
     try:
         if store.message:
             print(f"{prog}: {store.message}", file=sys.stderr)
-        catalog = load_catalog(list(ns.pack), user_pack_dir())
+        catalog = load_catalog(list(ns.pack), user_pack_dir(), pack_cache_dir())
         stats = collect_stats(store, catalog.packs)
         from quizapp.study.forecast.report import collect_readiness
         readiness = collect_readiness(store, catalog.packs, stats.generated_at)

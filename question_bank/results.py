@@ -1,0 +1,50 @@
+"""What loading a pack gives, and the one rule across packs: no two loaded packs share an id.
+
+Kept apart from the loader (and its YAML) so that packs served from the cache
+are checked by the same rule without importing it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Iterable
+
+from question_bank.models import Pack
+from question_bank.problems import Problem
+
+IdPlace = tuple[str, int, int]  # file, line, column where a pack's id is written
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """A pack, or None when it has errors, and every problem found (warnings do not stop loading)."""
+
+    pack: Pack | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def unique_ids(loaded: Iterable[tuple[LoadResult, IdPlace]]) -> list[LoadResult]:
+    """The results in order; a pack whose id an earlier pack already uses fails with an error."""
+    results: list[LoadResult] = []
+    owners: dict[str, str] = {}  # pack id -> path of the pack that has it
+    for result, (where, line, col) in loaded:
+        pack = result.pack
+        if pack is not None and pack.id in owners:
+            clash = Problem(where, line, col, "error",
+                            f"pack id '{pack.id}' is already used by the pack at {owners[pack.id]}")
+            result = replace(result, pack=None, problems=result.problems + (clash,))
+        elif pack is not None:
+            owners[pack.id] = pack.path
+        results.append(result)
+    return results
