@@ -145,8 +145,8 @@ def instructions(bench: Bench) -> list[str]:
     script = bench.root / "headless.py"
     script.write_text(HEADLESS, encoding="utf-8")
     counts = {}
-    for name, args in (("bare", ["bare"]), ("home", ["quizapp", "--seed", "1"]),
-                       ("10k warm", ["quizapp", "--seed", "1", "--pack", str(bench.pack)])):
+    for name, args in (("bare", ["bare"]), ("home", ["quizapp", "--tui", "--seed", "1"]),
+                       ("10k warm", ["quizapp", "--tui", "--seed", "1", "--pack", str(bench.pack)])):
         env = environment(bench.template)
         env["PYTHONHASHSEED"] = "0"
         run = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,

@@ -40,3 +40,29 @@ async def test_the_first_screen_is_shown_without_parsing_every_style_twice(monke
         assert isinstance(app.screen, HomeScreen)
         assert app.screen.query_one("#plan").styles.height.value == 1  # home.tcss applies
     assert reparses == []
+
+
+async def test_the_forecast_worker_starts_without_describing_the_pack(monkeypatch):
+    import pytest
+
+    from question_bank.models import Pack
+    from quizapp.progress.db import open_store
+    from quizapp.widgets.readiness import ReadinessLine
+
+    # Textual names a worker by repr() of its arguments unless told otherwise: for a 10,000-question pack
+    # that repr took the UI thread a quarter of a second before the home screen could paint.
+    monkeypatch.setattr(Pack, "__repr__", lambda self: pytest.fail("the pack was repr()'d"))
+    forecasts: list[str] = []
+    forecast = ReadinessLine._forecast
+    monkeypatch.setattr(ReadinessLine, "_forecast", lambda self, pack: (forecasts.append(pack.id),
+                                                                        forecast(self, pack))[1])
+    store = open_store()
+    try:
+        app = QuizApp(load_catalog([], None), Options(user_packs=None, seed=1), store)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.pause()
+            while any(w.is_running for w in app.workers):
+                await pilot.pause(0.02)
+            assert forecasts and set(forecasts) == {app.screen.pack_id}
+    finally:
+        store.close()

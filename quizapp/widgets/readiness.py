@@ -10,6 +10,9 @@ from question_bank.models import Pack
 from quizapp.progress.db import StoreError
 
 
+WORKER_NAME = "readiness"  # Textual's name for the worker in its debug output, never shown to the learner
+
+
 class ReadinessLine(Static):
     DEFAULT_CSS = """
     ReadinessLine {
@@ -26,9 +29,13 @@ class ReadinessLine(Static):
         if pack is None or store is None or scheduler is None or not pack.questions:
             self.update("")
             return
-        self._forecast(pack)
+        # After the screen's next paint: the forecast's modules load and, for a big pack, its work runs
+        # in the thread, which held up the first paint of the home screen while both wanted the GIL.
+        self.call_after_refresh(self._forecast, pack)
 
-    @work(thread=True, exclusive=True, group="readiness")
+    # A description of its own: Textual would describe the worker by repr() of its arguments, and the
+    # repr of a 10,000-question pack took the UI thread a quarter of a second.
+    @work(thread=True, exclusive=True, group="readiness", description=WORKER_NAME)
     def _forecast(self, pack: Pack) -> None:
         from quizapp.study.forecast.model import forecast_pack, read_snapshot
         from quizapp.study.forecast.report import score_line
