@@ -1,6 +1,6 @@
 """Start-up as a person sees it: from starting the program to its first screen in a real terminal.
 
-    python benchmarks/bench_startup.py [--runs 7]
+    python benchmarks/bench_startup.py [--runs 7] [--instructions]
 
 Each run starts a fresh interpreter in a pseudo-terminal (100×32) and stops the
 clock when the screen shows the expected text (benchmarks/terminal.py), so the
@@ -12,7 +12,14 @@ progress database and Textual's first paint. In one run of this script it measur
 - quizapp with a generated 10,000-question pack (`--pack`), pack cache cold and warm;
 - Enter on the home screen → the first question on screen, pressed as soon as the
   home screen shows and again half a second later (as a person would);
-- resident memory (RSS) at the home screen.
+- resident memory (RSS) at the home screen;
+- with --instructions, the instructions each start executes to its first screen
+  (valgrind's callgrind, headless, no terminal output): the same on a busy machine.
+
+Each run has a home folder of its own (HOME, so the data and the pack cache live
+where platformdirs puts them), copied from one prepared in advance: the progress
+database exists and the pack cache is warm, as on any later start; "cold" removes
+the cache folder.
 
 The machine is shared, so absolute times drift: the kinds of run are interleaved
 (one of each per round), medians are taken, and the goals are ratios to the bare

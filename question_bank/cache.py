@@ -11,11 +11,10 @@ the pack or None, every problem, where the pack id is written — under a key:
   keeps size and mtime; a new or removed file changes the list;
 - the app version, the entry format and a checksum of question_bank's own source,
   so a changed loader never serves results an older loader made;
-- for a pack that uses the engine (live blocks, calculated questions, or a broken
-  pack, which may be broken by a probe name), engine.probes.engine_identity():
-  the probe code and the checkpoints' recorded sha256. A pack that names no probe
-  survives a retrained engine. Evidence claims that compare a pack with engine
-  results count as "uses the engine" the same way (`_uses_engine`).
+- for a pack that uses the engine (live blocks, with their captions and evidence
+  claims; calculated questions; or a broken pack, which a probe name may break),
+  engine.probes.engine_identity(): the probe code and the checkpoints' recorded
+  sha256. A pack that names no probe survives a retrained engine.
 
 The format is JSON of plain data, never pickle or marshal: an entry is a file that
 anyone with access to the cache folder can replace, and reading JSON runs no code
