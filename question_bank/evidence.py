@@ -182,8 +182,8 @@ def caption_paths(text: str) -> tuple[Field, ...]:
     return tuple(p for p in parse_caption(text) if isinstance(p, Field))
 
 
-def format_value(value: Any, spec: str, decimal_comma: bool = False) -> str:
-    """One field's text; EvidenceError when the value does not fit the spec (text for 'f', say)."""
+def format_value(value: Any, spec: str, lang: str | None = None) -> str:
+    """One field's text, numbers in the style of `lang`; EvidenceError when the value does not fit the spec."""
     if spec:
         kind = spec[-1] if spec[-1] in "dfeg%" else ""
         if kind and (isinstance(value, bool) or not isinstance(value, (int, float))):
@@ -194,27 +194,27 @@ def format_value(value: Any, spec: str, decimal_comma: bool = False) -> str:
             value = int(value)
         if isinstance(value, float) and not math.isfinite(value):
             return "∞" if value > 0 else ("−∞" if value < 0 else "NaN")
-        text = format_number(value, spec)
+        return format_number(value, spec, lang)
     elif isinstance(value, bool):
         text = "true" if value else "false"
-    elif isinstance(value, (int, float, str)):
-        text = str(value)
+    elif isinstance(value, (int, float)):
+        return format_number(value, "", lang)
+    elif isinstance(value, str):
+        text = value
     else:
         raise EvidenceError(f"a caption field must be a number or text, but the value is {_describe(value)} "
                             "(point at one entry, e.g. 'weights[0]')")
-    if decimal_comma and isinstance(value, (int, float)) and not isinstance(value, bool):
-        text = text.translate(str.maketrans(".,", ",."))  # 1,234.5 → 1.234,5
     return text
 
 
-def render_caption(text: str, result: Any, decimal_comma: bool = False) -> str:
-    """The caption with every field filled in from the result."""
+def render_caption(text: str, result: Any, lang: str | None = None) -> str:
+    """The caption with every field filled in from the result, numbers in the style of `lang`."""
     out = []
     for part in parse_caption(text):
         if isinstance(part, str):
             out.append(part)
         else:
-            out.append(format_value(resolve(result, part.path, part.text), part.spec, decimal_comma))
+            out.append(format_value(resolve(result, part.path, part.text), part.spec, lang))
     return "".join(out)
 
 

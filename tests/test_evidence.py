@@ -80,7 +80,7 @@ def test_caption_fills_fields_and_keeps_doubled_braces():
 
 def test_decimal_comma_swaps_separators_of_numbers_only():
     result = {"big": 50257, "p": 0.87, "word": "a.b"}
-    assert evidence.render_caption("{big:,d} {p:.2f} {word}", result, decimal_comma=True) == "50.257 0,87 a.b"
+    assert evidence.render_caption("{big:,d} {p:.2f} {word}", result, lang="de") == "50.257 0,87 a.b"
 
 
 @pytest.mark.parametrize("text, message", [

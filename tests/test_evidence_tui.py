@@ -135,10 +135,10 @@ def test_every_probe_has_a_drawing_that_names_its_numbers():
     }
     for probe, args in cases.items():
         result = run_probe(probe, args)
-        text = draw(probe, result, args)
+        text = draw(probe, result)
         assert isinstance(text, Text) and text.plain.strip(), probe
         assert max(len(line) for line in text.plain.splitlines()) <= 78, probe
     gae = run_probe("gae", cases["gae"])
-    assert f"{gae['advantages'][0]:.4f}" in draw("gae", gae, {}).plain
+    assert f"{gae['advantages'][0]:.4f}" in draw("gae", gae).plain
     top = run_probe("next_token", cases["next_token"])["top"][0]
-    assert f"{top['probability']:.3f}" in draw("next_token", run_probe("next_token", cases["next_token"]), {}).plain
+    assert f"{top['probability']:.3f}" in draw("next_token", run_probe("next_token", cases["next_token"])).plain

@@ -55,7 +55,7 @@ def test_calculated_choices_and_captions_round_the_same_way():
     assert show_value(0.6874999999999998, "{:.3f}") == "0.688"
     assert show_value(-0.6874999999999998, "{:.3f}") == "\u22120.688"
     assert format_value(0.6874999999999998, ".3f") == "0.688"
-    assert format_value(0.6874999999999998, ".3f", decimal_comma=True) == "0,688"
+    assert format_value(0.6874999999999998, ".3f", lang="de") == "0,688"
 
 
 

@@ -28,7 +28,7 @@ from question_bank.evidence import describe_claim
 from question_bank.models import AnyQuestion, CalculatedQuestion, Pack, Question, ValueSpec
 from quizapp.authoring.snapshot import Snapshot, read_pack
 from quizapp.authoring.watch import PackWatcher
-from quizapp.evidence.panel import EvidencePanel, decimal_comma
+from quizapp.evidence.panel import EvidencePanel
 from quizapp.widgets.markdown_text import MarkdownText
 
 LETTERS = "ABCDEFGH"
@@ -199,16 +199,16 @@ class PreviewScreen(Screen[None]):
         if q.source:
             meta.append(f"\nsource: {q.source}", style="dim")
         self.query_one("#meta", Static).update(meta)
-        comma = decimal_comma(self.lang or pack.language)
+        lang = self.lang or pack.language
         if isinstance(q, CalculatedQuestion):
             example = self.show_calculated(q)
             self.query_one("#extra", Static).update(live_blocks(q))
-            self.query_one(EvidencePanel).show(example.live if example else (), comma)  # args drawn
+            self.query_one(EvidencePanel).show(example.live if example else (), lang)  # args drawn
         else:
             shown = q.localized(self.lang) if self.lang else q
             self.show_ordinary(shown)
             self.query_one("#extra", Static).update(live_blocks(shown))
-            self.query_one(EvidencePanel).show(shown.live, comma)
+            self.query_one(EvidencePanel).show(shown.live, lang)
 
     def show_ordinary(self, q: Question) -> None:
         self.query_one("#prompt", MarkdownText).set_markdown(q.prompt)

@@ -11,6 +11,7 @@ from typing import Any, Callable, Sequence
 from rich.text import Text
 
 from quizapp.widgets.bars import bar
+from question_bank.numbers import localize_number
 from quizapp.i18n import _
 
 BAR = 22  # cells of a bar
@@ -22,11 +23,11 @@ def visible(token: str) -> str:
     return token.replace(" ", "␣").replace("\n", "⏎") or "∅"
 
 
-def num(x: Any, digits: int = 3, comma: bool = False) -> str:
+def num(x: Any, digits: int = 3, lang: str | None = None) -> str:
+    """`digits` decimals for floats, in the style of `lang` (0,87 in German)."""
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         return str(x)
-    text = f"{x:.{digits}f}" if isinstance(x, float) else str(x)
-    return text.replace(".", ",") if comma else text
+    return localize_number(f"{x:.{digits}f}" if isinstance(x, float) else str(x), lang)
 
 
 def bar_rows(rows: Sequence[tuple[str, float, str]], top: float | None = None, highlight: int | None = None) -> Text:
@@ -43,20 +44,20 @@ def bar_rows(rows: Sequence[tuple[str, float, str]], top: float | None = None, h
     return out
 
 
-def draw_softmax(r: dict, comma: bool) -> Text:
-    rows = [(_("score {score}").format(score=num(s, 2, comma)), p, num(p, 3, comma)) for s, p in zip(r["scores"], r["probabilities"])]
+def draw_softmax(r: dict, lang: str | None) -> Text:
+    rows = [(_("score {score}").format(score=num(s, 2, lang)), p, num(p, 3, lang)) for s, p in zip(r["scores"], r["probabilities"])]
     return bar_rows(rows, top=1.0, highlight=r.get("argmax"))
 
 
-def draw_scaled_softmax(r: dict, comma: bool) -> Text:
-    rows = [(f"{num(s, 2, comma)}→{num(t, 2, comma)}", p, num(p, 3, comma))
+def draw_scaled_softmax(r: dict, lang: str | None) -> Text:
+    rows = [(f"{num(s, 2, lang)}→{num(t, 2, lang)}", p, num(p, 3, lang))
             for s, t, p in zip(r["scores"], r["scaled"], r["probabilities"])]
     out = Text(_("scores ÷ {divisor} (d_k^{power}), then softmax").format(
-        divisor=num(r["divisor"], 3, comma), power=num(r["power"], 2, comma)) + "\n", "dim")
+        divisor=num(r["divisor"], 3, lang), power=num(r["power"], 2, lang)) + "\n", "dim")
     return out + bar_rows(rows, top=1.0)
 
 
-def draw_tokenize(r: dict, comma: bool) -> Text:
+def draw_tokenize(r: dict, lang: str | None) -> Text:
     out = Text(_("{tokenizer} tokenizer: {chars} characters → {tokens} tokens").format(
         tokenizer=r["tokenizer"], chars=r["n_characters"], tokens=r["n_tokens"]) + "\n", "dim")
     shown = r["tokens"][:24]
@@ -68,60 +69,57 @@ def draw_tokenize(r: dict, comma: bool) -> Text:
     return out
 
 
-def draw_embedding(r: dict, comma: bool) -> Text:
+def draw_embedding(r: dict, lang: str | None) -> Text:
     out = Text(_("{d}-dimensional vectors; nearest tokens by cosine similarity").format(d=r["d_model"]) + "\n",
                "dim")
     for i, entry in enumerate(r["tokens"][:6]):
         if i:
             out.append("\n")
         out.append(f"{visible(entry['token']):>8} ", "bold")
-        out.append(" ".join(f"{visible(n['token'])} {num(n.get('cosine', n.get('similarity', 0)), 2, comma)}"
+        out.append(" ".join(f"{visible(n['token'])} {num(n.get('cosine', n.get('similarity', 0)), 2, lang)}"
                             for n in entry["nearest"][:4]))
     return out
 
 
-def draw_positional_encoding(r: dict, comma: bool) -> Text:
+def draw_positional_encoding(r: dict, lang: str | None) -> Text:
     sim = r["similarity"][0]
-    rows = [(f"PE0·PE{q}", max(v, 0.0), num(v, 2, comma)) for q, v in enumerate(sim[:6])]
+    rows = [(f"PE0·PE{q}", max(v, 0.0), num(v, 2, lang)) for q, v in enumerate(sim[:6])]
     out = Text(_("{n} positions × d_model {d}: how alike position 0 is to the next ones").format(
         n=r["length"], d=r["d_model"]) + "\n", "dim")
     return out + bar_rows(rows, top=float(r["d_model"]) / 2)
 
 
-def query_index(r: dict, args: dict) -> int:
-    """The query the block is about: the probe's own focus, else the last token."""
-    for key in ("query_index", "query"):
-        value = r.get(key)
-        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(r["tokens"]):
-            return value
-    return len(r["tokens"]) - 1
+def focused_query(r: dict) -> int:
+    """The query the block points at (the probe's `query`), else the last token."""
+    query = r.get("query")
+    return query if isinstance(query, int) and not isinstance(query, bool) else len(r["tokens"]) - 1
 
 
-def draw_attention(r: dict, comma: bool, args: dict | None = None) -> Text:
-    q = query_index(r, args or {})
+def draw_attention(r: dict, lang: str | None) -> Text:
+    q = focused_query(r)
     weights = r["weights"][q][: q + 1]
     out = Text(_("layer {layer} head {head} ({role}): weights of '{token}' over what it sees").format(
         layer=r["layer"], head=r["head"], role=r.get("role", "?"), token=visible(r["tokens"][q])) + "\n", "dim")
-    order = sorted(range(len(weights)), key=lambda k: -weights[k])[:6]
-    rows = [(f"{k} {visible(r['tokens'][k])}", weights[k], num(weights[k], 3, comma)) for k in sorted(order)]
-    return out + bar_rows(rows, top=1.0, highlight=next((i for i, k in enumerate(sorted(order)) if k == order[0]),
-                                                        None))
+    top = sorted(range(len(weights)), key=lambda k: -weights[k])[:6]
+    shown = sorted(top)
+    rows = [(f"{k} {visible(r['tokens'][k])}", weights[k], num(weights[k], 3, lang)) for k in shown]
+    return out + bar_rows(rows, top=1.0, highlight=shown.index(top[0]))
 
 
-def draw_next_token(r: dict, comma: bool) -> Text:
+def draw_next_token(r: dict, lang: str | None) -> Text:
     context = "".join(r["context"])[-40:]
     out = Text(_("π(next | …{context})  entropy {entropy} nats").format(
-        context=visible(context), entropy=num(r["entropy"], 2, comma)) + "\n", "dim")
-    rows = [(visible(t["token"]), t["probability"], num(t["probability"], 3, comma)) for t in r["top"][:6]]
+        context=visible(context), entropy=num(r["entropy"], 2, lang)) + "\n", "dim")
+    rows = [(visible(t["token"]), t["probability"], num(t["probability"], 3, lang)) for t in r["top"][:6]]
     return out + bar_rows(rows, top=1.0, highlight=0)
 
 
-def draw_ppo_clip(r: dict, comma: bool) -> Text:
+def draw_ppo_clip(r: dict, lang: str | None) -> Text:
     out = Text()
-    out.append(f"r = {num(r['ratio'], 2, comma)}, Â = {num(r['advantage'], 2, comma)}, ε = "
-               f"{num(r['epsilon'], 2, comma)}: ")
-    out.append(f"r·Â = {num(r['unclipped'], 3, comma)}, clip(r)·Â = {num(r['clipped'], 3, comma)}, ")
-    out.append(f"min = {num(r['objective'], 3, comma)}", "bold")
+    out.append(f"r = {num(r['ratio'], 2, lang)}, Â = {num(r['advantage'], 2, lang)}, ε = "
+               f"{num(r['epsilon'], 2, lang)}: ")
+    out.append(f"r·Â = {num(r['unclipped'], 3, lang)}, clip(r)·Â = {num(r['clipped'], 3, lang)}, ")
+    out.append(f"min = {num(r['objective'], 3, lang)}", "bold")
     out.append(" " + (_("(clipped: no gradient)") if r["clip_active"] else _("(unclipped: the gradient flows)")), "dim")
     out.append("\n")
     out.append_text(curve(r["curve"], r["ratio"]))
@@ -141,37 +139,37 @@ def curve(points: list[dict], marked: float, width: int = 41) -> Text:
     return out
 
 
-def draw_gae(r: dict, comma: bool) -> Text:
-    out = Text(f"γ = {num(r['gamma'], 2, comma)}, λ = {num(r['lam'], 2, comma)}\n", "dim")
+def draw_gae(r: dict, lang: str | None) -> Text:
+    out = Text(f"γ = {num(r['gamma'], 2, lang)}, λ = {num(r['lam'], 2, lang)}\n", "dim")
     out.append("  t     r_t     V(s_t)     δ_t       Â_t\n", "bold")
     for t, (rew, v, d, a) in enumerate(zip(r["rewards"], r["values"], r["deltas"], r["advantages"])):
         if t >= 8:
             out.append("  " + _("… {n} more steps").format(n=len(r["rewards"]) - 8))
             break
-        out.append(f"{t:>3} {num(rew, 3, comma):>7} {num(v, 3, comma):>9} {num(d, 4, comma):>9} "
-                   f"{num(a, 4, comma):>9}\n")
+        out.append(f"{t:>3} {num(rew, 3, lang):>7} {num(v, 3, lang):>9} {num(d, 4, lang):>9} "
+                   f"{num(a, 4, lang):>9}\n")
     return out
 
 
-def draw_kl(r: dict, comma: bool) -> Text:
+def draw_kl(r: dict, lang: str | None) -> Text:
     out = Text(_("KL[{a} ‖ {b}] exact {kl} nats; estimates from {n} samples:").format(
-        a=r["checkpoint_a"], b=r["checkpoint_b"], kl=num(r["exact_kl"], 5, comma), n=r["samples"]) + "\n", "dim")
+        a=r["checkpoint_a"], b=r["checkpoint_b"], kl=num(r["exact_kl"], 5, lang), n=r["samples"]) + "\n", "dim")
     for name, est in r["estimates"].items():
-        out.append(f"  {name}: {num(est['mean'], 5, comma)} ± {num(est['stderr'], 5, comma)}\n")
+        out.append(f"  {name}: {num(est['mean'], 5, lang)} ± {num(est['stderr'], 5, lang)}\n")
     return out
 
 
-def draw_ppo_step(r: dict, comma: bool) -> Text:
+def draw_ppo_step(r: dict, lang: str | None) -> Text:
     stats = r.get("stats", {})
     out = Text(_("one PPO update: ε = {epsilon}, β = {beta}, {steps} gradient steps").format(
-        epsilon=num(r["epsilon"], 2, comma), beta=num(r["beta"], 3, comma), steps=r["gradient_steps"]) + "\n", "dim")
+        epsilon=num(r["epsilon"], 2, lang), beta=num(r["beta"], 3, lang), steps=r["gradient_steps"]) + "\n", "dim")
     for key in ("reward_score", "kl_to_ref", "clipfrac_outside", "approx_kl", "ratio_min", "ratio_max"):
         if key in stats and isinstance(stats[key], (int, float)):
-            out.append(f"  {key.replace('_', ' ')}: {num(stats[key], 4, comma)}\n")
+            out.append(f"  {key.replace('_', ' ')}: {num(stats[key], 4, lang)}\n")
     return out
 
 
-def draw_compare_stages(r: dict, comma: bool) -> Text:
+def draw_compare_stages(r: dict, lang: str | None) -> Text:
     out = Text()
     for stage in r["stages"][:3]:
         name = stage.get("stage", stage.get("checkpoint", "?"))
@@ -179,20 +177,20 @@ def draw_compare_stages(r: dict, comma: bool) -> Text:
         answer = answers[0].get("answer", "") if isinstance(answers[0], dict) else str(answers[0])
         score = stage.get("mean_reward_score", stage.get("reward_score"))
         out.append(f"{name:>8} ", "bold")
-        out.append(f"{num(score, 2, comma) if score is not None else '':>6}  ", "cyan")
+        out.append(f"{num(score, 2, lang) if score is not None else '':>6}  ", "cyan")
         out.append(visible(answer.strip())[:56] if answer else "", "italic")
         out.append("\n")
     return out
 
 
-def draw_scalars(r: dict, comma: bool, width: int = 70) -> Text:
+def draw_scalars(r: dict, lang: str | None, width: int = 70) -> Text:
     """`key: value` for every number or short text of the result, in lines of at most `width` cells."""
     out = Text()
     line = 0
     for key, value in r.items():
         if not isinstance(value, (int, float, str, bool)) or (isinstance(value, str) and len(value) > 60):
             continue
-        item = f"{key}: {num(value, 4, comma)}"
+        item = f"{key}: {num(value, 4, lang)}"
         if line and line + 3 + len(item) > width:
             out.append("\n")
             line = 0
@@ -200,7 +198,7 @@ def draw_scalars(r: dict, comma: bool, width: int = 70) -> Text:
             out.append("   ")
             line += 3
         out.append(f"{key}: ", "bold")
-        out.append(num(value, 4, comma))
+        out.append(num(value, 4, lang))
         line += len(item)
     return out
 
@@ -211,6 +209,7 @@ DRAWINGS: dict[str, Callable[..., Text]] = {
     "tokenize": draw_tokenize,
     "embedding": draw_embedding,
     "positional_encoding": draw_positional_encoding,
+    "attention": draw_attention,
     "next_token": draw_next_token,
     "ppo_clip": draw_ppo_clip,
     "gae": draw_gae,
@@ -220,11 +219,9 @@ DRAWINGS: dict[str, Callable[..., Text]] = {
 }
 
 
-def draw(probe: str, result: dict, args: dict, comma: bool = False) -> Text:
+def draw(probe: str, result: dict, lang: str | None = None) -> Text:
     """The small drawing of a result; a drawing that meets an unexpected shape falls back to the scalars."""
     try:
-        if probe == "attention":
-            return draw_attention(result, comma, args)
-        return DRAWINGS.get(probe, draw_scalars)(result, comma)
+        return DRAWINGS.get(probe, draw_scalars)(result, lang)
     except (KeyError, IndexError, TypeError, ValueError, ZeroDivisionError):
-        return draw_scalars(result, comma)
+        return draw_scalars(result, lang)

@@ -18,18 +18,8 @@ from question_bank.evidence import EvidenceError, render_caption
 from question_bank.models import LiveLink
 from quizapp.evidence.cache import SESSION, ProbeCache
 from quizapp.evidence.draw import draw
+from quizapp.evidence.slow import SLOW_PROBES
 from quizapp.i18n import N_, _
-
-# Probes that load torch or run many forward passes: say so while the learner waits.
-SLOW = {"ppo_step": N_("running one real PPO update (the first loads torch; this takes a while)…"),
-        "compare_stages": N_("sampling answers from the three models…"),
-        "kl": N_("comparing two policies…")}  # English; translated with _() where shown
-
-
-def decimal_comma(lang: str | None) -> bool:
-    """Whether numbers in this language are written 0,87 (German) rather than 0.87."""
-    return (lang or "").split("-")[0].lower() == "de"
-
 
 def _run(probe: str, args: dict) -> dict:
     return probes.run_probe(probe, args)
@@ -54,23 +44,22 @@ class EvidencePanel(Vertical):
         super().__init__(id=id)
         self.cache = cache
         self.links: tuple[LiveLink, ...] = ()
-        self.comma = False
+        self.lang: str | None = None
         self.request = 0  # results of an older request are dropped
-        self.results: dict[int, dict] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(Text(_("Evidence, computed by the bundled engine just now"), "bold"), classes="evidence--title")
 
-    def show(self, links: Sequence[LiveLink], decimal_comma: bool = False) -> None:
+    def show(self, links: Sequence[LiveLink], lang: str | None = None) -> None:
         """Compute and draw the blocks of one question (nothing when it has none)."""
         self.request += 1
-        self.links, self.comma, self.results = tuple(links), decimal_comma, {}
+        self.links, self.lang = tuple(links), lang
         self.query(".evidence--block").remove()
         self.display = bool(self.links)
         if not self.links:
             return
         request = self.request
-        self.mount_all(Static(Text(_(SLOW.get(link.probe, N_("computing…"))), "dim italic"), id=f"evidence-{request}-{i}",
+        self.mount_all(Static(Text(_(SLOW_PROBES.get(link.probe, N_("computing…"))), "dim italic"), id=f"evidence-{request}-{i}",
                               classes="evidence--block") for i, link in enumerate(self.links))
         self.run_worker(lambda: self._compute(request), thread=True, exclusive=True, group="evidence")
 
@@ -96,12 +85,11 @@ class EvidencePanel(Vertical):
             block.update(Text(_("{probe}: could not be computed: {reason}").format(probe=link.probe, reason=outcome),
                               "red"))
             return
-        self.results[index] = outcome
         body = Text()
         if link.caption:
             try:
-                body.append(render_caption(link.caption, outcome, self.comma) + "\n", "italic")
+                body.append(render_caption(link.caption, outcome, self.lang) + "\n", "italic")
             except EvidenceError as exc:
                 body.append(_("(caption: {problem})").format(problem=exc) + "\n", "dim")
-        body.append_text(draw(link.probe, outcome, dict(link.args), self.comma))
+        body.append_text(draw(link.probe, outcome, self.lang))
         block.update(body)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from question_bank.models import LiveLink, Pack, Question
 from quizapp.catalog import Catalog
+from quizapp.evidence.slow import SLOW_PROBES
 from quizapp.i18n import _, ngettext, percent
 from quizapp.options import Options
 from quizapp.plain.console import Console, console_for_stdio
@@ -26,7 +27,6 @@ from quizapp.study.ratings import rating_line
 from quizapp.study.review import ReviewScheduler
 
 QUIT = {"q", "quit"}
-SLOW_PROBES = {"ppo_step", "compare_stages", "kl"}  # seconds of work: their command is printed, not run
 
 
 @dataclass(frozen=True)
@@ -98,12 +98,11 @@ def evidence_caption(link: LiveLink, lang: str | None) -> str | None:
         return None
     from engine import probes
     from question_bank.evidence import EvidenceError, render_caption
-    from question_bank.numbers import COMMA_DECIMAL, primary
     from quizapp.evidence.cache import SESSION
 
     try:
         result = SESSION.run(link.probe, link.args, probes.run_probe)
-        return render_caption(link.caption, result, primary(lang) in COMMA_DECIMAL)
+        return render_caption(link.caption, result, lang)
     except (probes.ProbeError, EvidenceError) as error:
         return _("{probe}: could not be computed: {reason}").format(probe=link.probe, reason=error)
 

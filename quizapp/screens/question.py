@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from question_bank.models import Pack, Question
-from quizapp.evidence.panel import EvidencePanel, decimal_comma
+from quizapp.evidence.panel import EvidencePanel
 from quizapp.i18n import N_, _
 from quizapp.screens.confirm import ConfirmScreen
 from quizapp.screens.translated import TranslatedBindings
@@ -172,7 +172,7 @@ class QuestionScreen(TranslatedBindings, Screen[None]):
         feedback = self.query_one("#feedback", MarkdownText)
         feedback.set_markdown(_("**Explanation.**") + " " + explanation.strip() if explanation else "")
         feedback.display = bool(explanation)
-        self.query_one(EvidencePanel).show(self.question().live, decimal_comma(self.lang or self.pack.language))
+        self.query_one(EvidencePanel).show(self.question().live, self.lang or self.pack.language)
         # The verdict goes to the top of the view; the choices with their whys and the
         # explanation follow it (↓ scrolls on when they do not fit).
         self.call_after_refresh(lambda: self.query_one("#body").scroll_to_widget(hint, top=True, animate=False))

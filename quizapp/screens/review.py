@@ -8,7 +8,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from question_bank.models import Pack
-from quizapp.evidence.panel import EvidencePanel, decimal_comma
+from quizapp.evidence.panel import EvidencePanel
 from quizapp.i18n import N_, _
 from quizapp.screens.translated import TranslatedBindings
 from quizapp.study.feedback import feedback_markdown
@@ -48,7 +48,7 @@ class ReviewScreen(TranslatedBindings, Screen[None]):
     def on_mount(self) -> None:
         question = self.answer.item.question
         shown = question.localized(self.lang) if self.lang else question
-        self.query_one(EvidencePanel).show(shown.live, decimal_comma(self.lang or self.pack.language))
+        self.query_one(EvidencePanel).show(shown.live, self.lang or self.pack.language)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_lab":
