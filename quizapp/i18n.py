@@ -9,7 +9,8 @@
 
 English is the source language: its texts are the msgids, so English needs no
 catalogue and costs nothing at start-up. Other languages read `locale/LANG.po`
-(see quizapp.po) the first time they are used. The language is process-wide:
+(see quizapp.po) the first time they are used; the same catalogue holds the
+texts of question_bank and engine, which translate through `engine.texts`. The language is process-wide:
 the CLI sets it from --lang, the saved setting or the system locale
 (`choose_language`), and the app switches it with `t`.
 """
@@ -20,6 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from engine import texts as engine_texts
 from question_bank.numbers import format_number, primary
 
 SOURCE = "en"
@@ -57,6 +59,7 @@ def set_language(code: str | None) -> str:
     lang = primary(code) or SOURCE
     _language = lang
     _catalogue = None if lang == SOURCE else _catalogue_for(lang)
+    engine_texts.use_catalogue(_catalogue)  # one catalogue for the app, the validator and the engine
     return lang
 
 

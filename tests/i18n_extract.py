@@ -1,4 +1,4 @@
-"""Every translatable text in quizapp/, read from the source: the first arguments of
+"""Every translatable text of the app, the question bank and the engine, read from the source: the first arguments of
 _(), N_() and ngettext() calls. Also run as a script to bring a catalogue up to date
 (entries in source order, translations kept, new texts as empty entries for a translator,
 texts no longer in the source dropped):
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGE = ROOT / "quizapp"
+PACKAGES = (ROOT / "quizapp", ROOT / "question_bank", ROOT / "engine")  # one catalogue for all three
 MARKERS = {"_": 1, "N_": 1, "ngettext": 2}  # function name → how many leading msgid arguments
 
 
@@ -40,11 +40,11 @@ def calls(path: Path):
             yield node, _name(node.func)
 
 
-def extract(package: Path = PACKAGE) -> tuple[dict[str, Message], list[str]]:
+def extract(packages: tuple[Path, ...] = PACKAGES) -> tuple[dict[str, Message], list[str]]:
     """msgid → Message, and the places where a marker gets something other than a string literal."""
     found: dict[str, Message] = {}
     dynamic: list[str] = []
-    for path in sorted(package.rglob("*.py")):
+    for path in (p for package in packages for p in sorted(package.rglob("*.py"))):
         for node, name in calls(path):
             where = f"{path.relative_to(ROOT)}:{node.lineno}"
             args = node.args[:MARKERS[name]]

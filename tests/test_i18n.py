@@ -106,6 +106,17 @@ def test_switching_language_translates_and_english_needs_no_catalogue():
     assert i18n.num(0.5, ".1f") == "0,5"
 
 
+def test_the_engine_and_the_question_bank_translate_with_the_apps_catalogue():
+    from engine import texts
+
+    i18n.set_language("de")
+    assert texts._("Practice") == "Üben"
+    assert texts.ngettext("{n} question is still open.", "{n} questions are still open.", 1) == \
+        "{n} Frage ist noch offen."
+    i18n.set_language("en")
+    assert texts._("Practice") == "Practice"
+
+
 @pytest.mark.parametrize("asked, saved, env, expected", [
     ("en", "de", {"LANG": "de_DE.UTF-8"}, "en"),        # --lang wins
     (None, "de", {"LANG": "en_GB.UTF-8"}, "de"),        # then the saved choice
