@@ -10,7 +10,8 @@
 English is the source language: its texts are the msgids, so English needs no
 catalogue and costs nothing at start-up. Other languages read `locale/LANG.po`
 (see quizapp.po) the first time they are used; the same catalogue holds the
-texts of question_bank and engine, which translate through `engine.texts`. The language is process-wide:
+texts of question_bank and engine: `_()` and its kin live in `engine.texts`, at the
+bottom, and this module hands them the catalogue. The language is process-wide:
 the CLI sets it from --lang, the saved setting or the system locale
 (`choose_language`), and the app switches it with `t`.
 """
@@ -21,7 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from engine import texts as engine_texts
+from engine.texts import N_, _, ngettext, use_catalogue  # noqa: F401  (re-exported: the app imports them from here)
 from question_bank.numbers import format_number, primary
 
 SOURCE = "en"
@@ -29,23 +30,7 @@ LANGUAGES = ("en", "de")  # interface languages: English and those with a catalo
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 _language = SOURCE
-_catalogue: Any = None  # gettext.GNUTranslations for a non-English language, else None
 _loaded: dict[str, Any] = {}
-
-
-def N_(message: str) -> str:
-    """Mark `message` for translation; translate it with _() where it is shown."""
-    return message
-
-
-def _(message: str) -> str:
-    return message if _catalogue is None else _catalogue.gettext(message)
-
-
-def ngettext(singular: str, plural: str, n: int) -> str:
-    if _catalogue is None:
-        return singular if n == 1 else plural
-    return _catalogue.ngettext(singular, plural, n)
 
 
 def language() -> str:
@@ -55,11 +40,10 @@ def language() -> str:
 
 def set_language(code: str | None) -> str:
     """Switch the interface to `code` ("de", "de_DE.UTF-8", …); English when there is no catalogue."""
-    global _language, _catalogue
+    global _language
     lang = primary(code) or SOURCE
     _language = lang
-    _catalogue = None if lang == SOURCE else _catalogue_for(lang)
-    engine_texts.use_catalogue(_catalogue)  # one catalogue for the app, the validator and the engine
+    use_catalogue(None if lang == SOURCE else _catalogue_for(lang))  # one catalogue for all three packages
     return lang
 
 
