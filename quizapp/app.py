@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gc
 import inspect
+import sys
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,7 @@ class QuizApp(App[None]):
         self.sub_title = _("LLM foundations exam prep")
         self.warm = warm
         self.warmer: Warmer | None = None
+        self.crash: Exception | None = None  # a bug met while running (_handle_exception)
 
     def switch_language(self, lang: str) -> None:
         """The interface (and the questions, where translated) in `lang` from now on, and next time."""
@@ -144,3 +146,23 @@ class QuizApp(App[None]):
             except StoreError:
                 pass  # the session stays open in the database either way
         self.exit()
+
+    # A bug inside the running app: Textual would print a traceback with local variables as it exits.
+    # The learner gets quizapp's one line instead, and the traceback goes to the report file (crash.py).
+    def _handle_exception(self, error: Exception) -> None:
+        self.crash = error
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        self.bell()
+        self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        if self.crash is None:
+            super()._print_error_renderables()
+            return
+        from quizapp.crash import report_crash
+
+        self._exit_renderables.clear()
+        sys.stderr.write(report_crash(self.crash, sys.argv[1:]) + "\n")  # unwrapped: the path stays whole
+        self.crash = None

@@ -231,7 +231,8 @@ def _start(ns: argparse.Namespace, lang: str | None, plain: bool) -> int:
                              PlainSettings(ns.mode, ns.minutes * 60, ns.pass_mark / 100))
         from quizapp.app import QuizApp
         gc.freeze()  # what is loaded so far stays for the whole run: no later collection needs to scan it
-        QuizApp(catalog, options, store).run()
+        app = QuizApp(catalog, options, store)
+        app.run()
     finally:
         store.close()
-    return 0
+    return app.return_code or 0  # 1 after a bug inside the app (its one line is printed by then)

@@ -123,3 +123,25 @@ def test_every_command_exits_0_1_or_2_without_a_traceback(argv, capsys):
     assert cli.main(argv) in (0, 1, 2)
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err and "internal error" not in captured.err
+
+
+async def test_a_bug_inside_the_running_app_is_one_line_and_a_report_not_a_traceback(monkeypatch, capsys,
+                                                                                     private_home):
+    from quizapp.app import QuizApp
+    from quizapp.catalog import load_catalog
+    from quizapp.options import Options
+    from quizapp.screens.home import HomeScreen
+
+    def broken(self):
+        raise ValueError("a bug of ours")
+    monkeypatch.setattr(HomeScreen, "action_stats", broken)
+    app = QuizApp(load_catalog([], None), Options(user_packs=None, seed=1))
+    with pytest.raises(ValueError):  # the test harness hands the error on; a real run exits with 1
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.press("s")
+    assert app.return_code == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "locals" not in err
+    match = re.search(r"quizapp: internal error \(ValueError: a bug of ours\); the full report is in (\S+)\. ", err)
+    assert match, err
+    assert "Traceback" in Path(match.group(1)).read_text(encoding="utf-8")
