@@ -5,9 +5,10 @@ import gc
 import inspect
 import sys
 from pathlib import Path, PurePath
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 
 from quizapp import i18n
@@ -29,10 +30,12 @@ class QuizApp(App[None]):
     # The home screen's styles are read with the app's: as a screen's own CSS_PATH only, they made
     # Textual parse every style a second time while the first screen was being shown.
     CSS_PATH = ["app.tcss", "screens/home.tcss"]
-    # Textual's command palette speaks English only (its commands and their help), and its footer
-    # key takes room a German footer needs: every action has its own key here instead.
+    # The command palette is ours (quizapp.palette: translated commands, opened by the ctrl+p binding
+    # below). Textual's own switch stays off: it would add an English footer key, which a German
+    # footer has no room for, an English tooltip on the header icon, and its English system commands.
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [Binding("ctrl+q", "quit", N_("Quit"), priority=True)]
+    BINDINGS = [Binding("ctrl+q", "quit", N_("Quit"), priority=True),
+                Binding("ctrl+p", "command_palette", N_("Commands"), show=False, priority=True)]
 
     def __init__(self, catalog: Catalog, options: Options | None = None, store: Store | None = None,
                  warm: bool | None = None) -> None:
@@ -60,6 +63,16 @@ class QuizApp(App[None]):
             except settings.SettingsError as error:
                 self.notify(str(error), severity="warning")
         self.refresh_bindings()
+
+    def action_command_palette(self) -> None:
+        from quizapp.palette.screen import Palette
+        if not Palette.is_open(self):
+            self.push_screen(Palette())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette's commands: the screen's actions by name, the labs, the language, quit."""
+        from quizapp.palette.commands import commands_for
+        return commands_for(self, screen)
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen(self.catalog, self.options))

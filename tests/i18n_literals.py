@@ -24,7 +24,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHECKED = ["quizapp/screens", "quizapp/labs", "quizapp/widgets", "quizapp/plain", "quizapp/evidence", "quizapp/app.py",
+CHECKED = ["quizapp/screens", "quizapp/labs", "quizapp/widgets", "quizapp/plain", "quizapp/evidence", "quizapp/app.py", "quizapp/palette",
            "quizapp/serve.py"]
 
 FIRST_ARG = {"Static", "Label", "Button", "Option", "Selection", "TabPane", "Text", "append", "update",
@@ -85,6 +85,8 @@ def shown_arguments(call: ast.Call) -> list[ast.expr]:
         shown += call.args
     if name == "Binding":
         shown += call.args[2:3]
+    if name in {"SystemCommand", "Command"}:  # the command palette's name and help (then an action or callback)
+        shown += call.args[:2]
     shown += [k.value for k in call.keywords if k.arg in KEYWORDS]
     return shown
 

@@ -73,10 +73,16 @@ class Console:
         self.out.flush()
 
     def ask(self, prompt: str, timeout: float | None = None) -> str | None:
-        """Show `prompt` and read one line (None at the end of input); TimeoutError when time runs out."""
+        """Show `prompt` and read one line; None at the end of input or on Ctrl+C (the session is
+        then paused, as when the learner types q); TimeoutError when time runs out."""
         self.out.write(prompt)
         self.out.flush()
-        line = self.reader.readline(timeout)
+        try:
+            line = self.reader.readline(timeout)
+        except KeyboardInterrupt:
+            self.out.write("\n")  # the terminal shows ^C on the prompt line: what follows starts on its own
+            self.out.flush()
+            return None
         if not (self.reader_is_terminal()):
             self.out.write((line if line is not None else "") + "\n")  # a transcript reads like a dialogue
             self.out.flush()

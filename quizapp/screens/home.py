@@ -194,9 +194,11 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         self.query_one("#due", Static).update(text)
 
     def _language_hint(self) -> str:
-        """"t: Deutsch" in English, "t: English" in German: the next language, named in itself."""
+        """"t: Deutsch" in English, "t: English" in German: the next language, named in itself;
+        then the command palette's key (the footer has no room for it)."""
         from quizapp.i18n import next_language
-        return {"de": "t: Deutsch", "en": "t: English"}.get(next_language(self.app.language), "")
+        language = {"de": "t: Deutsch", "en": "t: English"}.get(next_language(self.app.language), "")
+        return "  ·  ".join(hint for hint in (language, _("^p: commands")) if hint)
 
     def on_screen_resume(self) -> None:  # back from a session: the due count (and maybe the language) moved
         if self.shown_in != self.app.language:

@@ -13,7 +13,20 @@ def rating_name(rating: Rating) -> str:
     return _(RATING_NAMES[rating])
 
 
+def rating_keys() -> str:
+    """"1 Again  2 Hard  3 Good  4 Easy" in the interface language: the keys that change a rating."""
+    return "  ".join(f"{i + 1} {rating_name(r)}" for i, r in enumerate(RATING_KEYS))
+
+
 def rating_line(rating: Rating) -> str:
-    keys = "  ".join(f"{i + 1} {rating_name(r)}" for i, r in enumerate(RATING_KEYS))
     return _("Next review scheduled as [b]{rating}[/b]  ·  to change: {keys}").format(
-        rating=rating_name(rating), keys=keys)
+        rating=rating_name(rating), keys=rating_keys())
+
+
+def parse_rating(text: str) -> Rating | None:
+    """A typed rating: its key 1–4 or its name (in the interface language or in English); None when not one."""
+    word = text.strip().lower()
+    for i, rating in enumerate(RATING_KEYS):
+        if word in {str(i + 1), rating_name(rating).lower(), RATING_NAMES[rating].lower()}:
+            return rating
+    return None
