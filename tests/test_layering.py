@@ -52,6 +52,7 @@ def test_app_reaches_first_question_without_torch():
     assert heavy(modules, "textual")
     assert not heavy(modules, "torch"), "the first screen imported torch"
     assert not heavy(modules, "matplotlib") and not heavy(modules, "genanki"), "instructor tools on the start-up path"
+    assert not heavy(modules, "quizapp.palette"), "the command palette is loaded when it opens, not at start"
 
 
 # --- the import graph, read from the source ---

@@ -3,6 +3,7 @@ import io
 import os
 import re
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -66,12 +67,17 @@ def choices_of(block: str) -> dict[str, str]:
     return {m.group(1): m.group(2) for m in re.finditer(r"^  ([A-H])\. (.*)$", block, re.M)}
 
 
+RATINGS = {"Again": 1, "Hard": 2, "Good": 3, "Easy": 4}
+ANSWER_PROMPT = r"Your answer \(a–[a-h] or 1–\d\): $"
+RATING_PROMPT = r"Next review scheduled as (\w+)\. To change it: 1 Again  2 Hard  3 Good  4 Easy; Enter keeps it: $"
+
+
 def test_a_practice_session_through_a_pipe_answers_records_and_rates(tmp_path):
     home = tmp_path / "home"
     run = Piped("--pack", str(MINI), "--seed", "5", home=home, env={"NO_COLOR": "1"})
-    verdicts = []
+    verdicts, proposed = [], []
     for n in range(3):
-        block = run.until(r"Your answer \(a–[a-h] or 1–\d\): $")
+        block = run.until(ANSWER_PROMPT)
         shown = choices_of(block)
         right = [letter for letter, text in shown.items() if text in CORRECT]
         wrong = [letter for letter in shown if letter not in right]
@@ -79,13 +85,22 @@ def test_a_practice_session_through_a_pipe_answers_records_and_rates(tmp_path):
         answer = wrong[0] if n == 1 else " ".join(right).lower()
         if n == 0:
             run.send("zz")  # not a choice: asked again, nothing recorded
-            assert "Please answer with" in run.until(r"Your answer \(a–[a-h] or 1–\d\): $")
+            assert "Please answer with" in run.until(ANSWER_PROMPT)
         run.send(answer)
-        feedback = run.until(r"(Next review scheduled as \w+)")
+        feedback = run.until(RATING_PROMPT)
         verdicts.append(("✓ Right" in feedback, "✗ Not quite" in feedback))
         assert "Explanation: " in feedback
+        proposed.append(RATINGS[re.search(RATING_PROMPT, feedback).group(1)])
+        if n == 1:  # the learner disagrees with the rating of the wrong answer: "Easy" by number, after a typo
+            run.send("7")
+            assert "Please answer with a number 1–4, or press Enter to keep" in run.until(RATING_PROMPT)
+            run.send("4")
+            assert "Next review scheduled as Easy." in run.until(r"Easy\.\n")
+        else:
+            run.send("")  # Enter keeps the proposed rating
     out = run.finish()
     assert verdicts == [(True, False), (False, True), (True, False)]
+    assert proposed[1] == 1  # a wrong answer is proposed as Again
     assert "Session complete: 2 of 3 right (67\u00a0%)." in out
     assert "Missed questions (1)" in out
     assert not BOX_DRAWING.search(out) and "\x1b" not in out  # no boxes, no colour through a pipe
@@ -97,21 +112,107 @@ def test_a_practice_session_through_a_pipe_answers_records_and_rates(tmp_path):
         assert [a.correct for a in answers] == [True, False, True]
         cards = store.cards()
         assert len(cards) == 3  # every answer gave its question an FSRS card
+        ratings = [(log.rating, log.suggested) for a in answers for log in store.review_logs(a.question_key)]
+        assert ratings == [(proposed[0], proposed[0]), (4, proposed[1]), (proposed[2], proposed[2])]
     finally:
         store.close()
 
 
-def test_end_of_input_ends_the_session_with_a_summary_of_what_was_answered(tmp_path):
+def answer_right(run: "Piped", prompt: str = ANSWER_PROMPT) -> str:
+    """Wait for the next question and answer it right; returns the question's block."""
+    block = run.until(prompt)
+    run.send(" ".join(letter for letter, text in choices_of(block).items() if text in CORRECT).lower())
+    return block
+
+
+def prompt_of(block: str) -> str:
+    """The question's prompt: the line after its "Question n of m" heading."""
+    return re.search(r"(?:Question|Frage) \d of \d · .*\n(.*)\n", block).group(1)
+
+
+@pytest.mark.parametrize("interrupt", ["q", "end of input", "ctrl+c"])
+def test_an_interrupted_session_is_kept_and_the_next_start_resumes_it(tmp_path, interrupt):
     home = tmp_path / "home"
-    out = subprocess.run([sys.executable, "-m", "quizapp", "--pack", str(MINI), "--seed", "1", "--lang", "de"],
-                         input="1\n", capture_output=True, text=True, timeout=180,
-                         env={**os.environ, "QUIZAPP_HOME": str(home)})
-    assert out.returncode == 0, out.stderr
-    assert "Frage 1 von 3" in out.stdout and "Sitzung beendet: " in out.stdout
-    assert re.search(r"Sitzung beendet: \d von 1 richtig", out.stdout)
+    run = Piped("--pack", str(MINI), "--seed", "5", home=home, env={"NO_COLOR": "1"})
+    first = prompt_of(answer_right(run))
+    run.until(RATING_PROMPT)
+    run.send("")
+    second = prompt_of(run.until(ANSWER_PROMPT))
+    if interrupt == "q":
+        run.send("q")
+    elif interrupt == "ctrl+c":
+        run.proc.send_signal(signal.SIGINT)
+    out = run.finish()  # closes standard input: the end of input
+    assert "Session paused after 1 of 3 questions. Your answers so far are saved. " \
+           "Start quizapp --plain again to resume it." in out
     store = open_store(home / "progress.sqlite3")
     try:
-        assert len(store.answers()) == 1 and store.unfinished_sessions() == []
+        [open_session] = store.unfinished_sessions()
+        assert open_session.answered == 1 and store.sessions(status="finished") == []
+    finally:
+        store.close()
+
+    # Another seed: what comes next is the stored session's, not a new draw.
+    run = Piped("--pack", str(MINI), "--seed", "99", home=home, env={"NO_COLOR": "1"})
+    offer = run.until(r"n starts a new session: $")
+    assert "Unfinished sessions (every answer you gave is saved):" in offer and "1 of 3 answered" in offer
+    run.send("")
+    block = answer_right(run)
+    assert "Resumed: 1 of 3 answered." in block and "Question 2 of 3" in block
+    assert prompt_of(block) == second
+    run.until(RATING_PROMPT)
+    run.send("")
+    third = prompt_of(answer_right(run))
+    assert "Question 3 of 3" in run.out.decode()[-2000:]
+    run.until(RATING_PROMPT)
+    run.send("")
+    out = run.finish()
+    assert "Session complete: 3 of 3 right (100\u00a0%)." in out  # the first run's answer counts
+    store = open_store(home / "progress.sqlite3")
+    try:
+        [session] = store.sessions(status="finished")
+        assert session.summary["total"] == 3 and store.unfinished_sessions() == []
+        assert len(store.answers()) == 3 and len({first, second, third}) == 3
+    finally:
+        store.close()
+
+
+def test_german_prompts_from_the_first_question_to_the_resume_offer(tmp_path):
+    home = tmp_path / "home"
+    env = {"NO_COLOR": "1"}
+    german_prompt = r"Deine Antwort \(a–[a-h] oder 1–\d\): $"
+    run = Piped("--pack", str(MINI), "--seed", "1", "--lang", "de", home=home, env=env)
+    answer_right(run, german_prompt)
+    run.until(r"Wiederholung eingeplant als (Nochmal|Schwer|Gut|Leicht)\. "
+              r"Ändern mit 1 Nochmal  2 Schwer  3 Gut  4 Leicht; Enter lässt es so: $")
+    run.send("leicht")  # a rating by its name
+    run.until(r"Wiederholung eingeplant als Leicht\.\n")
+    run.until(german_prompt)
+    run.send("q")
+    paused = run.finish()
+    assert "Sitzung nach 1 von 3 Fragen unterbrochen. Deine bisherigen Antworten sind gespeichert. " \
+           "Starte quizapp --plain erneut, um sie fortzusetzen." in paused
+    out = subprocess.run([sys.executable, "-m", "quizapp", "--pack", str(MINI), "--lang", "de"], input="d\n\n",
+                         capture_output=True, text=True, timeout=180,
+                         env={**os.environ, "QUIZAPP_HOME": str(home), **env})
+    assert out.returncode == 0, out.stderr
+    assert "Unbeendete Sitzungen (jede gegebene Antwort ist gespeichert):" in out.stdout
+    assert "Verworfen: Üben · mini · 1 von 3 beantwortet" in out.stdout  # d: a new session starts instead
+    assert "Frage 1 von 3" in out.stdout and "Fortgesetzt" not in out.stdout
+    for english in ("Your answer", "Next review", "Session", "Unfinished", "Resume", "Question", "Enter keeps"):
+        assert english not in paused + out.stdout, english
+
+
+def test_end_of_input_before_any_answer_keeps_nothing(tmp_path):
+    home = tmp_path / "home"
+    out = subprocess.run([sys.executable, "-m", "quizapp", "--pack", str(MINI), "--seed", "1", "--lang", "de"],
+                         input="", capture_output=True, text=True, timeout=180,
+                         env={**os.environ, "QUIZAPP_HOME": str(home)})
+    assert out.returncode == 0, out.stderr
+    assert "Frage 1 von 3" in out.stdout and "Keine Frage beantwortet; nichts gespeichert." in out.stdout
+    store = open_store(home / "progress.sqlite3")
+    try:
+        assert store.answers() == [] and store.unfinished_sessions() == []
     finally:
         store.close()
 
@@ -144,8 +245,8 @@ class ScriptedReader:
         return line
 
 
-def run_exam(tmp_path, script, minutes=2, count=3):
-    clock = FakeClock()
+def run_exam(tmp_path, script, minutes=2, count=3, clock=None):
+    clock = clock or FakeClock()
     out = io.StringIO()
     store = open_store(tmp_path / "progress.sqlite3")
     catalog = Catalog((PACK,), (), ("mini",))
@@ -177,6 +278,34 @@ def test_a_skipped_exam_question_comes_back_once(tmp_path):
         assert "Back to the 1 skipped question." in out
         assert store.sessions(status="finished")[0].summary["answered"] == 3
         assert re.search(r"(PASSED|NOT PASSED): \d of 3 right", out)
+    finally:
+        store.close()
+
+
+def test_a_paused_exam_resumes_with_its_answers_and_the_time_it_had_left(tmp_path):
+    clock = FakeClock()
+    code, out, store = run_exam(tmp_path, [(50, "a"), (10, "q")], minutes=2, clock=clock)
+    store.close()
+    assert code == 0 and "Exam paused with 1:00 left. Your answers so far are saved." in out
+    clock.advance(3600)  # an hour away: the exam's clock stands still meanwhile
+    code, out, store = run_exam(tmp_path, [(0, ""), (20, "b"), (30, "a")], minutes=2, clock=clock)
+    try:
+        assert "Unfinished sessions" in out and "1 of 3 answered" in out and "Resumed: 1 of 3 answered." in out
+        assert re.findall(r"Question (\d) of 3 · ⏱ (\d+:\d\d) left", out) == [("2", "1:00"), ("3", "0:40")]
+        [session] = store.sessions(status="finished")
+        assert session.mode == "exam" and session.summary["answered"] == 3
+        assert session.summary["auto_submitted"] is False and store.unfinished_sessions() == []
+        assert "time used 1:50 of 2:00" in out  # 50 s + 10 s before the pause, 20 s + 30 s after it
+    finally:
+        store.close()
+
+
+def test_the_submit_word_hands_an_exam_in_early(tmp_path):
+    code, out, store = run_exam(tmp_path, [(5, "a"), (5, "submit")], minutes=10)
+    try:
+        [session] = store.sessions(status="finished")
+        assert session.summary["answered"] == 1 and session.summary["auto_submitted"] is False
+        assert re.search(r"(PASSED|NOT PASSED): \d of 3 right", out) and "Back to the" not in out
     finally:
         store.close()
 
