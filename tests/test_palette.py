@@ -43,13 +43,26 @@ async def search(pilot, app, text: str, expected: str) -> list[str]:
     return shown_commands(app)
 
 
+async def choose(pilot, app, name: str) -> None:
+    """Move the highlight to the command called `name` (its first line) and run it with Enter."""
+    commands = app.screen.query_one(CommandList)
+    names = [hit.split("\n")[0] for hit in shown_commands(app)]
+    assert name in names, names
+    for _ in range(len(names) + 1):
+        if commands.highlighted is not None and names[commands.highlighted] == name:
+            break
+        await pilot.press("down")
+        await until(pilot, lambda: commands.highlighted is not None)
+    await pilot.press("enter")
+
+
 async def test_the_palette_finds_a_command_by_typing_and_runs_it():
     app = make_app("en")
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
         hits = await search(pilot, app, "mock", "Mock exam")
         assert any("Set up a timed mock exam" in hit for hit in hits)  # the help line under the name
-        await pilot.press("down", "enter")
+        await choose(pilot, app, "Mock exam")
         await until(pilot, lambda: type(app.screen).__name__ == "ExamSetupScreen")
 
 
@@ -71,7 +84,7 @@ async def test_the_palette_speaks_german_and_runs_the_german_command(private_hom
         await pilot.press(*["backspace"] * 5, *"statistik")
         await until(pilot, lambda: any("Statistik" in hit for hit in shown_commands(app)))
         assert any("Dein Fortschritt pro Paket" in hit for hit in shown_commands(app))
-        await pilot.press("down", "enter")
+        await choose(pilot, app, "Statistik")
         await until(pilot, lambda: type(app.screen).__name__ == "StatsScreen")
     store.close()
 
@@ -98,7 +111,7 @@ async def test_the_rating_of_an_answer_can_be_changed_from_the_palette(private_h
             chosen = 4 if suggested != 4 else 2  # not the proposed one
             name = {2: "Schwer", 4: "Leicht"}[chosen]
             await search(pilot, app, "bewerten " + name.lower(), f"Wiederholung bewerten: {name}")
-            await pilot.press("down", "enter")
+            await choose(pilot, app, f"Wiederholung bewerten: {name}")
             await until(pilot, lambda: app.screen is screen and int(screen.tracker.last_rating) == chosen)
         last = store.review_logs(key)[-1]
         assert (last.rating, last.suggested) == (chosen, suggested)
