@@ -310,6 +310,51 @@ def test_the_submit_word_hands_an_exam_in_early(tmp_path):
         store.close()
 
 
+class Learner:
+    """Reads what quizapp printed so far and answers the prompt on screen: `right` or wrong answers,
+    and `ratings` (typed at the rating prompts, in order; Enter when they run out)."""
+
+    def __init__(self, out: io.StringIO, clock: FakeClock, right: bool, ratings: list[str]) -> None:
+        self.out, self.clock, self.right, self.ratings = out, clock, right, list(ratings)
+
+    def readline(self, timeout=None):
+        self.clock.advance(5)
+        screen = self.out.getvalue()
+        if screen.endswith("Enter keeps it: "):
+            return self.ratings.pop(0) if self.ratings else ""
+        if not re.search(ANSWER_PROMPT, screen):
+            return None
+        block = screen[screen.rindex("Question "):]
+        shown = choices_of(block)
+        right = [letter for letter, text in shown.items() if text in CORRECT]
+        return " ".join(right).lower() if self.right else next(letter for letter in shown if letter not in right)
+
+
+def test_review_mode_asks_what_is_due_and_takes_a_changed_rating(tmp_path):
+    clock = FakeClock()
+    store = open_store(tmp_path / "progress.sqlite3")
+    catalog = Catalog((PACK,), (), ("mini",))
+    options = Options(count=3, seed=4, user_packs=None)
+    try:
+        out = io.StringIO()  # practice: every answer wrong, so every question is due again today
+        run_plain(catalog, options, store, PlainSettings("practice"), Console(Learner(out, clock, False, []), out),
+                  clock)
+        assert "Session complete: 0 of 3 right" in out.getvalue()
+        clock.advance(3600)
+        out = io.StringIO()
+        code = run_plain(catalog, options, store, PlainSettings("review"),
+                         Console(Learner(out, clock, True, ["2"]), out), clock)
+        text = out.getvalue()
+        assert code == 0 and "Review · Mini pack · 3 questions" in text
+        assert text.count("Enter keeps it: ") == 3 and "Next review scheduled as Hard." in text
+        assert "Session complete: 3 of 3 right" in text
+        assert sorted(s.mode for s in store.sessions(status="finished")) == ["practice", "review"]
+        first = store.answers()[3].question_key  # the review's first answer
+        assert store.review_logs(first)[-1].rating == 2
+    finally:
+        store.close()
+
+
 def test_colour_only_on_a_terminal_without_no_color():
     class Tty(io.StringIO):
         def isatty(self):
