@@ -171,6 +171,15 @@ def asked_language(argv: list[str]) -> str | None:
     return None
 
 
+def without_leading_language(argv: list[str]) -> list[str]:
+    """argv without a --lang option given before a subcommand (start_language has read it)."""
+    if argv[:1] == ["--lang"]:
+        return argv[2:]
+    if argv and argv[0].startswith("--lang="):
+        return argv[1:]
+    return argv
+
+
 def start_language(argv: list[str]) -> str:
     """Set the interface language: --lang, else the saved setting, else the system locale."""
     from quizapp import settings
@@ -183,8 +192,9 @@ def start_language(argv: list[str]) -> str:
 def _main(argv: list[str]) -> int:
     lang = start_language(argv)
     try:
-        if argv and argv[0] in COMMANDS:
-            return COMMANDS[argv[0]](argv[1:])
+        command = without_leading_language(argv)  # `quizapp --lang de engine ...` as well
+        if command and command[0] in COMMANDS:
+            return COMMANDS[command[0]](command[1:])
         parser = build_parser()
         ns = parser.parse_args(argv)
         plain = ns.plain or (not ns.tui and not sys.stdout.isatty() and "TEXTUAL_DRIVER" not in os.environ)

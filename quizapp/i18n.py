@@ -43,7 +43,10 @@ def set_language(code: str | None) -> str:
     global _language
     lang = primary(code) or SOURCE
     _language = lang
-    use_catalogue(None if lang == SOURCE else _catalogue_for(lang))  # one catalogue for all three packages
+    if lang == SOURCE:
+        use_catalogue(None)
+    else:  # one catalogue for all three packages, and the language's number style for the engine's drawings
+        use_catalogue(_catalogue_for(lang), num)
     return lang
 
 

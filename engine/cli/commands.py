@@ -12,6 +12,7 @@ import re
 import sys
 
 from engine.probes import ProbeError, all_probes
+from engine.texts import _, num
 
 COMMANDS_WITHOUT_PROBE = {"list"}
 
@@ -21,22 +22,33 @@ def _flag(name: str) -> str:
 
 
 def build_parser(prog: str = "quizapp engine") -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, description="Run the engine's computations (probes) and training.")
+    # Built when the command runs, after the language is set: the catalogue's texts are marked with N_().
+    parser = argparse.ArgumentParser(prog=prog, description=_("Run the engine's computations (probes) and training."))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    sub.add_parser("list", help="list the probes and their arguments")
+    sub.add_parser("list", help=_("list the probes and their arguments"))
     for probe in all_probes().values():
-        p = sub.add_parser(probe.name.replace("_", "-"), help=probe.summary, description=probe.summary)
+        p = sub.add_parser(probe.name.replace("_", "-"), help=_(probe.summary), description=_(probe.summary))
         for arg in probe.args:
             # Values stay strings here; the registry coerces and checks them, so the
             # command line, packs and labs share one set of rules and messages.
-            help_text = f"{arg.help} ({arg.range_text}" + ("" if arg.required else f"; default: {arg.default}") + ")"
-            p.add_argument(_flag(arg.name), dest=arg.name, required=arg.required, help=help_text,
+            p.add_argument(_flag(arg.name), dest=arg.name, required=arg.required, help=argument_help(arg),
                            metavar=arg.kind.upper(), default=argparse.SUPPRESS)
-        p.add_argument("--json", action="store_true", help="print the result as JSON")
+        p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
         p.set_defaults(probe=probe)
     _add_train(sub)
     return parser
+
+
+def argument_help(arg) -> str:
+    """An argument's help with its range and default, in the language of the moment (`%` escaped for argparse)."""
+    if arg.required:
+        text = _("{help} ({range})").format(help=_(arg.help), range=arg.range_text)
+    else:
+        default = num(arg.default) if isinstance(arg.default, float) else arg.default
+        text = _("{help} ({range}; default: {default})").format(help=_(arg.help), range=arg.range_text,
+                                                                 default=default)
+    return text.replace("%", "%%")
 
 
 def _add_train(sub) -> None:
@@ -68,7 +80,7 @@ def main(argv: list[str] | None = None, prog: str = "quizapp engine") -> int:
         for probe in all_probes().values():
             args = " ".join(f"{_flag(a.name)} {a.kind.upper()}" if a.required else f"[{_flag(a.name)} {a.kind.upper()}]"
                             for a in probe.args)
-            print(f"{probe.name.replace('_', '-'):<20} {args}\n{'':<20} {probe.summary}")
+            print(f"{probe.name.replace('_', '-'):<20} {args}\n{'':<20} {_(probe.summary)}")
         return 0
     if hasattr(ns, "run"):
         return ns.run(ns)
@@ -77,7 +89,7 @@ def main(argv: list[str] | None = None, prog: str = "quizapp engine") -> int:
     try:
         result = probe.run(args)
     except ProbeError as exc:
-        print(f"quizapp engine {ns.command}: error: {exc}", file=sys.stderr)
+        print(_("{prog} {command}: error: {error}").format(prog=prog, command=ns.command, error=exc), file=sys.stderr)
         return 1
     if ns.json:
         json.dump(result, sys.stdout, ensure_ascii=False)

@@ -12,6 +12,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from engine.texts import _, num
+
 
 def _is_number(x: Any) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool)
@@ -19,7 +21,7 @@ def _is_number(x: Any) -> bool:
 
 def _fmt(x: Any) -> str:
     if isinstance(x, float):
-        return f"{x:.4g}"
+        return num(x, ".4g")
     return str(x)
 
 
@@ -47,8 +49,8 @@ def matrix_table(title: str, rows: list[list[Any]], row_labels: list[str] | None
 
 def generic(name: str, result: dict[str, Any]) -> Group:
     scalars = Table(title=name, show_header=False)
-    scalars.add_column("key", style="bold")
-    scalars.add_column("value")
+    scalars.add_column(_("quantity"), style="bold")
+    scalars.add_column(_("value"))
     parts: list[Any] = [scalars]
     for key, value in result.items():
         if isinstance(value, list) and value and all(isinstance(r, list) for r in value) \

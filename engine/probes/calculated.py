@@ -21,21 +21,23 @@ from engine.rl import kl as klm
 from engine.transformer.positional import positional_encoding
 from engine.rl.ppo import clipped_term, probability_ratio, unclipped_term
 from engine.errors import ProbeError
+from engine.texts import N_, _
 from engine.rl.softmax import softmax
 
 # The four cases of the clipped surrogate, as clip_branch names them.
-BRANCH_UNCLIPPED = "r·Â, the unclipped term"
-BRANCH_CLIPPED_HIGH = "(1+ε)·Â, clipped at 1+ε"
-BRANCH_CLIPPED_LOW = "(1−ε)·Â, clipped at 1−ε"
-BRANCH_INSIDE = "both terms are equal: r lies inside [1−ε, 1+ε]"
-BRANCH_NO_ADVANTAGE = "both terms are 0: Â = 0"
+# (data: pack claims compare them; translated where they are shown)
+BRANCH_UNCLIPPED = N_("r·Â, the unclipped term")
+BRANCH_CLIPPED_HIGH = N_("(1+ε)·Â, clipped at 1+ε")
+BRANCH_CLIPPED_LOW = N_("(1−ε)·Â, clipped at 1−ε")
+BRANCH_INSIDE = N_("both terms are equal: r lies inside [1−ε, 1+ε]")
+BRANCH_NO_ADVANTAGE = N_("both terms are 0: Â = 0")
 BRANCHES = (BRANCH_UNCLIPPED, BRANCH_CLIPPED_HIGH, BRANCH_CLIPPED_LOW, BRANCH_INSIDE, BRANCH_NO_ADVANTAGE)
 
 
 def ratio_from_logprobs(logp_new: float, logp_old: float) -> dict:
     """The probability ratio of one sampled token and the KL estimates it gives (samples from π_θold)."""
     if logp_new > 0 or logp_old > 0:
-        raise ProbeError("log-probabilities are at most 0")
+        raise ProbeError(_("log-probabilities are at most 0"))
     log_ratio = float(logp_new - logp_old)
     ratio = float(probability_ratio(np.float64(logp_new), np.float64(logp_old)))
     # q = π_θold sampled the token, p = π_θ, so ρ = p/q = r (engine/rl/kl.py).
@@ -55,7 +57,7 @@ def ratio_from_logprobs(logp_new: float, logp_old: float) -> dict:
 def scaled_softmax(scores: list[float], d_k: float, power: float = 0.5) -> dict:
     """Attention weights from raw dot products q·k: softmax(scores / d_k^power); power ½ is the paper's √d_k."""
     if not scores:
-        raise ProbeError("scores must hold at least one number")
+        raise ProbeError(_("scores must hold at least one number"))
     divisor = float(d_k) ** power
     scaled = np.asarray(scores, dtype=np.float64) / divisor
     return {
@@ -71,9 +73,9 @@ def scaled_softmax(scores: list[float], d_k: float, power: float = 0.5) -> dict:
 def pe_entry(pos: int, i: int, d_model: int) -> dict:
     """The pair of columns 2i, 2i+1 of row `pos` of the sinusoidal encoding, and the angle both use."""
     if d_model % 2:
-        raise ProbeError(f"d_model must be even (sines and cosines come in pairs), not {d_model}")
+        raise ProbeError(_("d_model must be even (sines and cosines come in pairs), not {d}").format(d=d_model))
     if 2 * i + 1 >= d_model:
-        raise ProbeError(f"i must be below d_model / 2 = {d_model // 2}, not {i}")
+        raise ProbeError(_("i must be below d_model / 2 = {half}, not {i}").format(half=d_model // 2, i=i))
     row = positional_encoding(pos + 1, d_model)[pos]
     frequency = 1.0 / 10000.0 ** (2 * i / d_model)
     return {
@@ -90,7 +92,7 @@ def pe_entry(pos: int, i: int, d_model: int) -> dict:
 def clip_branch(ratio: float, advantage: float, epsilon: float = 0.2) -> dict:
     """Which term the min of the clipped surrogate takes, named as BRANCHES names it."""
     if ratio < 0:
-        raise ProbeError("ratio must be at least 0: it is a quotient of two probabilities")
+        raise ProbeError(_("ratio must be at least 0: it is a quotient of two probabilities"))
     unclipped = float(unclipped_term(np.float64(ratio), np.float64(advantage)))
     clipped = float(clipped_term(np.float64(ratio), np.float64(advantage), epsilon))
     if 1.0 - epsilon <= ratio <= 1.0 + epsilon:

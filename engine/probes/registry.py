@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from engine.errors import ProbeError
+from engine.texts import _, num
 
 
 REQUIRED: Any = object()
@@ -66,14 +67,16 @@ class Arg:
     def range_text(self) -> str:
         """The range as `quizapp engine PROBE --help` and `quizapp engine list` show it."""
         if self.choices:
-            return "one of " + ", ".join(map(str, self.choices))
+            return _("one of {choices}").format(choices=", ".join(map(str, self.choices)))
         if self.kind == "str":
-            return f"up to {MAX_TEXT:,} characters"
+            return _("up to {n} characters").format(n=num(MAX_TEXT, ","))
         if self.bounds is None:
-            return "true or false"
+            return _("true or false")
         low, high = self.bounds
-        items = f"; up to {MAX_ITEMS:,} numbers" if self.kind in ("ints", "floats") else ""
-        return f"{_show(low)} to {_show(high)}{items}"
+        if self.kind in ("ints", "floats"):
+            return _("{low} to {high}; up to {n} numbers").format(low=_show(low), high=_show(high),
+                                                                   n=num(MAX_ITEMS, ","))
+        return _("{low} to {high}").format(low=_show(low), high=_show(high))
 
     def coerce(self, value: Any) -> Any:
         """Return the value as this argument's kind, or raise ProbeError saying why not."""
@@ -81,49 +84,54 @@ class Arg:
         bounds = self.bounds
         for item in v if isinstance(v, list) else [v]:
             if self.choices and item not in self.choices:
-                raise ProbeError(f"{self.name} must be one of {', '.join(map(str, self.choices))}, not {_show(item)}")
+                raise ProbeError(_("{name} must be one of {choices}, not {value}").format(
+                    name=self.name, choices=", ".join(map(str, self.choices)), value=_show(item)))
             if bounds is not None and not bounds[0] <= item <= bounds[1]:
-                raise ProbeError(f"{self.name} must be between {_show(bounds[0])} and {_show(bounds[1])}, "
-                                 f"not {_show(item)}")
+                raise ProbeError(_("{name} must be between {low} and {high}, not {value}").format(
+                    name=self.name, low=_show(bounds[0]), high=_show(bounds[1]), value=_show(item)))
         return v
 
 
 def _show(value: Any) -> str:
     """A value in a message, cut to a readable length."""
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 40 else f"{text[:20]}...({len(text)} characters)"
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    text = num(value) if number else repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else _("{start}...({n} characters)").format(start=text[:20], n=len(text))
 
 
 def _coerce(kind: str, value: Any, name: str) -> Any:
     if kind == "str":
         if not isinstance(value, str):
-            raise ProbeError(f"{name} must be text, not {type(value).__name__}")
+            raise ProbeError(_("{name} must be text, not {type}").format(name=name, type=type(value).__name__))
         if len(value) > MAX_TEXT:
-            raise ProbeError(f"{name} must be at most {MAX_TEXT:,} characters, not {len(value):,}")
+            raise ProbeError(_("{name} must be at most {max} characters, not {n}").format(
+                name=name, max=num(MAX_TEXT, ","), n=num(len(value), ",")))
         return value
     if kind == "bool":
         if isinstance(value, bool):
             return value
         if isinstance(value, str) and value.lower() in ("true", "false", "1", "0", "yes", "no"):
             return value.lower() in ("true", "1", "yes")
-        raise ProbeError(f"{name} must be true or false, not {value!r}")
+        raise ProbeError(_("{name} must be true or false, not {value}").format(name=name, value=_show(value)))
     if kind in ("int", "float"):
         return _number(kind, value, name)
     if kind in ("floats", "ints"):
         if isinstance(value, str):
             value = [part for part in value.replace(" ", "").split(",") if part != ""]
         if not isinstance(value, (list, tuple)):
-            raise ProbeError(f"{name} must be a list of numbers")
+            raise ProbeError(_("{name} must be a list of numbers").format(name=name))
         if len(value) > MAX_ITEMS:
-            raise ProbeError(f"{name} must hold at most {MAX_ITEMS:,} numbers, not {len(value):,}")
+            raise ProbeError(_("{name} must hold at most {max} numbers, not {n}").format(
+                name=name, max=num(MAX_ITEMS, ","), n=num(len(value), ",")))
         return [_number(kind[:-1], item, name) for item in value]
     raise ValueError(f"unknown argument kind {kind!r}")
 
 
 def _number(kind: str, value: Any, name: str) -> int | float:
-    what = "a whole number" if kind == "int" else "a finite number"
+    what = _("{name} must be a whole number, not {value}") if kind == "int" else \
+        _("{name} must be a finite number, not {value}")
     if isinstance(value, bool) or (isinstance(value, str) and len(value) > _MAX_NUMBER_TEXT):
-        raise ProbeError(f"{name} must be {what}, not {_show(value)}")
+        raise ProbeError(what.format(name=name, value=_show(value)))
     if kind == "int" and isinstance(value, int):
         return value  # exact, however large: the range check says if it is too large
     if kind == "int" and isinstance(value, str) and value.strip().lstrip("+-").isdigit():
@@ -131,9 +139,9 @@ def _number(kind: str, value: Any, name: str) -> int | float:
     try:
         number = float(value)
     except (TypeError, ValueError, OverflowError):
-        raise ProbeError(f"{name} must be {what}, not {_show(value)}") from None
+        raise ProbeError(what.format(name=name, value=_show(value))) from None
     if not math.isfinite(number) or (kind == "int" and not number.is_integer()):
-        raise ProbeError(f"{name} must be {what}, not {_show(value)}")
+        raise ProbeError(what.format(name=name, value=_show(value)))
     return int(number) if kind == "int" else number
 
 
@@ -149,16 +157,17 @@ class Probe:
 
     def problems(self, args: Mapping[str, Any]) -> list[str]:
         """Every problem with these arguments, without running anything."""
-        found = [f"probe '{self.name}' has no argument '{k}'" for k in args if self.arg(k) is None]
+        found = [_("probe '{probe}' has no argument '{arg}'").format(probe=self.name, arg=k)
+                 for k in args if self.arg(k) is None]
         for a in self.args:
             if a.name not in args:
                 if a.required:
-                    found.append(f"probe '{self.name}' needs argument '{a.name}'")
+                    found.append(_("probe '{probe}' needs argument '{arg}'").format(probe=self.name, arg=a.name))
                 continue
             try:
                 a.coerce(args[a.name])
             except ProbeError as exc:
-                found.append(f"probe '{self.name}': {exc}")
+                found.append(_("probe '{probe}': {error}").format(probe=self.name, error=exc))
         return found
 
     def bind(self, args: Mapping[str, Any]) -> dict[str, Any]:
@@ -213,7 +222,8 @@ def get(name: str) -> Probe:
     try:
         return PROBES[name]
     except KeyError:
-        raise ProbeError(f"unknown probe '{name}' (known: {', '.join(sorted(PROBES))})") from None
+        raise ProbeError(_("unknown probe '{name}' (known: {known})").format(
+            name=name, known=", ".join(sorted(PROBES)))) from None
 
 
 def all_probes() -> dict[str, Probe]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.errors import ProbeError
+from engine.texts import _
 from engine.rl.gae import gae
 from engine.rl.ppo import clip, clipped_surrogate
 from engine.rl.softmax import softmax
@@ -15,7 +16,7 @@ from engine.rl.softmax import softmax
 
 def softmax_probe(scores: list[float], temperature: float = 1.0) -> dict:
     if not scores:
-        raise ProbeError("scores must hold at least one number")
+        raise ProbeError(_("scores must hold at least one number"))
     logits = np.asarray(scores, dtype=np.float64) / temperature
     probabilities = softmax(logits)
     return {
@@ -36,7 +37,7 @@ def objective_curve(advantage: float, epsilon: float, r_max: float = 2.0, points
 
 def ppo_clip_probe(ratio: float, advantage: float, epsilon: float = 0.2) -> dict:
     if ratio < 0:
-        raise ProbeError("ratio must be at least 0: it is a quotient of two probabilities")
+        raise ProbeError(_("ratio must be at least 0: it is a quotient of two probabilities"))
     unclipped = ratio * advantage
     clipped_ratio = float(clip(np.float64(ratio), epsilon))
     clipped = clipped_ratio * advantage
@@ -61,15 +62,15 @@ def ppo_clip_probe(ratio: float, advantage: float, epsilon: float = 0.2) -> dict
 def gae_probe(rewards: list[float], values: list[float], gamma: float = 0.99, lam: float = 0.95,
               dones: list[int] | None = None, last_value: float = 0.0) -> dict:
     if not rewards:
-        raise ProbeError("rewards must hold at least one number")
+        raise ProbeError(_("rewards must hold at least one number"))
     if len(values) != len(rewards):
-        raise ProbeError(f"values must have one number per reward ({len(rewards)}), not {len(values)}")
+        raise ProbeError(_("values must have one number per reward ({n}), not {m}").format(n=len(rewards), m=len(values)))
     if dones is None:
         dones = [0] * (len(rewards) - 1) + [1]
     if len(dones) != len(rewards):
-        raise ProbeError(f"dones must have one entry per reward ({len(rewards)}), not {len(dones)}")
+        raise ProbeError(_("dones must have one entry per reward ({n}), not {m}").format(n=len(rewards), m=len(dones)))
     if any(d not in (0, 1) for d in dones):
-        raise ProbeError("dones must be 0 or 1")
+        raise ProbeError(_("dones must be 0 or 1"))
     deltas, advantages, returns = gae(rewards, values, gamma, lam, np.asarray(dones), last_value)
     return {
         "rewards": list(rewards),

@@ -14,7 +14,13 @@ import numpy as np
 from engine.rl import kl as klm
 from engine.rl.ppo import log_softmax
 from engine.errors import ProbeError
+from engine.texts import N_, _
 from engine.transformer.variants import MODELS, checkpoint_name
+
+# compare_stages' note on its two scores (data: translated where it is shown)
+STAGES_NOTE = N_("reward_score: the learned reward model (mean 0, std 1 on its training answers); "
+                 "rater_score: the rule that labelled the preference pairs (0 to 5; on_topic only for course "
+                 "questions)")
 
 STAGES = ("pretrain", "sft", "rlhf")
 MAX_NEW_TOKENS = 64
@@ -27,7 +33,7 @@ def as_prompt(text: str) -> str:
 
     text = text.strip()
     if not text:
-        raise ProbeError("prompt must not be empty")
+        raise ProbeError(_("prompt must not be empty"))
     return text if text.endswith("Answer:") else prompt_text(text)
 
 
@@ -38,7 +44,7 @@ def _numpy(name: str):
 
 def _context_ids(tok, text: str, block_size: int) -> list[int]:
     if not text:
-        raise ProbeError("text must not be empty")
+        raise ProbeError(_("text must not be empty"))
     return tok.encode(text)[-block_size:]
 
 
@@ -173,9 +179,7 @@ def compare_stages(prompt: str, seed: int = 0, samples: int = 3, model: str = "c
                        "mean_reward_score": float(np.mean([a["reward_score"] for a in answers])),
                        "mean_rater_score": float(np.mean([a["rater_score"] for a in answers]))})
     return {"prompt": text, "seed": seed, "model": model, "reference_answer": reference, "stages": stages,
-            "note": "reward_score: the learned reward model (mean 0, std 1 on its training answers); "
-                    "rater_score: the rule that labelled the preference pairs (0 to 5; on_topic only for course "
-                    "questions)"}
+            "note": STAGES_NOTE}
 
 
 # --- ppo_step ---
@@ -231,8 +235,9 @@ def ppo_step(prompt: str, seed: int = 0, answers: int = 8, model: str = "char") 
     text = as_prompt(prompt)
     n_tokens = len(tok.encode(text))
     if n_tokens > base.cfg.block_size - 16:
-        unit = "characters" if model == "char" else "tokens"
-        raise ProbeError(f"prompt is too long: at most {base.cfg.block_size - 16} {unit}, not {n_tokens}")
+        limit = _("prompt is too long: at most {max} characters, not {n}") if model == "char" else \
+            _("prompt is too long: at most {max} tokens, not {n}")
+        raise ProbeError(limit.format(max=base.cfg.block_size - 16, n=n_tokens))
 
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)
@@ -243,7 +248,7 @@ def ppo_step(prompt: str, seed: int = 0, answers: int = 8, model: str = "char") 
                                         [text] * answers, settings, controller, gen)
     with torch.no_grad():
         from engine.rlhf.sampling import token_log_probs
-        logits_new, _ = policy(rollout.episodes.inputs)
+        logits_new = policy(rollout.episodes.inputs)[0]
         logp_new = token_log_probs(logits_new, rollout.episodes.targets)
     adv_norm = normalized_advantages(rollout, settings.normalize_advantages)
     eps = settings.clip_epsilon

@@ -16,11 +16,17 @@ from functools import lru_cache
 import numpy as np
 
 from engine.errors import ProbeError
+from engine.texts import N_, _
 from engine.probes.words import query_index, token_char_spans, words_view, word_spans
 from engine.transformer.positional import positional_encoding
 from engine.transformer.tokenizer import BPETokenizer, CharTokenizer, Encoding
 from engine.transformer.variants import checkpoint_name
 from engine.transformer.weights import load_meta, numpy_model, weights_dir
+
+# Texts a result carries as data, translated where they are shown.
+PE_NOTE = N_("similarity[p][q] = PE[p]·PE[q] = Σ_i cos((p − q)·ω_i): it depends only on the distance p − q "
+             "and is largest, d_model/2, at distance 0")
+UNKNOWN_ROLE = N_("unknown")  # a checkpoint without head roles
 
 TOKENIZER_CHECKPOINT = "pretrain"  # the vocabulary and BPE merges every stage shares
 
@@ -41,7 +47,7 @@ def clear_caches() -> None:
 
 def _require_text(text: str) -> None:
     if not text:
-        raise ProbeError("the text is empty: type at least one character")
+        raise ProbeError(_("the text is empty: type at least one character"))
 
 
 def _fit_context(enc: Encoding, block_size: int) -> tuple[Encoding, str | None]:
@@ -52,8 +58,9 @@ def _fit_context(enc: Encoding, block_size: int) -> tuple[Encoding, str | None]:
     cut = n - block_size
     kept = [(p - cut, ch) for p, ch in zip(enc.unknown, enc.unknown_chars) if p >= cut]
     enc = Encoding(enc.ids[cut:], enc.tokens[cut:], [p for p, _ in kept], [ch for _, ch in kept])
-    return enc, (f"the text has {n} tokens, more than the model's context of {block_size}; "
-                 f"only the last {block_size} are used")
+    # a message about the learner's input, like a ProbeError: in the language of the moment
+    return enc, _("the text has {n} tokens, more than the model's context of {size}; "
+                  "only the last {size} are used").format(n=n, size=block_size)
 
 
 def _unknown(enc: Encoding) -> list[dict]:
@@ -132,9 +139,11 @@ def attention(text: str, layer: int = 0, head: int = 0, checkpoint: str = "pretr
     gpt, tok, meta, enc, note = _encode_for_model(text, name)
     cfg = gpt.cfg
     if not 0 <= layer < cfg.n_layer:
-        raise ProbeError(f"layer must be between 0 and {cfg.n_layer - 1} (the model has {cfg.n_layer} layers), not {layer}")
+        raise ProbeError(_("layer must be between 0 and {last} (the model has {n} layers), not {layer}").format(
+            last=cfg.n_layer - 1, n=cfg.n_layer, layer=layer))
     if not 0 <= head < cfg.n_head:
-        raise ProbeError(f"head must be between 0 and {cfg.n_head - 1} (each layer has {cfg.n_head} heads), not {head}")
+        raise ProbeError(_("head must be between 0 and {last} (each layer has {n} heads), not {head}").format(
+            last=cfg.n_head - 1, n=cfg.n_head, head=head))
     att = _trace(name, tuple(enc.ids))["layers"][layer]
     role = meta.get("head_roles", {}).get("heads", [[{}] * cfg.n_head] * cfg.n_layer)[layer][head]
     spans = word_spans(tok, enc, text)
@@ -160,7 +169,7 @@ def attention(text: str, layer: int = 0, head: int = 0, checkpoint: str = "pretr
         "mask": att["mask"],                # True where the key is at or before the query
         "weights": att["weights"][head],    # softmax over the allowed keys; masked entries exactly 0
         "output": att["output"][head],      # weights @ v
-        "role": role.get("role", "unknown"),
+        "role": role.get("role", UNKNOWN_ROLE),
         "role_scores": role.get("scores", {}),
         "unknown": _unknown(enc),
         "note": note,
@@ -198,7 +207,7 @@ def next_token(text: str, top_k: int = 10, temperature: float = 1.0, checkpoint:
 def positional_encoding_probe(length: int = 16, d_model: int = 16) -> dict:
     """The matrix, and PE·PEᵀ: how similar each position's code is to every other's."""
     if d_model % 2:
-        raise ProbeError(f"d_model must be even (sines and cosines come in pairs), not {d_model}")
+        raise ProbeError(_("d_model must be even (sines and cosines come in pairs), not {d}").format(d=d_model))
     pe = positional_encoding(length, d_model)
     similarity = pe @ pe.T  # dot product between positions; d_model/2 on the diagonal
     return {
@@ -207,6 +216,5 @@ def positional_encoding_probe(length: int = 16, d_model: int = 16) -> dict:
         "formula": "PE[pos, 2i] = sin(pos / 10000^(2i/d_model)), PE[pos, 2i+1] = cos(pos / 10000^(2i/d_model))",
         "encoding": pe,
         "similarity": similarity,
-        "note": "similarity[p][q] = PE[p]·PE[q] = Σ_i cos((p − q)·ω_i): it depends only on the distance p − q "
-                "and is largest, d_model/2, at distance 0",
+        "note": PE_NOTE,
     }

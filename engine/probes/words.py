@@ -16,11 +16,17 @@ from __future__ import annotations
 import numpy as np
 
 from engine.errors import ProbeError
+from engine.texts import N_, _
 from engine.transformer.byte_bpe import split_text
 from engine.transformer.tokenizer import EOT, UNK, Encoding
 
-AGGREGATION = ("rows: mean over the query word's {grain}; columns: sum over the key word's {grain} "
-               "(so every row still sums to 1)")
+# How the words view gathers weights, by the unit a word is made of (translated where it is shown).
+AGGREGATION = {
+    "tokens": N_("rows: mean over the query word's tokens; columns: sum over the key word's tokens "
+                 "(so every row still sums to 1)"),
+    "characters": N_("rows: mean over the query word's characters; columns: sum over the key word's characters "
+                     "(so every row still sums to 1)"),
+}
 MAX_LISTED = 40
 
 
@@ -84,14 +90,14 @@ def query_index(query: str | None, tokens: list[str], words: list[tuple[str, int
     if q.lstrip("-").isdigit():
         index = int(q)
         if not 0 <= index < len(tokens):
-            raise ProbeError(f"query must be a token index between 0 and {len(tokens) - 1}, or a word of the text; "
-                             f"not {index}")
+            raise ProbeError(_("query must be a token index between 0 and {last}, or a word of the text; "
+                               "not {index}").format(last=len(tokens) - 1, index=index))
         return index
-    for word, first, _ in words:
+    for word, first, _end in words:
         if word.casefold() == q.casefold():
             return first
-    raise ProbeError(f"query {q!r} is not a word of the text; its words are {_listed([w for w, _, _ in words])} "
-                     f"and its tokens {_listed(tokens)}")
+    raise ProbeError(_("query {query!r} is not a word of the text; its words are {words} and its tokens {tokens}").format(
+        query=q, words=_listed([w for w, _, _ in words]), tokens=_listed(tokens)))
 
 
 def _listed(items: list[str]) -> str:
@@ -111,4 +117,4 @@ def words_view(weights, words: list[tuple[str, int, int]], query: int | None, gr
         query_word = next(k for k, (_, a, b) in enumerate(words) if a <= query < b)
     return {"word_labels": [word for word, _, _ in words], "word_weights": grid,
             "word_mask": np.tril(np.ones((n, n), dtype=bool)), "query_word": query_word,
-            "aggregation": AGGREGATION.format(grain=grain)}
+            "aggregation": AGGREGATION[grain]}

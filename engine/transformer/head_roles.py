@@ -21,7 +21,12 @@ from __future__ import annotations
 
 import numpy as np
 
-PATTERNS = ("previous token", "current token", "start of text", "same character", "word start")
+from engine.texts import N_
+
+# Role names are data (stored in the checkpoints, compared by pack claims); N_ marks them for the
+# catalogue, and they are translated where a role is shown.
+PATTERNS = (N_("previous token"), N_("current token"), N_("start of text"), N_("same character"), N_("word start"))
+BROAD, MIXED = N_("broad/averaging"), N_("mixed")
 THRESHOLD = 0.4
 BROAD_ENTROPY = 0.75
 MIN_POS_FOR_START = 8
@@ -93,9 +98,9 @@ def _describe(m: np.ndarray, share: np.ndarray) -> dict:
     if scores[best] >= THRESHOLD:
         role = best
     elif entropy >= BROAD_ENTROPY:
-        role = "broad/averaging"
+        role = BROAD
     else:
-        role = "mixed"
+        role = MIXED
     return {"role": role, "scores": scores, "top_key_share": top, "entropy": entropy}
 
 

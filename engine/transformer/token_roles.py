@@ -31,7 +31,11 @@ from __future__ import annotations
 
 import numpy as np
 
-PATTERNS = ("previous token", "current token", "first token", "punctuation", "recent tokens")
+from engine.texts import N_
+
+# Role names are data (stored in the checkpoints, compared by pack claims); translated where shown.
+PATTERNS = (N_("previous token"), N_("current token"), N_("first token"), N_("punctuation"), N_("recent tokens"))
+INDUCTION, BROAD, MIXED = N_("induction"), N_("broad/averaging"), N_("mixed")
 SINGLE_KEY = PATTERNS[:4]
 THRESHOLD = 0.4
 RECENT = 3
@@ -111,14 +115,14 @@ def induction_scores(model, sequences: list[list[int]]) -> np.ndarray:
 
 def role_of(entry: dict, induction: float) -> str:
     if induction >= INDUCTION_THRESHOLD:
-        return "induction"
+        return INDUCTION
     scores = entry["scores"]
     best = max(SINGLE_KEY, key=scores.get)
     if scores[best] >= THRESHOLD:
         return best
-    if scores["recent tokens"] >= RECENT_THRESHOLD:
-        return "recent tokens"
-    return "broad/averaging" if entry["entropy"] >= BROAD_ENTROPY else "mixed"
+    if scores[PATTERNS[4]] >= RECENT_THRESHOLD:
+        return PATTERNS[4]  # recent tokens
+    return BROAD if entry["entropy"] >= BROAD_ENTROPY else MIXED
 
 
 def label_heads(model, ids: list[int], window: int, punct_ids: set[int], induction_tokens: list[int],

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.errors import ProbeError
+from engine.texts import N_, _
 from engine.transformer import checkpoint_checks as checks
 
 WEIGHTS_DIR = Path(__file__).parent.parent / "weights"  # engine/weights: the bundled checkpoints
@@ -31,6 +32,9 @@ def train_hint(name: str) -> str:
     word = name.startswith("word-")
     stage = STAGE_OF.get(name.removeprefix("word-"), name)
     return f"quizapp engine train {'--model word ' if word else ''}--stage {stage}"
+
+
+HINT = N_("reinstall quizapp or retrain with quizapp engine train")  # the way out of every damaged checkpoint
 
 
 class WeightsError(ProbeError):
@@ -73,17 +77,21 @@ def save_checkpoint(name: str, state: dict[str, np.ndarray], meta: dict,
 def load_meta(name: str, directory: Path | str | None = None) -> dict:
     weights_path, meta_path = paths(name, directory)
     if not meta_path.exists() and not weights_path.exists():
-        where = "bundled" if meta_path.parent == WEIGHTS_DIR else f"in {meta_path.parent}"
-        raise WeightsError(f"the {name} checkpoint is not {where} (run {train_hint(name)})")
-    hint = "reinstall quizapp or retrain with quizapp engine train"
+        if meta_path.parent == WEIGHTS_DIR:
+            missing = _("the {name} checkpoint is not bundled (run {command})")
+        else:
+            missing = _("the {name} checkpoint is not in {folder} (run {command})")
+        raise WeightsError(missing.format(name=name, folder=meta_path.parent, command=train_hint(name)))
     try:
         if meta_path.stat().st_size > checks.MAX_META_BYTES:
             raise ValueError(f"over {checks.MAX_META_BYTES:,} bytes")
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError) as exc:
-        raise WeightsError(f"the {name} checkpoint's metadata {meta_path} cannot be read ({exc}); {hint}") from None
+        raise WeightsError(_("the {name} checkpoint's metadata {path} cannot be read ({error}); {hint}").format(
+            name=name, path=meta_path, error=exc, hint=_(HINT))) from None
     if problem := checks.meta_problem(meta):
-        raise WeightsError(f"the {name} checkpoint's metadata {meta_path} {problem}; {hint}")
+        raise WeightsError(_("the {name} checkpoint's metadata {path} {problem}; {hint}").format(
+            name=name, path=meta_path, problem=problem, hint=_(HINT)))
     return meta
 
 
@@ -92,19 +100,22 @@ def load_checkpoint(name: str, directory: Path | str | None = None) -> tuple[dic
     from safetensors.numpy import load_file
 
     meta = load_meta(name, directory)
-    weights_path, _ = paths(name, directory)
-    hint = "reinstall quizapp or retrain with quizapp engine train"
+    weights_path = paths(name, directory)[0]
+    hint = _(HINT)
     if not weights_path.exists():
-        raise WeightsError(f"the {name} checkpoint's weights file {weights_path} is missing; {hint}")
+        raise WeightsError(_("the {name} checkpoint's weights file {path} is missing; {hint}").format(
+            name=name, path=weights_path, hint=hint))
     if sha256_file(weights_path) != meta.get("weights_sha256"):
-        raise WeightsError(f"the {name} checkpoint's weights file {weights_path} is corrupt "
-                           f"(its sha256 does not match the one recorded in {name}.json); {hint}")
+        raise WeightsError(_("the {name} checkpoint's weights file {path} is corrupt (its sha256 does not match the "
+                             "one recorded in {name}.json); {hint}").format(name=name, path=weights_path, hint=hint))
     try:
         state = load_file(str(weights_path))
     except Exception as exc:  # a file that matches its checksum but still fails to parse
-        raise WeightsError(f"the {name} checkpoint's weights file {weights_path} cannot be read ({exc}); {hint}") from None
+        raise WeightsError(_("the {name} checkpoint's weights file {path} cannot be read ({error}); {hint}").format(
+            name=name, path=weights_path, error=exc, hint=hint)) from None
     if problem := checks.tensor_problem(state, meta["config"]):
-        raise WeightsError(f"the {name} checkpoint's weights file {weights_path}: {problem}; {hint}")
+        raise WeightsError(_("the {name} checkpoint's weights file {path}: {problem}; {hint}").format(
+            name=name, path=weights_path, problem=problem, hint=hint))
     return state, meta
 
 
@@ -121,8 +132,8 @@ def _numpy_model(name: str, directory: str):
     state, meta = load_checkpoint(name, directory)
     tok = tokenizer_from_meta(meta)
     if tok.vocab_size != meta["config"]["vocab_size"]:
-        raise WeightsError(f"the {name} checkpoint's vocabulary has {tok.vocab_size} tokens, its config "
-                           f"{meta['config']['vocab_size']}; reinstall quizapp or retrain with quizapp engine train")
+        raise WeightsError(_("the {name} checkpoint's vocabulary has {n} tokens, its config {m}; {hint}").format(
+            name=name, n=tok.vocab_size, m=meta["config"]["vocab_size"], hint=_(HINT)))
     return NumpyGPT(Config.from_dict(meta["config"]), state), tok, meta
 
 

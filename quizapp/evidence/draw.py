@@ -99,7 +99,7 @@ def draw_attention(r: dict, lang: str | None) -> Text:
     q = focused_query(r)
     weights = r["weights"][q][: q + 1]
     out = Text(_("layer {layer} head {head} ({role}): weights of '{token}' over what it sees").format(
-        layer=r["layer"], head=r["head"], role=r.get("role", "?"), token=visible(r["tokens"][q])) + "\n", "dim")
+        layer=r["layer"], head=r["head"], role=_(r["role"]) if "role" in r else "?", token=visible(r["tokens"][q])) + "\n", "dim")
     top = sorted(range(len(weights)), key=lambda k: -weights[k])[:6]
     shown = sorted(top)
     rows = [(f"{k} {visible(r['tokens'][k])}", weights[k], num(weights[k], 3, lang)) for k in shown]

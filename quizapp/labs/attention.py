@@ -161,7 +161,7 @@ class AttentionLab(LabScreen):
         text.append(f"/{self.n_heads}  ·  {self.checkpoint}")
         if self.result is not None and not self.overview:
             text.append("  ·  " + _("role:") + " ")
-            text.append(self.result["role"], style="bold")
+            text.append(_(self.result["role"]), style="bold")
             if self.result.get("induction") is not None:
                 text.append(" (" + _("induction {score}").format(score=num(self.result["induction"], ".2f")) + ")")
             text.append(f"  ·  d_k = {self.result['d_k']}")
@@ -239,11 +239,11 @@ class AttentionLab(LabScreen):
                 continue
             layer, head = result["layer"], result["head"]
             width = max(len(result["tokens"]), 6)
-            title = f"L{layer} H{head} {result['role']}"[:width]
+            title = f"L{layer} H{head} {_(result['role'])}"[:width]
             masked = [[not a for a in row] for row in result["mask"]]
             mini = MiniHeatmap(title, result["weights"], masked=masked, key=(layer, head),
                                classes="-selected" if (layer, head) == (self.layer_no, self.head_no) else "")
-            mini.tooltip = _("layer {layer}, head {head}: {role}").format(layer=layer, head=head, role=result["role"])
+            mini.tooltip = _("layer {layer}, head {head}: {role}").format(layer=layer, head=head, role=_(result["role"]))
             minis.append(mini)
         if minis:  # one layer per row, wrapped when its heads do not fit side by side
             room = self.query_one("#overview").content_region.width

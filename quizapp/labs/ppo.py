@@ -328,7 +328,7 @@ class PPOLab(LabScreen):
         text.append("\n")
         if branch is not None:
             text.append(_("branch:") + " ", style="dim")
-            text.append(branch["branch"] + "\n", style="bold yellow" if result["clip_active"] else "bold green")
+            text.append(_(branch["branch"]) + "\n", style="bold yellow" if result["clip_active"] else "bold green")
         text.append(branch_text(result))
         text.append(f"\n∂L/∂r = {num(result['gradient_wrt_ratio'], 'g')}", style="bold")
         text.append(" · " + (_("r outside [1−ε, 1+ε]: yes") if result["outside_band"] else _("r outside [1−ε, 1+ε]: no")))
@@ -467,5 +467,5 @@ class PPOLab(LabScreen):
                 text.append(f"r = {num(answer['reward_score'], '+.3f')}", style="bold")
                 text.append("  " + _("rater {score}").format(score=num(answer["rater_score"], ".1f")) + "  ")
                 text.append(repr(answer["answer"]) + ("" if answer["finished"] else " " + _("…(cut)")))
-        text.append(f"\n\n{result['note']}", style="dim")
+        text.append("\n\n" + _(result["note"]), style="dim")
         self.query_one("#stages-text", Static).update(text)
