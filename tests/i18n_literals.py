@@ -4,12 +4,12 @@ The rule, applied to the modules that build what the learner sees (screens, labs
 widgets, the app, the line-by-line mode): a string literal (or an f-string's literal
 parts) is user-facing when it is
 
-- (also in the evidence drawings) the text argument of a widget or renderable: Static, Label, Button, Option, Selection,
-  TabPane, Text, Text.assemble (each part), .append, .update, .notify, set_markdown,
-  add_column / add_columns, ConfirmScreen, MiniHeatmap, BarRow's label;
+- (also in the evidence drawings and the engine's rich drawings) the text argument of a widget or renderable:
+  Static, Label, Button, Option, Selection, TabPane, Text, Text.assemble (each part), .append, .update, .notify,
+  set_markdown, add_column / add_columns, every cell of add_row, ConfirmScreen, MiniHeatmap, BarRow's label;
 - the description of a Binding (third positional argument or description=);
-- a placeholder=, tooltip=, legend_label=, mask_label=, title=, message= keyword, or an
-  assignment to `.tooltip`;
+- a placeholder=, tooltip=, legend_label=, mask_label=, title=, caption=, message=, help= (argparse) keyword,
+  or an assignment to `.tooltip`;
 - a class attribute LAB_TITLE, HINT, TITLE or SUB_TITLE;
 - an argument of print() or of a `say`/`ask` call (the line-by-line mode).
 
@@ -24,13 +24,14 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHECKED = ["quizapp/screens", "quizapp/labs", "quizapp/widgets", "quizapp/plain", "quizapp/evidence", "quizapp/app.py", "quizapp/palette",
-           "quizapp/serve.py"]
+CHECKED = ["quizapp/screens", "quizapp/labs", "quizapp/widgets", "quizapp/plain", "quizapp/evidence", "quizapp/app.py",
+           "quizapp/palette", "quizapp/serve.py", "engine/cli"]
 
 FIRST_ARG = {"Static", "Label", "Button", "Option", "Selection", "TabPane", "Text", "append", "update",
              "notify", "set_markdown", "add_column", "ConfirmScreen", "MiniHeatmap", "BarRow"}
-ALL_ARGS = {"assemble", "add_columns", "print", "say", "ask"}
-KEYWORDS = {"placeholder", "tooltip", "legend_label", "mask_label", "title", "message", "description"}
+ALL_ARGS = {"assemble", "add_columns", "add_row", "print", "say", "ask"}
+KEYWORDS = {"placeholder", "tooltip", "legend_label", "mask_label", "title", "caption", "message", "description",
+            "help"}
 CLASS_ATTRS = {"LAB_TITLE", "HINT", "TITLE", "SUB_TITLE"}
 MARKERS = {"_", "N_", "ngettext"}
 

@@ -74,10 +74,16 @@ def test_the_literal_rule_catches_what_it_should(tmp_path, monkeypatch):
         'self.notify(f"Saved {n} answers")\n'
         'Text("[b]d_k[/b] = {x}", style="bold")\n'
         'x.tooltip = "temperature of the softmax"\n'
-        'HINT = "Type any text"\n', encoding="utf-8")
+        'HINT = "Type any text"\n'
+        'table.add_row("objective = min", num(x))\n'
+        'table.add_row(_("objective = min"), "r_t", str(i))\n'
+        'Table(title="the curve over r", caption=_("zero gradient"))\n'
+        'Table(caption="zero gradient")\n'
+        'p.add_argument("--json", help="print the result as JSON")\n'
+        'p.add_argument("--json", help=_("print the result as JSON"))\n', encoding="utf-8")
     monkeypatch.setattr(i18n_literals, "ROOT", tmp_path)
     lines = sorted(int(p.split(":")[1]) for p in untranslated(sample))
-    assert lines == [1, 3, 5, 7, 8]
+    assert lines == [1, 3, 5, 7, 8, 9, 11, 12, 13]
     assert english_words("[b $error]✗[/] {path}") == []
 
 

@@ -42,7 +42,7 @@ def build_parser(prog: str = "quizapp engine") -> argparse.ArgumentParser:
 
 def argument_help(arg) -> str:
     """An argument's help with its range and default, in the language of the moment (`%` escaped for argparse)."""
-    if arg.required:
+    if arg.required or arg.default is None:
         text = _("{help} ({range})").format(help=_(arg.help), range=arg.range_text)
     else:
         default = num(arg.default) if isinstance(arg.default, float) else arg.default

@@ -20,8 +20,12 @@ def _is_number(x: Any) -> bool:
 
 
 def _fmt(x: Any) -> str:
+    if isinstance(x, bool):
+        return _("yes") if x else _("no")
     if isinstance(x, float):
         return num(x, ".4g")
+    if isinstance(x, str):
+        return _(x)  # labels a probe returns as data ("previous token", a clip branch) are in the catalogue
     return str(x)
 
 

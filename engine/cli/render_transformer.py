@@ -121,12 +121,14 @@ def render_next_token(result: dict) -> Group:
     context = "".join(result["context"])
     table = Table(title=Text(_("π_θ(· | s) after {context!r} (temperature {temperature}, entropy {entropy} nats)").format(
         context=context[-40:], temperature=num(result["temperature"], "g"), entropy=num(result["entropy"], ".2f"))))
-    for col, justify in ((_("rank"), "right"), (_("token"), "left"), (_("id"), "right"), (_("probability"), "right"),
+    probability = _("probability")
+    for col, justify in ((_("rank"), "right"), (_("token"), "left"), (_("id"), "right"), (probability, "right"),
                          ("", "left")):
         table.add_column(col, justify=justify)
+    scale = 40 - max(0, len(probability) - len("probability"))  # a longer heading takes its room from the bars
     for rank, t in enumerate(result["top"], 1):
         table.add_row(str(rank), Text(show(t["token"])), str(t["id"]), num(t["probability"], ".4f"),
-                      Text("█" * max(1, round(40 * t["probability"])), style="cyan"))
+                      Text("█" * max(1, round(scale * t["probability"])), style="cyan"))
     held = _("these {n} tokens hold {mass} of the probability").format(n=len(result["top"]),
                                                                        mass=num(result["top_mass"], ".1%"))
     return Group(table, Text(held), *_notes(result))
