@@ -4,6 +4,7 @@ The engine's texts are English msgids; German comes from the app's catalogue (qu
 when the language is German. Results stay English data: --json is the same in every language.
 """
 import ast
+import io
 import json
 import os
 import subprocess
@@ -176,3 +177,20 @@ def test_the_engine_drawings_fit_80_columns_where_the_english_ones_do(capsys, mo
         out = capsys.readouterr().out
         assert max(len(line) for line in out.splitlines()) <= 80
         assert "…" not in out, (args, out)  # nothing cut to fit
+
+
+def test_the_ppo_step_table_fits_80_columns_in_both_languages():
+    from rich.console import Console
+
+    from engine.cli.render_rl import ppo_step
+    from engine.probes import run_probe
+
+    result = run_probe("ppo_step", {"prompt": "what is a token?"})
+    for lang in ("en", "de"):
+        i18n.set_language(lang)
+        console = Console(width=80, record=True, file=io.StringIO())
+        console.print(ppo_step(result))
+        text = console.export_text()
+        assert max(len(line) for line in text.splitlines()) <= 80
+        assert "…" not in text  # no number cut to fit
+        assert ("Belohnung" in text) == (lang == "de")

@@ -99,7 +99,7 @@ def ppo_step(r: dict) -> Group:
     t = Table(title=_("answer 1: {answer!r}  (score {score}, KL {kl})").format(
                   answer=ep["answer"], score=num(ep["reward_score"], "+.3f"), kl=num(ep["kl_to_ref"], ".3f")),
               caption=_("Â: GAE advantage; Â′: normalised, what L^CLIP used; ✂: the clip bound (zero gradient)"),
-              box=box.SIMPLE_HEAD, padding=(0, 1))
+              box=box.SIMPLE_HEAD, padding=(0, 0, 0, 1))  # one space each side of the separator: fits 80 columns
     for c in ("t", "a_t", "π_θold", "π_θ", "r_t", "Â", "Â′", _("reward"), "−β·KL", "V(s_t)", "✂"):
         t.add_column(c, justify="right", no_wrap=True)
     for i, tok in enumerate(ep["tokens"]):

@@ -31,8 +31,8 @@ def _shade(x: float) -> str:
 
 def render_tokenize(result: dict) -> Group:
     table = Table(title=_("{tokenizer} tokenizer: {chars} characters → {tokens} tokens (vocabulary {vocab})").format(
-        tokenizer=result["tokenizer"], chars=num(result["n_characters"], ","), tokens=num(result["n_tokens"], ","),
-        vocab=num(result["vocab_size"], ",")), show_header=False)
+        tokenizer=result["tokenizer"], chars=result["n_characters"], tokens=result["n_tokens"],
+        vocab=result["vocab_size"]), show_header=False)
     unknown = {u["position"] for u in result["unknown"]}
     start = 0
     while start < result["n_tokens"]:  # as many tokens per row as fit in about 72 columns

@@ -109,8 +109,8 @@ def words_view(weights, words: list[tuple[str, int, int]], query: int | None, gr
     w = np.asarray(weights)
     n = len(words)
     grid = np.zeros((n, n))
-    for a, (_, qa, qb) in enumerate(words):
-        for b, (_, ka, kb) in enumerate(words):
+    for a, (_word, qa, qb) in enumerate(words):
+        for b, (_word, ka, kb) in enumerate(words):
             grid[a, b] = w[qa:qb, ka:kb].sum(axis=1).mean()
     query_word = None
     if query is not None:

@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from engine.texts import _, num
+
 ORDER = (
     ("pretrain", "engine.rlhf.pretrain:pretrain"),
     ("sft", "engine.rlhf.sft:train_sft"),
@@ -26,12 +28,13 @@ def train_all(out: Path | str, seed: int = 0, steps: int | None = None, progress
     metas: dict[str, dict] = {}
     started = time.perf_counter()
     for name, target in ORDER:
-        module, _, attr = target.partition(":")
+        module, _sep, attr = target.partition(":")
         stage = getattr(importlib.import_module(module), attr)
-        log(f"=== stage {name} ({model} model) ===")
+        log(_("=== stage {stage} ({model} model) ===").format(stage=name, model=model))
         t = time.perf_counter()
         metas[name] = stage(out=Path(out), seed=seed, steps=steps, progress=progress, model=model)
         times[name] = time.perf_counter() - t
     total = time.perf_counter() - started
-    log("stage times: " + ", ".join(f"{k} {v:.0f} s" for k, v in times.items()) + f"; total {total:.0f} s")
+    log(_("stage times: {times}; total {total} s").format(
+        times=", ".join(f"{k} {num(v, '.0f')} s" for k, v in times.items()), total=num(total, ".0f")))
     return {"stage_seconds": times, "total_seconds": total, "metadata": metas}

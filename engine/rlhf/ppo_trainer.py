@@ -51,6 +51,7 @@ from engine.rlhf.reward_model import RewardModel, score_episodes
 from engine.rlhf.sampling import Episodes, responses, sample, token_log_probs
 from engine.transformer.tokenizer import CharTokenizer
 from engine.transformer.variants import checkpoint_name, tokenizer_from_meta, tokenizer_metadata
+from engine.texts import _, num
 
 
 @dataclass
@@ -440,7 +441,7 @@ def train_ppo(out: Path | str, seed: int = 0, steps: int | None = None, settings
     ref = copy.deepcopy(sft_lm).eval()          # π_ref: frozen
     for p in ref.parameters():
         p.requires_grad_(False)
-    rm, _, rm_meta = load_reward_model(reward_name, source_for(reward_name, out, source_dir, log))
+    rm, _rm_tok, rm_meta = load_reward_model(reward_name, source_for(reward_name, out, source_dir, log))
     for p in rm.parameters():
         p.requires_grad_(False)
     judge = reward_model_judge(rm, tok.eot_id)
@@ -450,31 +451,37 @@ def train_ppo(out: Path | str, seed: int = 0, steps: int | None = None, settings
 
     train_prompts = sorted({d["prompt"] for d in rlhf_data.load_demos("train")})
     heldout_prompts = sorted({d["prompt"] for d in rlhf_data.load_demos("heldout")})
-    log(f"ppo: {len(train_prompts)} training prompts, {len(heldout_prompts)} held out; {s.iterations} iterations "
-        f"of {s.episodes_per_iteration} answers, {s.epochs} epochs of minibatches of {s.minibatch_size}")
+    log(_("ppo: {n} training prompts, {held} held out; {iterations} iterations of {answers} answers, {epochs} epochs "
+          "of minibatches of {minibatch}").format(
+        n=len(train_prompts), held=len(heldout_prompts), iterations=s.iterations, answers=s.episodes_per_iteration,
+        epochs=s.epochs, minibatch=s.minibatch_size))
     before = evaluate_policy(ref, ref, rm, tok, heldout_prompts, s.eval_samples_per_prompt, seed + 1, s)
-    log(f"held-out before PPO (SFT): reward score {before['reward_score']:.3f}, rater {before['rater_score']:.2f}")
+    log(_("held-out before PPO (SFT): reward score {score}, rater {rater}").format(
+        score=num(before["reward_score"], ".3f"), rater=num(before["rater_score"], ".2f")))
 
     gen = torch.Generator().manual_seed(seed)
     history = []
     with progress_bar("ppo", s.iterations, enabled=progress) as bar:
         for it in range(s.iterations):
             pick = torch.randint(len(train_prompts), (s.episodes_per_iteration,), generator=gen).tolist()
-            entry, _, _ = ppo_iteration(policy, ref, judge, tok, optimizer, [train_prompts[i] for i in pick], s,
-                                        controller, gen, it)
+            entry = ppo_iteration(policy, ref, judge, tok, optimizer, [train_prompts[i] for i in pick], s,
+                                  controller, gen, it)[0]
             history.append(entry)
             if abs(entry["first_minibatch_ratio_error"]) > 1e-4:
                 raise RuntimeError(f"the ratio was not 1 before the first step of iteration {it} "
                                    f"(max |r − 1| = {entry['first_minibatch_ratio_error']:.2e})")
-            bar(it + 1, f"reward {entry['reward_score']:+.2f} KL {entry['kl_to_ref']:.2f} β {entry['beta']:.3f}")
+            bar(it + 1, _("reward {reward} KL {kl} β {beta}").format(
+                reward=num(entry["reward_score"], "+.2f"), kl=num(entry["kl_to_ref"], ".2f"), beta=num(entry["beta"], ".3f")))
             if it % 5 == 0 or it == s.iterations - 1:
                 log(_format(entry))
     policy.eval()
     after = evaluate_policy(policy.lm, ref, rm, tok, heldout_prompts, s.eval_samples_per_prompt, seed + 1, s)
     seconds = time.perf_counter() - started
-    log(f"held-out after PPO: reward score {after['reward_score']:.3f} (SFT {before['reward_score']:.3f}), "
-        f"KL to SFT {after['kl_to_sft']:.2f} nats per answer (target {s.kl_target}), "
-        f"rater {after['rater_score']:.2f} (SFT {before['rater_score']:.2f}); {seconds:.0f} s")
+    log(_("held-out after PPO: reward score {score} (SFT {sft_score}), KL to SFT {kl} nats per answer (target "
+          "{target}), rater {rater} (SFT {sft_rater}); {seconds} s").format(
+        score=num(after["reward_score"], ".3f"), sft_score=num(before["reward_score"], ".3f"),
+        kl=num(after["kl_to_sft"], ".2f"), target=num(s.kl_target), rater=num(after["rater_score"], ".2f"),
+        sft_rater=num(before["rater_score"], ".2f"), seconds=num(seconds, ".0f")))
 
     meta = {
         "stage": "ppo",
@@ -499,13 +506,17 @@ def train_ppo(out: Path | str, seed: int = 0, steps: int | None = None, settings
         },
     }
     weights_path, meta_path = save_checkpoint(checkpoint_name(model, "rlhf"), policy.numpy_state(), meta, out)
-    log(f"wrote {weights_path} and {meta_path}")
+    log(_("wrote {weights} and {meta}").format(weights=weights_path, meta=meta_path))
     return meta
 
 
 def _format(e: dict) -> str:
-    return (f"ppo it {e['iteration']:>3}: reward {e['reward_score']:+.3f}  KL→ref {e['kl_to_ref']:.3f}  "
-            f"β {e['beta']:.4f}  clipfrac {e['clipfrac_outside']:.3f}/{e['clipfrac_bound']:.3f}  "
-            f"approx_kl {e['approx_kl']:.4f}  ratio [{e['ratio_min']:.3f}, {e['ratio_mean']:.3f}, {e['ratio_max']:.3f}]  "
-            f"KL(old,new) {e['kl_old_new_exact']:.4f}  V loss {e['value_loss']:.4f}  H {e['entropy']:.3f}  "
-            f"len {e['answer_length']:.1f}  {e['seconds']:.1f}s")
+    return _("ppo it {it:>3}: reward {reward}  KL→ref {kl}  β {beta}  clipfrac {clipfrac}/{bound}  approx_kl "
+             "{approx_kl}  ratio [{ratio_min}, {ratio_mean}, {ratio_max}]  KL(old,new) {kl_old_new}  V loss "
+             "{value_loss}  H {entropy}  len {length}  {seconds}s").format(
+        it=e["iteration"], reward=num(e["reward_score"], "+.3f"), kl=num(e["kl_to_ref"], ".3f"),
+        beta=num(e["beta"], ".4f"), clipfrac=num(e["clipfrac_outside"], ".3f"), bound=num(e["clipfrac_bound"], ".3f"),
+        approx_kl=num(e["approx_kl"], ".4f"), ratio_min=num(e["ratio_min"], ".3f"),
+        ratio_mean=num(e["ratio_mean"], ".3f"), ratio_max=num(e["ratio_max"], ".3f"),
+        kl_old_new=num(e["kl_old_new_exact"], ".4f"), value_loss=num(e["value_loss"], ".4f"),
+        entropy=num(e["entropy"], ".3f"), length=num(e["answer_length"], ".1f"), seconds=num(e["seconds"], ".1f"))

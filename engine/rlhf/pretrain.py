@@ -24,6 +24,7 @@ from engine.data.make_word_corpus import WORD_CORPUS
 from engine.transformer.model import GPT, GPTConfig
 from engine.transformer.tokenizer import BPETokenizer, CharTokenizer
 from engine.transformer.variants import checkpoint_name
+from engine.texts import _, num
 
 
 @dataclass
@@ -236,33 +237,39 @@ def pretrain(out: Path | str, seed: int = 0, steps: int | None = None, settings:
         bpe = BPETokenizer.train(text, tok, s.bpe_merges)
     train_ids, val_ids = encode_documents(tok, train_docs), encode_documents(tok, val_docs)
     baseline = unigram_loss(train_ids, val_ids, tok.vocab_size)
-    log(f"corpus: {len(text):,} characters, {len(docs)} documents, vocabulary {tok.vocab_size} "
-        f"(train {len(train_ids):,} tokens, val {len(val_ids):,}); unigram baseline {baseline:.3f} nats")
+    log(_("corpus: {chars} characters, {docs} documents, vocabulary {vocab} (train {train} tokens, val {val}); "
+          "unigram baseline {baseline} nats").format(
+        chars=num(len(text), ","), docs=len(docs), vocab=tok.vocab_size, train=num(len(train_ids), ","),
+        val=num(len(val_ids), ","), baseline=num(baseline, ".3f")))
 
     cfg = GPTConfig(vocab_size=tok.vocab_size, block_size=s.block_size, n_layer=s.n_layer,
                     n_head=s.n_head, d_model=s.d_model, dropout=s.dropout)
     model = GPT(cfg)
-    log(f"model: {cfg.n_layer} layers, {cfg.n_head} heads, d_model {cfg.d_model}, context {cfg.block_size}, "
-        f"{model.num_params():,} parameters; {s.steps} steps of {s.batch_size}×{s.block_size} tokens, seed {seed}")
+    log(_("model: {layers} layers, {heads} heads, d_model {d}, context {context}, {params} parameters; {steps} steps "
+          "of {batch}×{context} tokens, seed {seed}").format(
+        layers=cfg.n_layer, heads=cfg.n_head, d=cfg.d_model, context=cfg.block_size,
+        params=num(model.num_params(), ","), steps=s.steps, batch=s.batch_size, seed=seed))
     get_batch = random_batches(train_ids, s.block_size, s.batch_size, torch.Generator().manual_seed(seed))
 
-    with progress_bar("training", s.steps, enabled=progress) as bar:
+    with progress_bar(_("training"), s.steps, enabled=progress) as bar:
         history = train_lm(
             model, get_batch, s.steps, s.lr, warmup=s.warmup, min_lr_ratio=s.min_lr_ratio,
             weight_decay=s.weight_decay, grad_clip=s.grad_clip,
             eval_fn=lambda: evaluate(model, val_ids, s.block_size), eval_every=s.eval_every,
-            on_step=lambda step, loss: bar(step, f"loss {loss:.3f}"),
-            on_eval=lambda step, tr, va: log(f"step {step:>5}: train loss {tr:.4f}, val loss {va:.4f}"))
+            on_step=lambda step, loss: bar(step, _("loss {loss}").format(loss=num(loss, ".3f"))),
+            on_eval=lambda step, tr, va: log(_("step {step:>5}: train loss {train}, val loss {val}").format(
+                step=step, train=num(tr, ".4f"), val=num(va, ".4f"))))
     model.eval()
     train_loss = evaluate(model, train_ids, s.block_size)
     val_loss = history.val[-1]
     unseen = sentences_loss(model, tok, UNSEEN)
     held = heldout.report(model, tok, train_ids, val_ids)
     seconds = time.perf_counter() - started
-    log(f"done in {seconds:.0f} s: train loss {train_loss:.4f}, val loss {val_loss:.4f}, "
-        f"unseen sentences {unseen:.4f} (unigram baseline {baseline:.4f}); held-out sentences "
-        f"{held['nats_per_char']:.3f} nats per character (unigram {held['baselines']['unigram']:.3f}, "
-        f"bigram {held['baselines']['bigram']:.3f})")
+    log(_("done in {seconds} s: train loss {train}, val loss {val}, unseen sentences {unseen} (unigram baseline "
+          "{baseline}); held-out sentences {held} nats per character (unigram {unigram}, bigram {bigram})").format(
+        seconds=num(seconds, ".0f"), train=num(train_loss, ".4f"), val=num(val_loss, ".4f"), unseen=num(unseen, ".4f"),
+        baseline=num(baseline, ".4f"), held=num(held["nats_per_char"], ".3f"),
+        unigram=num(held["baselines"]["unigram"], ".3f"), bigram=num(held["baselines"]["bigram"], ".3f")))
 
     state = model.numpy_state()
     numpy_gpt = NumpyGPT(Config.from_dict(cfg.to_dict()), state)
@@ -294,6 +301,6 @@ def pretrain(out: Path | str, seed: int = 0, steps: int | None = None, settings:
         "head_roles": roles,
     }
     weights_path, meta_path = save_checkpoint(checkpoint_name(model_name, "pretrain"), state, meta, out)
-    log(f"wrote {weights_path} and {meta_path}")
+    log(_("wrote {weights} and {meta}").format(weights=weights_path, meta=meta_path))
     return meta
 

@@ -41,6 +41,7 @@ from engine.transformer.model import GPT, GPTConfig
 from engine.rlhf.sampling import Episodes, pad_right
 from engine.transformer.tokenizer import CharTokenizer
 from engine.transformer.variants import checkpoint_name, tokenizer_from_meta, tokenizer_metadata
+from engine.texts import _, num
 
 
 @dataclass
@@ -233,8 +234,8 @@ def train_reward_model(out: Path | str, seed: int = 0, steps: int | None = None,
     body, tok, source_meta = load_gpt(source, source_for(source, out, source_dir, log), dropout=None)
     rm = RewardModel(body, pooling=s.pooling)
     train_pairs, heldout_pairs = rlhf_data.load_preferences("train"), rlhf_data.load_preferences("heldout")
-    log(f"reward model: {len(train_pairs)} preference pairs ({len(heldout_pairs)} held out), "
-        f"starting from the {source} weights")
+    log(_("reward model: {n} preference pairs ({held} held out), starting from the {source} weights").format(
+        n=len(train_pairs), held=len(heldout_pairs), source=source))
     gen = torch.Generator().manual_seed(seed)
 
     def get_batch():
@@ -246,14 +247,15 @@ def train_reward_model(out: Path | str, seed: int = 0, steps: int | None = None,
             rm, get_batch, s.steps, s.lr, warmup=s.warmup, min_lr_ratio=s.min_lr_ratio,
             weight_decay=s.weight_decay, grad_clip=s.grad_clip, loss_fn=batch_loss,
             eval_fn=lambda: evaluate_pairs(rm, tok, heldout_pairs)["loss"], eval_every=s.eval_every,
-            on_step=lambda step, loss: bar(step, f"loss {loss:.3f}"),
-            on_eval=lambda step, tr, va: log(f"reward step {step:>4}: train loss {tr:.4f}, held-out loss {va:.4f}"))
+            on_step=lambda step, loss: bar(step, _("loss {loss}").format(loss=num(loss, ".3f"))),
+            on_eval=lambda step, tr, va: log(_("reward step {step:>4}: train loss {train}, held-out loss {heldout}").format(
+                step=step, train=num(tr, ".4f"), heldout=num(va, ".4f"))))
     rm.eval()
     normalisation, train_eval = normalise_head(rm, tok, train_pairs)
     heldout_eval = evaluate_pairs(rm, tok, heldout_pairs)
     seconds = time.perf_counter() - started
-    log(f"reward model done in {seconds:.0f} s: pairwise accuracy train {train_eval['accuracy']:.1%}, "
-        f"held out {heldout_eval['accuracy']:.1%}")
+    log(_("reward model done in {seconds} s: pairwise accuracy train {train}, held out {heldout}").format(
+        seconds=num(seconds, ".0f"), train=num(train_eval["accuracy"], ".1%"), heldout=num(heldout_eval["accuracy"], ".1%")))
 
     meta = {
         "stage": "reward",
@@ -275,5 +277,5 @@ def train_reward_model(out: Path | str, seed: int = 0, steps: int | None = None,
                                 "heldout_loss": [round(x, 5) for x in history.val]}},
     }
     weights_path, meta_path = save_checkpoint(checkpoint_name(model, "reward"), rm.numpy_state(), meta, out)
-    log(f"wrote {weights_path} and {meta_path}")
+    log(_("wrote {weights} and {meta}").format(weights=weights_path, meta=meta_path))
     return meta

@@ -27,6 +27,7 @@ from engine.transformer.model import GPT, GPTConfig
 from engine.rlhf.sampling import pad_right, responses, sample
 from engine.transformer.tokenizer import CharTokenizer
 from engine.transformer.variants import checkpoint_name, tokenizer_from_meta, tokenizer_metadata
+from engine.texts import _, num
 
 
 @dataclass
@@ -81,9 +82,9 @@ def source_for(name: str, out: Path | str, source_dir: Path | str | None, log: C
     if source_dir is not None:
         return Path(source_dir)
     if paths(name, out)[0].exists():
-        log(f"reading {name} from {out}")
+        log(_("reading {name} from {folder}").format(name=name, folder=out))
         return Path(out)
-    log(f"reading the bundled {name} checkpoint (no {name} in {out})")
+    log(_("reading the bundled {name} checkpoint (no {name} in {folder})").format(name=name, folder=out))
     return None
 
 
@@ -182,8 +183,9 @@ def train_sft(out: Path | str, seed: int = 0, steps: int | None = None, settings
     heldout_ex = [encode_example(tok, d["prompt"], d["response"]) for d in heldout_demos]
     heldout_prompts = [d["prompt"] for d in heldout_demos]
     before = {"train_loss": response_loss(model, tok, train_ex), "heldout_loss": response_loss(model, tok, heldout_ex)}
-    log(f"sft: {len(train_ex)} demonstrations ({len(heldout_ex)} held out); before: "
-        f"train loss {before['train_loss']:.3f}, held-out loss {before['heldout_loss']:.3f} nats per response token")
+    log(_("sft: {n} demonstrations ({held} held out); before: train loss {train}, held-out loss {heldout} nats per "
+          "response token").format(n=len(train_ex), held=len(heldout_ex), train=num(before["train_loss"], ".3f"),
+                                   heldout=num(before["heldout_loss"], ".3f")))
 
     get_batch = demo_batches(tok, train_ex, s.batch_size, torch.Generator().manual_seed(seed))
     with progress_bar("sft", s.steps, enabled=progress) as bar:
@@ -191,14 +193,17 @@ def train_sft(out: Path | str, seed: int = 0, steps: int | None = None, settings
             model, get_batch, s.steps, s.lr, warmup=s.warmup, min_lr_ratio=s.min_lr_ratio,
             weight_decay=s.weight_decay, grad_clip=s.grad_clip, loss_fn=sft_loss,
             eval_fn=lambda: response_loss(model, tok, heldout_ex), eval_every=s.eval_every,
-            on_step=lambda step, loss: bar(step, f"loss {loss:.3f}"),
-            on_eval=lambda step, tr, va: log(f"sft step {step:>4}: train loss {tr:.4f}, held-out loss {va:.4f}"))
+            on_step=lambda step, loss: bar(step, _("loss {loss}").format(loss=num(loss, ".3f"))),
+            on_eval=lambda step, tr, va: log(_("sft step {step:>4}: train loss {train}, held-out loss {heldout}").format(
+                step=step, train=num(tr, ".4f"), heldout=num(va, ".4f"))))
     model.eval()
     after = {"train_loss": response_loss(model, tok, train_ex), "heldout_loss": history.val[-1]}
     samples = rater_eval(model, tok, heldout_prompts, s.eval_samples_per_prompt, seed, s.max_new_tokens)
     seconds = time.perf_counter() - started
-    log(f"sft done in {seconds:.0f} s: train loss {after['train_loss']:.4f}, held-out loss {after['heldout_loss']:.4f}; "
-        f"held-out answers: rater score {samples['rater_score']:.2f} / 5, finished {samples['finished']:.0%}")
+    log(_("sft done in {seconds} s: train loss {train}, held-out loss {heldout}; held-out answers: rater score "
+          "{rater} / 5, finished {finished}").format(
+        seconds=num(seconds, ".0f"), train=num(after["train_loss"], ".4f"), heldout=num(after["heldout_loss"], ".4f"),
+        rater=num(samples["rater_score"], ".2f"), finished=num(samples["finished"], ".0%")))
 
     meta = {
         "stage": "sft",
@@ -219,7 +224,7 @@ def train_sft(out: Path | str, seed: int = 0, steps: int | None = None, settings
         },
     }
     weights_path, meta_path = save_checkpoint(checkpoint_name(model_name, "sft"), model.numpy_state(), meta, out)
-    log(f"wrote {weights_path} and {meta_path}")
+    log(_("wrote {weights} and {meta}").format(weights=weights_path, meta=meta_path))
     return meta
 
 
