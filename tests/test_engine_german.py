@@ -194,3 +194,11 @@ def test_the_ppo_step_table_fits_80_columns_in_both_languages():
         assert max(len(line) for line in text.splitlines()) <= 80
         assert "…" not in text  # no number cut to fit
         assert ("Belohnung" in text) == (lang == "de")
+
+
+def test_missing_weights_are_reported_in_german(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("QUIZAPP_WEIGHTS_DIR", str(tmp_path))
+    code, out, err = inprocess(capsys, monkeypatch, "--lang", "de", "engine", "attention", "--text", "x")
+    assert code == 1 and out == ""
+    assert err == (f"quizapp engine attention: Fehler: der Checkpoint pretrain ist nicht in {tmp_path} "
+                   "(führe quizapp engine train --stage pretrain aus)\n")

@@ -28,6 +28,7 @@ from functools import lru_cache
 
 from engine.transformer.tokenizer import EOT, Encoding, TokenizerDataError
 from engine.transformer.tokenizer import _merge  # the same pair replacement as the char BPE
+from engine.texts import _
 
 # GPT-2's pre-tokenizer: contractions, a word, a number, a run of other symbols (each with an
 # optional leading space), whitespace not followed by a word (so the word keeps its space), whitespace.
@@ -59,7 +60,7 @@ def from_alphabet(text: str) -> bytes:
     try:
         return bytes(index[c] for c in text)
     except KeyError as exc:
-        raise TokenizerDataError(f"character {exc.args[0]!r} is not in the byte alphabet") from None
+        raise TokenizerDataError(_("character {char!r} is not in the byte alphabet").format(char=exc.args[0])) from None
 
 
 def split_text(text: str) -> list[str]:
@@ -98,9 +99,10 @@ class ByteBPETokenizer:
         self.ranks: dict[tuple[int, int], int] = {}
         for rank, (a, b) in enumerate(self.merges):
             if not (0 <= a < len(self.vocab) and 0 <= b < len(self.vocab)):
-                raise TokenizerDataError(f"merge {rank} refers to a token that does not exist yet")
+                raise TokenizerDataError(_("merge {rank} refers to a token that does not exist yet").format(rank=rank))
             if (a, b) in self.ranks:
-                raise TokenizerDataError(f"merge {rank} repeats merge {self.ranks[(a, b)] - N_BYTES}")
+                raise TokenizerDataError(_("merge {rank} repeats merge {earlier}").format(
+                    rank=rank, earlier=self.ranks[(a, b)] - N_BYTES))
             self.ranks[(a, b)] = N_BYTES + rank
             self.vocab.append(self.vocab[a] + self.vocab[b])
         self.eot_id = len(self.vocab)
@@ -120,7 +122,7 @@ class ByteBPETokenizer:
         freq = list(counts.values())
         merges: list[tuple[int, int]] = []
         pairs = _pair_counts(words, freq)
-        for _ in range(num_merges):
+        for _merge_step in range(num_merges):
             if not pairs:
                 break
             # the most frequent pair; ties go to the smaller ids, so training is deterministic
@@ -148,24 +150,27 @@ class ByteBPETokenizer:
     def from_metadata(cls, data: object) -> "ByteBPETokenizer":
         """Rebuild from to_metadata()'s dict; TokenizerDataError names what is wrong with damaged data."""
         if not isinstance(data, dict) or data.get("kind") != cls.kind:
-            raise TokenizerDataError(f"tokenizer data must be a mapping with kind {cls.kind!r}")
+            raise TokenizerDataError(_("tokenizer data must be a mapping with kind {kind!r}").format(kind=cls.kind))
         merges = data.get("merges")
         if not isinstance(merges, list):
-            raise TokenizerDataError("tokenizer data has no list of merges")
+            raise TokenizerDataError(_("tokenizer data has no list of merges"))
         stoi: dict[bytes, int] = {bytes([b]): b for b in range(N_BYTES)}
         pairs = []
         for rank, merge in enumerate(merges):
             if not (isinstance(merge, list) and len(merge) == 2 and all(isinstance(s, str) and s for s in merge)):
-                raise TokenizerDataError(f"merge {rank} must be a pair of non-empty strings, not {merge!r}")
+                raise TokenizerDataError(_("merge {rank} must be a pair of non-empty strings, not {merge!r}").format(
+                    rank=rank, merge=merge))
             left, right = (from_alphabet(s) for s in merge)
             if left not in stoi or right not in stoi:
-                raise TokenizerDataError(f"merge {rank} {merge!r} joins a token that no earlier merge made")
+                raise TokenizerDataError(_("merge {rank} {merge!r} joins a token that no earlier merge made").format(
+                    rank=rank, merge=merge))
             pairs.append((stoi[left], stoi[right]))
             stoi.setdefault(left + right, N_BYTES + rank)
         tok = cls(pairs)
         for key, value in (("vocab_size", tok.vocab_size), ("eot_id", tok.eot_id)):
             if key in data and data[key] != value:
-                raise TokenizerDataError(f"tokenizer data says {key} {data[key]!r} but its merges give {value}")
+                raise TokenizerDataError(_("tokenizer data says {key} {said!r} but its merges give {value}").format(
+                    key=key, said=data[key], value=value))
         return tok
 
     # --- use ---

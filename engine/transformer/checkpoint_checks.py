@@ -28,6 +28,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from engine.texts import _, num
+
 CONFIG_BOUNDS = {"vocab_size": (3, 1_000_000), "block_size": (1, 8192), "n_layer": (1, 64),
                  "n_head": (1, 64), "d_model": (1, 8192)}
 MAX_META_BYTES = 32 * 1024 * 1024  # the largest metadata read (vocabularies and merges included)
@@ -45,32 +47,34 @@ def meta_checksum(meta: Mapping[str, Any]) -> str:
 def meta_problem(meta: Any) -> str | None:
     """Why this metadata cannot describe a checkpoint, or None."""
     if not isinstance(meta, dict):
-        return f"is a JSON {type(meta).__name__}, not an object"
+        return _("is a JSON {type}, not an object").format(type=type(meta).__name__)
     recorded = meta.get(CHECKSUM_KEY)
     if recorded is not None and recorded != meta_checksum(meta):
-        return f"does not match its recorded checksum ({CHECKSUM_KEY})"
+        return _("does not match its recorded checksum ({key})").format(key=CHECKSUM_KEY)
     if not isinstance(meta.get("weights_sha256"), str) or not _SHA256.fullmatch(meta["weights_sha256"]):
-        return "has no valid weights_sha256"
+        return _("has no valid weights_sha256")
     config = meta.get("config")
     if not isinstance(config, dict):
-        return "has no 'config' object"
+        return _("has no 'config' object")
     for key, (low, high) in CONFIG_BOUNDS.items():
         value = config.get(key)
         if type(value) is not int:
-            return f"config.{key} must be a whole number, not {_show(value)}"
+            return _("config.{key} must be a whole number, not {value}").format(key=key, value=_show(value))
         if not low <= value <= high:
-            return f"config.{key} must be between {low:,} and {high:,}, not {value:,}"
+            return _("config.{key} must be between {low} and {high}, not {value}").format(
+                key=key, low=num(low, ","), high=num(high, ","), value=num(value, ","))
     if config["d_model"] % config["n_head"]:
-        return f"config.d_model ({config['d_model']}) must be divisible by config.n_head ({config['n_head']})"
+        return _("config.d_model ({d}) must be divisible by config.n_head ({n})").format(
+            d=config["d_model"], n=config["n_head"])
     dropout = config.get("dropout", 0.0)
     if type(dropout) not in (int, float) or not 0 <= dropout < 1:
-        return f"config.dropout must be a number from 0 to below 1, not {_show(dropout)}"
+        return _("config.dropout must be a number from 0 to below 1, not {value}").format(value=_show(dropout))
     if "head_roles" in meta and (problem := _head_roles_problem(meta["head_roles"], config)):
         return problem
     training = meta.get("training", {})
     settings = training.get("settings", {}) if isinstance(training, dict) else None
     if not isinstance(settings, dict) or not all(_scalar(v) for v in settings.values()):
-        return "training.settings must be an object of numbers, texts and true/false"
+        return _("training.settings must be an object of numbers, texts and true/false")
     return None
 
 
@@ -79,14 +83,14 @@ def _head_roles_problem(roles: Any, config: Mapping[str, int]) -> str | None:
     n_layer, n_head = config["n_layer"], config["n_head"]
     if (not isinstance(heads, list) or len(heads) != n_layer
             or not all(isinstance(layer, list) and len(layer) == n_head for layer in heads)):
-        return f"head_roles.heads must list {n_layer} layers of {n_head} heads"
+        return _("head_roles.heads must list {layers} layers of {heads} heads").format(layers=n_layer, heads=n_head)
     for layer in heads:
         for head in layer:
             if not isinstance(head, dict) or not isinstance(head.get("role", ""), str):
-                return "head_roles.heads: each head must be an object with a text 'role'"
+                return _("head_roles.heads: each head must be an object with a text 'role'")
             scores = head.get("scores", {})
             if not isinstance(scores, dict) or not all(_number(v) for v in scores.values()):
-                return "head_roles.heads: each head's 'scores' must map names to numbers"
+                return _("head_roles.heads: each head's 'scores' must map names to numbers")
     return None
 
 
@@ -111,12 +115,13 @@ def tensor_problem(state: Mapping[str, np.ndarray], config: Mapping[str, int]) -
     """
     for name, shape in expected_shapes(config).items():
         if name not in state:
-            return f"has no tensor '{name}'"
+            return _("has no tensor '{name}'").format(name=name)
         if tuple(state[name].shape) != shape:
-            return f"tensor '{name}' has shape {tuple(state[name].shape)}, the config implies {shape}"
+            return _("tensor '{name}' has shape {shape}, the config implies {expected}").format(
+                name=name, shape=tuple(state[name].shape), expected=shape)
     for name, array in state.items():
         if not np.isfinite(array).all():
-            return f"tensor '{name}' holds NaN or infinite values"
+            return _("tensor '{name}' holds NaN or infinite values").format(name=name)
     return None
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.errors import ProbeError
+from engine.texts import _
 
 UNK = "<unk>"  # a character outside the vocabulary
 EOT = "<eot>"  # end of text: separates documents in training, ends a generated answer
@@ -98,7 +99,7 @@ class BPETokenizer:
         seqs = {w: base.encode(w) for w in words}
         itos = list(base.itos)
         merges: list[tuple[str, str]] = []
-        for _ in range(num_merges):
+        for _merge_step in range(num_merges):
             pairs: Counter = Counter()
             for w, ids in seqs.items():
                 for pair in zip(ids, ids[1:]):
@@ -148,25 +149,27 @@ class BPETokenizer:
 
 def _check_vocabulary(chars: Any) -> None:
     if not isinstance(chars, (list, tuple)):
-        raise TokenizerDataError(f"the vocabulary must be a list of characters, not {type(chars).__name__}")
+        raise TokenizerDataError(_("the vocabulary must be a list of characters, not {type}").format(
+            type=type(chars).__name__))
     seen: set[str] = set()
     for i, c in enumerate(chars):
         if not isinstance(c, str) or (len(c) != 1 and c not in SPECIALS):
-            raise TokenizerDataError(f"vocabulary entry {i} is {c!r:.40}, not one character")
+            raise TokenizerDataError(_("vocabulary entry {i} is {entry}, not one character").format(
+                i=i, entry=f"{c!r:.40}"))
         if c in seen:
-            raise TokenizerDataError(f"vocabulary entry {i} ({c!r}) appears twice")
+            raise TokenizerDataError(_("vocabulary entry {i} ({entry!r}) appears twice").format(i=i, entry=c))
         seen.add(c)
 
 
 def _check_merges(base: CharTokenizer, merges: Any) -> None:
     """Each merge is a pair of tokens that exist by the time it is learned."""
     if not isinstance(merges, (list, tuple)):
-        raise TokenizerDataError(f"the merges must be a list of pairs, not {type(merges).__name__}")
+        raise TokenizerDataError(_("the merges must be a list of pairs, not {type}").format(type=type(merges).__name__))
     known = set(base.itos)
     for i, m in enumerate(merges):
         if (not isinstance(m, (list, tuple)) or len(m) != 2 or not all(isinstance(p, str) for p in m)
                 or m[0] not in known or m[1] not in known):
-            raise TokenizerDataError(f"merge {i} ({str(m)[:40]}) is not a pair of known tokens")
+            raise TokenizerDataError(_("merge {i} ({merge}) is not a pair of known tokens").format(i=i, merge=str(m)[:40]))
         known.add(m[0] + m[1])
 
 
