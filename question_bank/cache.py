@@ -11,6 +11,9 @@ the pack or None, every problem, where the pack id is written — under a key:
   keeps size and mtime; a new or removed file changes the list;
 - the app version, the entry format and a checksum of question_bank's own source,
   so a changed loader never serves results an older loader made;
+- the language of the messages: problems are stored as the loader wrote them, in the
+  interface language of that run, so each language has its own entry (switching back
+  and forth costs no reload, and a German run never shows English diagnostics);
 - for a pack that uses the engine (live blocks, with their captions and evidence
   claims; calculated questions; or a broken pack, which a probe name may break),
   engine.probes.engine_identity(): the probe code and the checkpoints' recorded
@@ -93,15 +96,17 @@ def pack_files(path: Path) -> list[Path] | None:
 
 
 class PackCache:
-    """Load packs through entries in `folder`; `app_version` is part of every key.
+    """Load packs through entries in `folder`; `app_version` and `language` (of the messages) are part of every key.
 
     `engine_identity` is called (once) only when an entry of a pack that uses the engine
     is read or written; it defaults to engine.probes.engine_identity.
     """
 
-    def __init__(self, folder: Path, app_version: str, engine_identity: Callable[[], str] | None = None) -> None:
+    def __init__(self, folder: Path, app_version: str, engine_identity: Callable[[], str] | None = None,
+                 language: str = "en") -> None:
         self.folder = folder
         self.app_version = app_version
+        self.language = language
         self._engine_identity = engine_identity
         self._engine: str | None = None
 
@@ -143,11 +148,12 @@ class PackCache:
             resolved = str(path.resolve())
         except OSError:
             return None  # unreadable or not a regular file: the loader says why, and nothing is cached
-        return {"format": FORMAT, "app": self.app_version, "code": code_identity(), "path": str(path),
+        return {"format": FORMAT, "app": self.app_version, "code": code_identity(), "language": self.language,
+                "path": str(path),
                 "resolved": resolved, "files": listed}
 
     def _entry_path(self, path: Path) -> Path:
-        name = hashlib.sha256(f"{path}\0{os.path.abspath(path)}".encode()).hexdigest()[:40]
+        name = hashlib.sha256(f"{path}\0{os.path.abspath(path)}\0{self.language}".encode()).hexdigest()[:40]
         return self.folder / f"{name}.json"
 
     def _read(self, entry: Path, key: dict[str, Any]) -> tuple[LoadResult, IdPlace] | None:

@@ -36,6 +36,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterator
 
 from engine.probes import ProbeError, get
+from engine.texts import _, ngettext
 from question_bank.models import (EMPTY, CalculatedQuestion, CalculatedTranslation, Choice, FrozenMap, Question,
                                   Translation, ValueSpec)
 from question_bank.numbers import format_number, localize_number
@@ -89,7 +90,9 @@ def spec_problem(spec: str) -> str | None:
         digits = m.group(part)
         if digits and (len(digits) > 6 or int(digits) > limit):
             shown = spec if len(spec) <= 30 else spec[:30] + "..."
-            return f"the {part} in the format spec '{shown}' is over the limit of {limit}"
+            message = (_("the width in the format spec '{spec}' is over the limit of {limit}") if part == "width"
+                       else _("the precision in the format spec '{spec}' is over the limit of {limit}"))
+            return message.format(spec=shown, limit=limit)
     return None
 
 
@@ -117,14 +120,15 @@ def render(template: str, values: Mapping[str, Any], shown: Mapping[str, str], l
         if name is None:
             return token[0]  # "{{" -> "{", "}}" -> "}"
         if name not in values:
-            raise CalculationError(f"the template uses '{{{name}}}', which is not a parameter")
+            raise CalculationError(_("the template uses '{{{name}}}', which is not a parameter").format(name=name))
         if spec is None:
             return shown[name]
         try:
             text = format_value(values[name], spec)
             return _minus(localize_number(text, lang) if isinstance(values[name], (int, float)) else text)
         except ValueError as exc:
-            raise CalculationError(f"'{{{name}:{spec}}}' cannot format {values[name]!r}: {exc}") from None
+            raise CalculationError(_("'{{{name}:{spec}}}' cannot format {value}: {reason}").format(
+                name=name, spec=spec, value=repr(values[name]), reason=exc)) from None
     return _TEMPLATE.sub(replace, template)
 
 
@@ -141,11 +145,12 @@ def format_problem(text: str) -> str | None:
     """Why `text` is not a usable choice format, or None."""
     parts = parse_format(text)
     if parts is None:
-        return f"'format' must hold one '{{}}' or '{{:spec}}', such as \"{{:.2f}}\", not {text!r}"
+        return _("'format' must hold one '{{}}' or '{{:spec}}', such as \"{{:.2f}}\", not {text}").format(
+            text=repr(text))
     try:
         format_value(1.5, parts[1])
     except ValueError as exc:
-        return f"'format' {text!r} cannot format a number: {exc}"
+        return _("'format' {text} cannot format a number: {reason}").format(text=repr(text), reason=exc)
     return None
 
 
@@ -205,27 +210,29 @@ def field_of(result: Any, path: str, probe: str) -> Any:
     for part in path.split("."):
         if isinstance(value, Mapping):
             if part not in value:
-                where = f"'{'.'.join(walked)}'" if walked else "the result"
-                raise CalculationError(f"probe '{probe}': {where} has no field '{part}' "
-                                       f"(fields: {', '.join(sorted(value))})")
+                where = f"'{'.'.join(walked)}'" if walked else _("the result")
+                raise CalculationError(_("probe '{probe}': {where} has no field '{field}' (fields: {fields})").format(
+                    probe=probe, where=where, field=part, fields=", ".join(sorted(value))))
             value = value[part]
         elif isinstance(value, (list, tuple)):
             if not part.isdigit() or int(part) >= len(value):
-                raise CalculationError(f"probe '{probe}': '{'.'.join(walked)}' is a list of {len(value)}; "
-                                       f"'{part}' is not a position in it (0 to {len(value) - 1})")
+                raise CalculationError(_("probe '{probe}': '{path}' is a list of {n}; '{part}' is not a position in "
+                                         "it (0 to {last})").format(probe=probe, path=".".join(walked), n=len(value),
+                                                                    part=part, last=len(value) - 1))
             value = value[int(part)]
         else:
-            raise CalculationError(f"probe '{probe}': '{'.'.join(walked)}' is a single value, "
-                                   f"it has no '{part}'")
+            raise CalculationError(_("probe '{probe}': '{path}' is a single value, it has no '{part}'").format(
+                probe=probe, path=".".join(walked), part=part))
         walked.append(part)
     if isinstance(value, (list, tuple)):
-        raise CalculationError(f"probe '{probe}': field '{path}' is a list of {len(value)}; "
-                               f"add a position, such as '{path}.0'")
+        raise CalculationError(_("probe '{probe}': field '{path}' is a list of {n}; add a position, such as "
+                                 "'{path}.0'").format(probe=probe, path=path, n=len(value)))
     if isinstance(value, Mapping):
-        raise CalculationError(f"probe '{probe}': field '{path}' holds several fields; "
-                               f"name one, such as '{path}.{next(iter(value), 'x')}'")
+        raise CalculationError(_("probe '{probe}': field '{path}' holds several fields; name one, such as "
+                                 "'{path}.{first}'").format(probe=probe, path=path, first=next(iter(value), "x")))
     if value is None or (isinstance(value, float) and (not math.isfinite(value) or abs(value) >= 1e308)):
-        raise CalculationError(f"probe '{probe}': field '{path}' is not a finite number here")
+        raise CalculationError(_("probe '{probe}': field '{path}' is not a finite number here").format(
+            probe=probe, path=path))
     return value
 
 
@@ -238,7 +245,7 @@ class _Runner:
     def value(self, spec: ValueSpec, params: Mapping[str, Any], index: int) -> Any:
         if spec.param is not None:
             if spec.param not in params:
-                raise CalculationError(f"no parameter '{spec.param}'", index)
+                raise CalculationError(_("no parameter '{name}'").format(name=spec.param), index)
             return params[spec.param]
         if spec.probe is None:
             return spec.value
@@ -249,7 +256,8 @@ class _Runner:
             try:
                 result = get(spec.probe).run(args)
             except ProbeError as exc:
-                raise CalculationError(f"probe '{spec.probe}' with {_show_args(args)}: {exc}", index) from None
+                raise CalculationError(_("probe '{probe}' with {args}: {reason}").format(
+                    probe=spec.probe, args=_show_args(args), reason=exc), index) from None
             self.cache[key] = result
         try:
             return field_of(result, spec.field or "", spec.probe)
@@ -285,12 +293,13 @@ def _build(question: CalculatedQuestion, params: Mapping[str, Any], runner: _Run
     params = dict(params)
     missing = [name for name in question.params if name not in params]
     if missing:
-        raise CalculationError(f"no value for parameter(s) {', '.join(missing)}")
+        raise CalculationError(ngettext("no value for parameter {names}", "no value for parameters {names}",
+                                        len(missing)).format(names=", ".join(missing)))
     fmt = question.format
     answer = runner.value(question.answer, params, -1)
     answer_text = show_value(answer, fmt)
     shown = {name: show_param(value) for name, value in params.items()}
-    texts = {answer_text: "the correct answer"}
+    texts = {answer_text: _("the correct answer")}
     choices: list[Choice] = []
     dropped: list[tuple[int, str]] = []
     kept: list[tuple[ValueSpec, Any, str]] = []
@@ -299,11 +308,11 @@ def _build(question: CalculatedQuestion, params: Mapping[str, Any], runner: _Run
         value = runner.value(spec, params, index)
         text = show_value(value, fmt)
         if text in texts:
-            dropped.append((index, f"it shows {text}, the same as {texts[text]}"))
+            dropped.append((index, _("it shows {text}, the same as {other}").format(text=text, other=texts[text])))
             continue
         if len(kept) == CHOICES - 1:
             continue  # enough: the first distractors written are kept
-        texts[text] = f"distractor {index + 1}"
+        texts[text] = _("distractor {number}").format(number=index + 1)
         kept.append((spec, value, text))
         shown_specs.append(index)
 
@@ -325,8 +334,9 @@ def _build(question: CalculatedQuestion, params: Mapping[str, Any], runner: _Run
             values.append(value)
             filled += 1
     if len(choices) < 2:
-        raise CalculationError(f"with {show_params(params)} every distractor shows the correct answer "
-                               f"{answer_text}, and a text answer has no nearby values")
+        raise CalculationError(_("with {params} every distractor shows the correct answer {answer}, and a text "
+                                 "answer has no nearby values").format(params=show_params(params),
+                                                                       answer=answer_text))
 
     prompt = render(question.prompt, values_for({}), shown_for({}))
     explanation = (None if question.explanation is None
@@ -364,7 +374,7 @@ def _build(question: CalculatedQuestion, params: Mapping[str, Any], runner: _Run
 def _nearby(value: float, fmt: str, taken: set[str], wanted: int) -> Iterator[tuple[float, str]]:
     """Wrong numbers close to `value` that show differently from every text in `taken`, with their texts."""
     step = abs(value) * 0.1 or 1.0
-    for _ in range(30):  # make one step visible in the format
+    for _step in range(30):  # make one step visible in the format
         if show_value(value + step, fmt) != show_value(value, fmt):
             break
         step *= 10
@@ -397,7 +407,7 @@ def instantiate(question: CalculatedQuestion, rng: random.Random) -> tuple[Quest
     first: tuple[Question, dict[str, Any]] | None = None
     failure: CalculationError | None = None
     runner = _Runner()
-    for _ in range(MAX_DRAWS):
+    for _draw in range(MAX_DRAWS):
         params = draw(question, rng)
         try:
             built = _build(question, params, runner)
@@ -409,7 +419,8 @@ def instantiate(question: CalculatedQuestion, rng: random.Random) -> tuple[Quest
         if first is None:
             first = (built.question, params)
     if first is None:
-        raise CalculationError(f"question '{question.id}': no drawn combination can be computed: {failure}")
+        raise CalculationError(_("question '{id}': no drawn combination can be computed: {reason}").format(
+            id=question.id, reason=failure))
     return first
 
 
@@ -465,20 +476,26 @@ def check(question: CalculatedQuestion, limit: int = MAX_CHECKED) -> list[Findin
             short.append((params, built))
     findings: list[Finding] = []
     for (spec, message), (first, count) in errors.items():
-        times = "" if count == 1 else f" (and {count - 1} more of the {checked} combinations)"
-        findings.append(Finding("error", spec, f"with {first}: {message}{times}"))
+        times = "" if count == 1 else ngettext(" (and {n} more of the {checked} combinations)",
+                                               " (and {n} more of the {checked} combinations)",
+                                               count - 1).format(n=count - 1, checked=checked)
+        findings.append(Finding("error", spec, _("with {params}: {problem}").format(params=first, problem=message)
+                                + times))
     if short:
         params, built = short[0]
-        reasons = "; ".join(f"distractor {i + 1} is left out: {reason}" for i, reason in built.dropped)
+        reasons = "; ".join(_("distractor {number} is left out: {reason}").format(number=i + 1, reason=reason)
+                            for i, reason in built.dropped)
+        why = reasons or ngettext("only {n} distractor", "only {n} distractors", len(question.distractors)).format(
+            n=len(question.distractors))
         findings.append(Finding(
             "warning", None,
-            f"{len(short)} of the {checked} combinations give fewer than {CHOICES} different choices, "
-            f"so nearby numbers fill in; e.g. {show_params(params)}"
-            + (f" ({reasons})" if reasons else f" (only {len(question.distractors)} distractors)")))
+            _("{n} of the {checked} combinations give fewer than {choices} different choices, so nearby numbers "
+              "fill in; e.g. {params} ({why})").format(n=len(short), checked=checked, choices=CHOICES,
+                                                       params=show_params(params), why=why)))
     if not errors:
         for index in range(len(question.distractors)):
             if index not in shown:
-                findings.append(Finding("warning", index, f"never shown in the {checked} combinations checked: "
-                                        "it always repeats another choice, or the earlier distractors fill "
-                                        f"the {CHOICES - 1} places"))
+                findings.append(Finding("warning", index, _(
+                    "never shown in the {checked} combinations checked: it always repeats another choice, or the "
+                    "earlier distractors fill the {places} places").format(checked=checked, places=CHOICES - 1)))
     return findings

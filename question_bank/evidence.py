@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
+from engine.texts import N_, _, ngettext
 from question_bank.numbers import format_number
 
 Path = tuple[str | int, ...]
@@ -69,7 +70,8 @@ class Field:
 def parse_path(text: str) -> Path:
     """`a.b[0].c[-1]` → ("a", "b", 0, "c", -1); EvidenceError when it is not that shape."""
     if not text or len(text) > MAX_PATH_LENGTH:
-        raise EvidenceError(f"'{text[:40]}' is not a path like 'probabilities[0]' or 'stages[2].mean'")
+        raise EvidenceError(_("'{text}' is not a path like 'probabilities[0]' or 'stages[2].mean'").format(
+            text=text[:40]))
     parts: list[str | int] = []
     pos = 0
     expect_key = True
@@ -91,8 +93,8 @@ def parse_path(text: str) -> Path:
             parts.append(int(m.group(1)))
             pos = m.end()
     if pos != len(text) or expect_key:
-        raise EvidenceError(f"'{text}' is not a path like 'probabilities[0]' or 'stages[2].mean' "
-                            "(keys joined by dots, list positions in brackets)")
+        raise EvidenceError(_("'{text}' is not a path like 'probabilities[0]' or 'stages[2].mean' (keys joined by "
+                              "dots, list positions in brackets)").format(text=text))
     return tuple(parts)
 
 
@@ -101,19 +103,24 @@ def resolve(result: Any, path: Path, text: str | None = None) -> Any:
     shown = text or show_path(path)
     value = result
     for depth, part in enumerate(path):
-        where = show_path(path[:depth]) or "the result"
+        where = show_path(path[:depth]) or _("the result")
         if isinstance(part, str):
             if not isinstance(value, Mapping):
-                raise EvidenceError(f"'{shown}': {where} is not a mapping, so it has no key '{part}'")
+                raise EvidenceError(_("'{path}': {where} is not a mapping, so it has no key '{key}'").format(
+                    path=shown, where=where, key=part))
             if part not in value:
                 keys = ", ".join(sorted(map(str, value))[:12])
-                raise EvidenceError(f"'{shown}': {where} has no key '{part}' (it has: {keys})")
+                raise EvidenceError(_("'{path}': {where} has no key '{key}' (it has: {keys})").format(
+                    path=shown, where=where, key=part, keys=keys))
             value = value[part]
         else:
             if not isinstance(value, Sequence) or isinstance(value, str):
-                raise EvidenceError(f"'{shown}': {where} is not a list, so it has no position [{part}]")
+                raise EvidenceError(_("'{path}': {where} is not a list, so it has no position [{index}]").format(
+                    path=shown, where=where, index=part))
             if not -len(value) <= part < len(value):
-                raise EvidenceError(f"'{shown}': {where} has {len(value)} entries, so there is no [{part}]")
+                raise EvidenceError(ngettext("'{path}': {where} has {n} entry, so there is no [{index}]",
+                                             "'{path}': {where} has {n} entries, so there is no [{index}]",
+                                             len(value)).format(path=shown, where=where, n=len(value), index=part))
             value = value[part]
     return value
 
@@ -131,13 +138,14 @@ def check_spec(spec: str) -> None:
     """EvidenceError unless `spec` is inside the documented limits."""
     m = _SPEC.fullmatch(spec)
     if not m:
-        raise EvidenceError(f"format spec '{spec}' is not allowed: use fill/align, sign, ',', width, "
-                            f".precision and one of the types d f e g % (e.g. '.2f', '+.3f', '>8,d')")
+        raise EvidenceError(_("format spec '{spec}' is not allowed: use fill/align, sign, ',', width, .precision "
+                              "and one of the types d f e g % (e.g. '.2f', '+.3f', '>8,d')").format(spec=spec))
     if m.group("width") and int(m.group("width")) > MAX_WIDTH:
-        raise EvidenceError(f"format spec '{spec}': width {int(m.group('width'))} is over the limit of {MAX_WIDTH}")
+        raise EvidenceError(_("format spec '{spec}': width {n} is over the limit of {limit}").format(
+            spec=spec, n=int(m.group("width")), limit=MAX_WIDTH))
     if m.group("precision") and int(m.group("precision")) > MAX_PRECISION:
-        raise EvidenceError(f"format spec '{spec}': precision {int(m.group('precision'))} is over "
-                            f"the limit of {MAX_PRECISION}")
+        raise EvidenceError(_("format spec '{spec}': precision {n} is over the limit of {limit}").format(
+            spec=spec, n=int(m.group("precision")), limit=MAX_PRECISION))
 
 
 def parse_caption(text: str) -> tuple[str | Field, ...]:
@@ -151,13 +159,14 @@ def parse_caption(text: str) -> tuple[str | Field, ...]:
             literal += ch
             pos += 2
         elif ch == "}":
-            raise EvidenceError(f"a lone '}}' at character {pos + 1}: write '}}}}' for a literal brace")
+            raise EvidenceError(_("a lone '}}' at character {n}: write '}}}}' for a literal brace").format(n=pos + 1))
         elif ch == "{":
             end = text.find("}", pos)
             if end < 0:
-                raise EvidenceError(f"the field at character {pos + 1} has no closing '}}'", text[pos:pos + 20])
+                raise EvidenceError(_("the field at character {n} has no closing '}}'").format(n=pos + 1),
+                                    text[pos:pos + 20])
             inner = text[pos + 1:end]
-            path_text, _, spec = inner.partition(":")
+            path_text, _colon, spec = inner.partition(":")
             try:
                 path = parse_path(path_text.strip())
                 check_spec(spec)
@@ -174,7 +183,7 @@ def parse_caption(text: str) -> tuple[str | Field, ...]:
     if literal:
         parts.append(literal)
     if sum(isinstance(p, Field) for p in parts) > MAX_CAPTION_FIELDS:
-        raise EvidenceError(f"a caption may have at most {MAX_CAPTION_FIELDS} fields")
+        raise EvidenceError(_("a caption may have at most {n} fields").format(n=MAX_CAPTION_FIELDS))
     return tuple(parts)
 
 
@@ -187,10 +196,12 @@ def format_value(value: Any, spec: str, lang: str | None = None) -> str:
     if spec:
         kind = spec[-1] if spec[-1] in "dfeg%" else ""
         if kind and (isinstance(value, bool) or not isinstance(value, (int, float))):
-            raise EvidenceError(f"'{spec}' formats numbers, but the value is {_describe(value)}")
+            raise EvidenceError(_("'{spec}' formats numbers, but the value is {value}").format(
+                spec=spec, value=_describe(value)))
         if kind == "d" and isinstance(value, float):
             if not value.is_integer():
-                raise EvidenceError(f"'{spec}' formats whole numbers, but the value is {value!r}")
+                raise EvidenceError(_("'{spec}' formats whole numbers, but the value is {value}").format(
+                    spec=spec, value=repr(value)))
             value = int(value)
         if isinstance(value, float) and not math.isfinite(value):
             return "∞" if value > 0 else ("−∞" if value < 0 else "NaN")
@@ -202,8 +213,8 @@ def format_value(value: Any, spec: str, lang: str | None = None) -> str:
     elif isinstance(value, str):
         text = value
     else:
-        raise EvidenceError(f"a caption field must be a number or text, but the value is {_describe(value)} "
-                            "(point at one entry, e.g. 'weights[0]')")
+        raise EvidenceError(_("a caption field must be a number or text, but the value is {value} (point at one "
+                              "entry, e.g. 'weights[0]')").format(value=_describe(value)))
     return text
 
 
@@ -230,9 +241,9 @@ def check_claim(claim: Claim, result: Any) -> str | None:
             ok = value == claim.value
         else:
             ok = value == claim.value
-        return None if ok else f"got {_show(value)}"
+        return None if ok else _("got {value}").format(value=_show(value))
     if not _is_number(value):
-        return f"got {_describe(value)}, not a number"
+        return _("got {value}, not a number").format(value=_describe(value))
     if claim.op == "close_to":
         ok = abs(value - claim.value) <= claim.tolerance
     elif claim.op == "at_least":
@@ -242,15 +253,19 @@ def check_claim(claim: Claim, result: Any) -> str | None:
     else:  # between
         low, high = claim.value
         ok = low <= value <= high
-    return None if ok else f"got {_show(value)}"
+    return None if ok else _("got {value}").format(value=_show(value))
 
 
 def describe_claim(claim: Claim) -> str:
     if claim.op == "between":
-        return f"{claim.at} between {_show(claim.value[0])} and {_show(claim.value[1])}"
+        return _("{at} between {low} and {high}").format(at=claim.at, low=_show(claim.value[0]),
+                                                         high=_show(claim.value[1]))
     if claim.op == "close_to":
-        return f"{claim.at} close to {_show(claim.value)} (± {_show(claim.tolerance)})"
-    return f"{claim.at} {claim.op.replace('_', ' ')} {_show(claim.value)}"
+        return _("{at} close to {value} (± {tolerance})").format(at=claim.at, value=_show(claim.value),
+                                                                  tolerance=_show(claim.tolerance))
+    phrases = {"equals": N_("{at} equals {value}"), "at_least": N_("{at} at least {value}"),
+               "at_most": N_("{at} at most {value}")}
+    return _(phrases[claim.op]).format(at=claim.at, value=_show(claim.value))
 
 
 def _is_number(x: Any) -> bool:
@@ -267,9 +282,9 @@ def _show(x: Any) -> str:
 
 def _describe(x: Any) -> str:
     if isinstance(x, Mapping):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(x, (list, tuple)):
-        return f"a list of {len(x)}"
+        return ngettext("a list of {n}", "a list of {n}", len(x)).format(n=len(x))
     if x is None:
-        return "empty (null)"
+        return _("empty (null)")
     return _show(x)

@@ -19,6 +19,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from engine.probes import Probe, ProbeError, all_probes
+from engine.texts import N_, _, ngettext
 from question_bank import calculated as calc
 from question_bank import evidence
 from question_bank.evidence import Claim, EvidenceError
@@ -58,8 +59,8 @@ MAX_EVIDENCE_RUNS = 200  # probe runs per live block of a calculated question (o
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _BOOL, _FLOAT, _NULL = _TAG + "str", _TAG + "int", _TAG + "bool", _TAG + "float", _TAG + "null"
-_SCALAR_NAMES = {_STR: "text", _INT: "a whole number", _FLOAT: "a number", _BOOL: "true/false",
-                 _NULL: "nothing", _TAG + "timestamp": "a date", _TAG + "binary": "binary data"}
+_SCALAR_NAMES = {_STR: N_("text"), _INT: N_("a whole number"), _FLOAT: N_("a number"), _BOOL: N_("true/false"),
+                 _NULL: N_("nothing"), _TAG + "timestamp": N_("a date"), _TAG + "binary": N_("binary data")}
 # Only the constructors of plain scalars: they build strings, numbers, dates, never objects.
 _CONSTRUCTOR = SafeConstructor()
 _SCALAR_VALUES = {tag: SafeConstructor.yaml_constructors[tag] for tag in _SCALAR_NAMES}
@@ -97,14 +98,16 @@ def load_one(path: Path, run_calculations: bool = False,
         try:
             files = folder_files(path)
         except OSError as exc:
-            return _failed(shown, f"cannot read the folder: {exc.strerror or exc}"), (shown, 1, 1)
+            return _failed(shown, _("cannot read the folder: {reason}").format(reason=exc.strerror or exc)), \
+                (shown, 1, 1)
         header = files[0]
         if not os.path.lexists(header):
-            return _failed(shown, f"a pack folder needs a {PACK_FILE}"), (shown, 1, 1)
+            return _failed(shown, _("a pack folder needs a {file}").format(file=PACK_FILE)), (shown, 1, 1)
     elif not path.exists():
-        return _failed(shown, "no such file or folder"), (shown, 1, 1)
+        return _failed(shown, _("no such file or folder")), (shown, 1, 1)
     elif path.suffix not in YAML_SUFFIXES:
-        return _failed(shown, f"a pack is a .yaml or .yml file, or a folder with a {PACK_FILE}"), (shown, 1, 1)
+        return _failed(shown, _("a pack is a .yaml or .yml file, or a folder with a {file}").format(file=PACK_FILE)), \
+            (shown, 1, 1)
     else:
         files = [path]
     walker = _PackWalker(all_probes(), run_calculations, check_evidence)
@@ -120,7 +123,7 @@ def load_one(path: Path, run_calculations: bool = False,
         else:
             walker.question_file(walker.source.root)
     if walker.errors == 0 and not walker.questions:
-        walker.report(Problem(str(files[0]), 1, 1, "warning", "the pack has no questions"))
+        walker.report(Problem(str(files[0]), 1, 1, "warning", _("the pack has no questions")))
     problems = tuple(walker.sorted_problems(str(f) for f in files))
     if any(p.severity == "error" for p in problems):
         return LoadResult(None, problems), walker.pack_id_at
@@ -140,15 +143,16 @@ def _say(where: str, message: str) -> str:
 def _found(node: Node) -> str:
     """What a value is, in the words an author uses."""
     if node.__class__ is MappingNode:
-        return "a mapping"
+        return _("a mapping")
     if node.__class__ is SequenceNode:
-        return "a list"
-    return _SCALAR_NAMES.get(node.tag, f"a value tagged {node.tag}")
+        return _("a list")
+    name = _SCALAR_NAMES.get(node.tag)
+    return _(name) if name else _("a value tagged {tag}").format(tag=node.tag)
 
 
 def _did_you_mean(word: str, options: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(options), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return _(" (did you mean '{name}'?)").format(name=close[0]) if close else ""
 
 
 class _PackWalker:
@@ -199,7 +203,7 @@ class _PackWalker:
     # --- files ---
 
     def header_file(self, root: Node | None) -> None:
-        fields = self.top_level(root, ROOT_KEYS, "'format: 1', 'pack', 'topics' and 'questions'")
+        fields = self.top_level(root, ROOT_KEYS, _("'format: 1', 'pack', 'topics' and 'questions'"))
         if fields is None:
             return
         self.require(root, fields, ("format", "pack", "topics"), "")
@@ -222,10 +226,12 @@ class _PackWalker:
 
     def top_level(self, root: Node | None, allowed: frozenset[str], expected: str) -> Fields | None:
         if root is None:
-            self.report(Problem(self.path, 1, 1, "error", f"the file is empty; expected {expected}"))
+            self.report(Problem(self.path, 1, 1, "error", _("the file is empty; expected {expected}").format(
+                expected=expected)))
             return None
         if root.__class__ is not MappingNode:
-            self.error(root, f"the top level must be a mapping with {expected}, found {_found(root)}")
+            self.error(root, _("the top level must be a mapping with {expected}, found {found}").format(
+                expected=expected, found=_found(root)))
             return None
         fields = self.mapping(root, "")
         self.keys(fields, allowed, "")
@@ -236,15 +242,15 @@ class _PackWalker:
     def mapping(self, node: Node, where: str, subject: str = "") -> Fields | None:
         """The mapping's pairs by key text; duplicate and non-text keys are errors."""
         if node.__class__ is not MappingNode:
-            self.wrong_type(node, where, subject, "a mapping")
+            self.wrong_type(node, where, subject, _("a mapping"))
             return None
         fields: Fields = {}
         for pair in node.value:
             key = pair[0]
             if key.__class__ is not ScalarNode:
-                self.error(key, _say(where, f"a key must be text, found {_found(key)}"))
+                self.error(key, _say(where, _("a key must be text, found {found}").format(found=_found(key))))
             elif key.value in fields:
-                self.error(key, _say(where, f"key '{key.value}' appears twice"))
+                self.error(key, _say(where, _("key '{key}' appears twice").format(key=key.value)))
             else:
                 fields[key.value] = pair
         return fields
@@ -257,22 +263,26 @@ class _PackWalker:
         """
         if fields.keys() <= allowed:
             return
-        for name, (key, _) in fields.items():
+        for name, (key, _value) in fields.items():
             if name not in allowed and not name.startswith("x-"):
                 hint = (hints or {}).get(name) or _did_you_mean(name, allowed)
-                self.error(key, _say(where, f"unknown key '{name}'{hint}"))
+                self.error(key, _say(where, _("unknown key '{name}'{hint}").format(name=name, hint=hint)))
 
     def require(self, node: Node, fields: Fields, names: Iterable[str], where: str) -> None:
         for name in names:
             if name not in fields:
-                self.error(node, _say(where, f"missing required field '{name}'"))
+                self.error(node, _say(where, _("missing required field '{name}'").format(name=name)))
 
     def wrong_type(self, node: Node, where: str, subject: str, expected: str) -> None:
         """`subject` names the value, e.g. "'difficulty'" or "'tags' item 2"; empty for `where` itself."""
-        quote = expected == "text" and node.__class__ is ScalarNode and node.tag != _NULL
-        hint = " (put it in quotes)" if quote else ""
-        subject = f"{subject} must" if subject else "must"
-        self.error(node, _say(where, f"{subject} be {expected}, found {_found(node)}{hint}"))
+        quote = expected == _("text") and node.__class__ is ScalarNode and node.tag != _NULL
+        hint = _(" (put it in quotes)") if quote else ""
+        if subject:
+            message = _("{subject} must be {expected}, found {found}{hint}")
+        else:
+            message = _("must be {expected}, found {found}{hint}")
+        self.error(node, _say(where, message.format(subject=subject, expected=expected, found=_found(node),
+                                                    hint=hint)))
 
     def text(self, fields: Fields, name: str, where: str, nonempty: bool = False) -> str | None:
         pair = fields.get(name)
@@ -280,10 +290,10 @@ class _PackWalker:
             return None
         node = pair[1]
         if node.tag != _STR or node.__class__ is not ScalarNode:
-            self.wrong_type(node, where, f"'{name}'", "text")
+            self.wrong_type(node, where, f"'{name}'", _("text"))
             return None
         if nonempty and not node.value:
-            self.error(node, _say(where, f"'{name}' is empty"))
+            self.error(node, _say(where, _("'{name}' is empty").format(name=name)))
             return None
         return node.value
 
@@ -293,7 +303,7 @@ class _PackWalker:
             return None
         node = pair[1]
         if node.tag != _INT or node.__class__ is not ScalarNode:
-            self.wrong_type(node, where, f"'{name}'", "a whole number")
+            self.wrong_type(node, where, f"'{name}'", _("a whole number"))
             return None
         value = self.scalar(node, _say(where, f"'{name}'"))
         return None if value is _UNREADABLE else value
@@ -304,7 +314,7 @@ class _PackWalker:
             return None
         node = pair[1]
         if node.tag != _BOOL or node.__class__ is not ScalarNode:
-            self.wrong_type(node, where, f"'{name}'", "true or false")
+            self.wrong_type(node, where, f"'{name}'", _("true or false"))
             return None
         value = self.scalar(node, _say(where, f"'{name}'"))
         return None if value is _UNREADABLE else value
@@ -313,21 +323,23 @@ class _PackWalker:
         """The value of a plain scalar as its tag says, or _UNREADABLE with the problem reported."""
         construct = _SCALAR_VALUES.get(node.tag)
         if construct is None:
-            self.error(node, _say(where, f"unsupported YAML tag '{node.tag}'"))
+            self.error(node, _say(where, _("unsupported YAML tag '{tag}'").format(tag=node.tag)))
             return _UNREADABLE
         if node.tag == _INT and len(node.value) > _MAX_INTEGER_TEXT:
-            self.error(node, _say(where, f"the whole number '{node.value[:20]}...' has {len(node.value)} "
-                                         f"characters; whole numbers lie within ±{MAX_INTEGER:,}"))
+            self.error(node, _say(where, _("the whole number '{start}...' has {length} characters; whole numbers "
+                                           "lie within ±{limit}").format(start=node.value[:20], length=len(node.value),
+                                                                         limit=f"{MAX_INTEGER:,}")))
             return _UNREADABLE
         try:
             value = construct(_CONSTRUCTOR, node)
         except _CONSTRUCTOR_ERRORS:
             shown = node.value if len(node.value) <= 40 else node.value[:40] + "..."
-            self.error(node, _say(where, f"'{shown}' is not valid as {_found(node)}"))
+            self.error(node, _say(where, _("'{text}' is not valid as {found}").format(text=shown,
+                                                                                      found=_found(node))))
             return _UNREADABLE
         if node.tag == _INT and abs(value) > MAX_INTEGER:
-            self.error(node, _say(where, f"the whole number {node.value} is too large; whole numbers lie "
-                                         f"within ±{MAX_INTEGER:,}"))
+            self.error(node, _say(where, _("the whole number {value} is too large; whole numbers lie within "
+                                           "±{limit}").format(value=node.value, limit=f"{MAX_INTEGER:,}")))
             return _UNREADABLE
         return value
 
@@ -336,7 +348,7 @@ class _PackWalker:
             return None
         node = pair[1]
         if node.__class__ is not SequenceNode:
-            self.wrong_type(node, where, f"'{name}'", "a list")
+            self.wrong_type(node, where, f"'{name}'", _("a list"))
             return None
         return node.value
 
@@ -347,7 +359,7 @@ class _PackWalker:
         wrong = [(number, item) for number, item in enumerate(items, 1)
                  if item.tag != _STR or item.__class__ is not ScalarNode]
         for number, item in wrong:
-            self.wrong_type(item, where, f"'{name}' item {number}", "text")
+            self.wrong_type(item, where, _("'{name}' item {number}").format(name=name, number=number), _("text"))
         return None if wrong else tuple(item.value for item in items)
 
     def plain(self, node: Node, where: str, depth: int = 0) -> Any:
@@ -356,7 +368,7 @@ class _PackWalker:
             value = self.scalar(node, where)
             return None if value is _UNREADABLE else value
         if depth >= MAX_NESTING:
-            self.error(node, _say(where, f"values nest deeper than {MAX_NESTING} levels"))
+            self.error(node, _say(where, _("values nest deeper than {n} levels").format(n=MAX_NESTING)))
             return None
         if node.__class__ is SequenceNode:
             return tuple(self.plain(item, where, depth + 1) for item in node.value)
@@ -371,9 +383,10 @@ class _PackWalker:
 
     def format(self, node: Node) -> None:
         if node.tag != _INT or node.__class__ is not ScalarNode:
-            self.error(node, f"'format' must be the number 1, found {_found(node)}")
+            self.error(node, _("'format' must be the number 1, found {found}").format(found=_found(node)))
         elif (version := self.scalar(node, "'format'")) is not _UNREADABLE and version != 1:
-            self.error(node, f"format {version} is not supported; this version of quizapp reads format 1")
+            self.error(node, _("format {version} is not supported; this version of quizapp reads format 1").format(
+                version=version))
 
     def pack(self, node: Node) -> None:
         fields = self.mapping(node, "", "'pack'")
@@ -386,11 +399,12 @@ class _PackWalker:
             id_node = fields["id"][1]
             self.pack_id_at = (self.path, *self.source.position(id_node.start_mark))
             if not PACK_ID.fullmatch(pack_id):
-                self.error(id_node, f"pack: id '{pack_id}' must be lowercase letters, digits and '-', "
-                                    "starting with a letter or digit")
+                self.error(id_node, _("pack: id '{id}' must be lowercase letters, digits and '-', starting with a "
+                                      "letter or digit").format(id=pack_id))
         language = self.text(fields, "language", "pack")
         if language is not None and not LANGUAGE_TAG.fullmatch(language):
-            self.error(fields["language"][1], f"pack: '{language}' is not a language tag like 'en' or 'pt-BR'")
+            self.error(fields["language"][1], _("pack: '{tag}' is not a language tag like 'en' or 'pt-BR'").format(
+                tag=language))
         header = {"id": pack_id, "title": self.text(fields, "title", "pack", nonempty=True),
                   "version": self.text(fields, "version", "pack"), "language": language,
                   "authors": self.texts(fields, "authors", "pack"),
@@ -402,9 +416,9 @@ class _PackWalker:
         if items is None:
             return
         if not items:
-            self.error(pair[1], "'topics' needs at least one topic")
+            self.error(pair[1], _("'topics' needs at least one topic"))
         for number, node in enumerate(items, 1):
-            where = f"topic {number}"
+            where = _("topic {number}").format(number=number)
             fields = self.mapping(node, where)
             if fields is None:
                 continue
@@ -414,7 +428,7 @@ class _PackWalker:
             title = self.text(fields, "title", where, nonempty=True)
             description = self.text(fields, "description", where)
             if topic_id is not None and topic_id in self.topics:
-                self.error(fields["id"][1], f"{where}: topic id '{topic_id}' is used twice")
+                self.error(fields["id"][1], _say(where, _("topic id '{id}' is used twice").format(id=topic_id)))
             elif topic_id is not None and title is not None:
                 self.topics[topic_id] = Topic(topic_id, title, description)
 
@@ -428,43 +442,41 @@ class _PackWalker:
                 self.questions.append(question)
 
     def question(self, node: Node, number: int) -> Question | CalculatedQuestion | None:
-        fields = self.mapping(node, f"question {number}")
+        numbered = _("question {number}").format(number=number)
+        fields = self.mapping(node, numbered)
         if fields is None:
             return None
         errors_before = self.errors
-        qid = self.text(fields, "id", f"question {number}", nonempty=True)
-        where = f"question '{qid}'" if qid is not None else f"question {number}"
+        qid = self.text(fields, "id", numbered, nonempty=True)
+        where = _("question '{id}'").format(id=qid) if qid is not None else numbered
         # The type decides which keys belong; an unreadable type reads as the default.
         type_node = fields["type"][1] if "type" in fields else None
         computed = (type_node is not None and type_node.__class__ is ScalarNode
                     and type_node.tag == _STR and type_node.value == "calculated")
         if computed:
             self.keys(fields, CALCULATED_KEYS, where, {
-                "choices": " (a calculated question computes its choices from 'answer' and 'distractors')"})
+                "choices": _(" (a calculated question computes its choices from 'answer' and 'distractors')")})
             self.require(node, fields, ("id", "topic", "prompt", "params", "answer"), where)
         else:
             self.keys(fields, QUESTION_KEYS, where,
-                      dict.fromkeys(CALCULATED_ONLY, " (only a question of 'type: calculated' has it)"))
+                      dict.fromkeys(CALCULATED_ONLY, _(" (only a question of 'type: calculated' has it)")))
             self.require(node, fields, ("id", "topic", "prompt", "choices"), where)
         if qid is not None:
             self.unique_question_id(qid, fields["id"][1], where)
         topic = self.text(fields, "topic", where)
         if topic is not None and topic not in self.topics:
-            self.error(fields["topic"][1], f"{where}: unknown topic '{topic}'{_did_you_mean(topic, self.topics)}")
+            self.error(fields["topic"][1], _say(where, _("unknown topic '{topic}'{hint}").format(
+                topic=topic, hint=_did_you_mean(topic, self.topics))))
         qtype = self.text(fields, "type", where) if "type" in fields else "single"
         if qtype is not None and qtype not in QUESTION_TYPES:
-            self.error(fields["type"][1], f"{where}: type must be 'single', 'multiple' or 'calculated', "
-                                          f"not '{qtype}'")
+            self.error(fields["type"][1], _say(where, _("type must be 'single', 'multiple' or 'calculated', not "
+                                                        "'{type}'").format(type=qtype)))
             qtype = None
         if computed:
             return self.calculated(node, fields, where, topic, errors_before)
-        difficulty = self.integer(fields, "difficulty", where)
-        if difficulty is not None and not 1 <= difficulty <= 5:
-            self.error(fields["difficulty"][1], f"{where}: difficulty must be 1 to 5, found {difficulty}")
+        difficulty = self.difficulty(fields, where)
         prompt = self.text(fields, "prompt", where, nonempty=True)
-        explanation = self.text(fields, "explanation", where)
-        if "explanation" not in fields:
-            self.warning(node, f"{where}: no explanation")
+        explanation = self.explanation(node, fields, where)
         tags = self.texts(fields, "tags", where)
         source = self.text(fields, "source", where)
         choices = self.choices(fields.get("choices"), where, qtype)
@@ -478,14 +490,27 @@ class _PackWalker:
         return Question(self.header.get("id", ""), qid, topic, qtype, prompt, choices, explanation,
                         3 if difficulty is None else difficulty, tags or (), source, live, translations, extras)
 
+    def difficulty(self, fields: Fields, where: str) -> int | None:
+        difficulty = self.integer(fields, "difficulty", where)
+        if difficulty is not None and not 1 <= difficulty <= 5:
+            self.error(fields["difficulty"][1], _say(where, _("difficulty must be 1 to 5, found {n}").format(
+                n=difficulty)))
+        return difficulty
+
+    def explanation(self, node: Node, fields: Fields, where: str) -> str | None:
+        if "explanation" not in fields:
+            self.warning(node, _say(where, _("no explanation")))
+        return self.text(fields, "explanation", where)
+
     def unique_question_id(self, qid: str, node: Node, where: str) -> None:
         first = self.question_ids.get(qid)
         if first is None:
             self.question_ids[qid] = (self.path, self.source.position(node.start_mark)[0])
             return
         file, line = first
-        place = f"line {line}" if file == self.path else f"{Path(file).name} line {line}"
-        self.error(node, f"{where}: id already used by the question at {place}")
+        place = (_("line {line}").format(line=line) if file == self.path else
+                 _("{file} line {line}").format(file=Path(file).name, line=line))
+        self.error(node, _say(where, _("id already used by the question at {place}").format(place=place)))
 
     def choices(self, pair: tuple[Node, Node] | None, where: str,
                 qtype: str | None) -> tuple[Choice, ...] | None:
@@ -495,12 +520,13 @@ class _PackWalker:
             return None
         choices_key = pair[0]
         if not MIN_CHOICES <= len(items) <= MAX_CHOICES:
-            self.error(choices_key, f"{where}: needs {MIN_CHOICES} to {MAX_CHOICES} choices, found {len(items)}")
+            self.error(choices_key, _say(where, _("needs {low} to {high} choices, found {n}").format(
+                low=MIN_CHOICES, high=MAX_CHOICES, n=len(items))))
         choices: list[Choice] = []
         seen: dict[str, int] = {}  # text -> choice number
         broken = False  # counting correct choices means little while some are broken
         for number, node in enumerate(items, 1):
-            cwhere = f"{where}: choice {number}"
+            cwhere = _say(where, _("choice {number}").format(number=number))
             fields = self.mapping(node, cwhere)
             if fields is None:
                 broken = True
@@ -513,7 +539,8 @@ class _PackWalker:
                 broken = True
                 continue
             if text in seen:
-                self.error(fields["text"][1], f"{cwhere}: same text as choice {seen[text]}")
+                self.error(fields["text"][1], _say(cwhere, _("same text as choice {number}").format(
+                    number=seen[text])))
             seen[text] = number
             choices.append(Choice(text, bool(correct), self.text(fields, "why", cwhere),
                                   bool(self.boolean(fields, "pin", cwhere)), self.extras(fields, cwhere)))
@@ -521,9 +548,10 @@ class _PackWalker:
             return None
         correct = sum(c.correct for c in choices)
         if qtype == "single" and correct != 1:
-            self.error(choices_key, f"{where}: type 'single' needs exactly one correct choice, found {correct}")
+            self.error(choices_key, _say(where, _("type 'single' needs exactly one correct choice, found {n}").format(
+                n=correct)))
         elif qtype == "multiple" and correct < 1:
-            self.error(choices_key, f"{where}: type 'multiple' needs at least one correct choice, found 0")
+            self.error(choices_key, _say(where, _("type 'multiple' needs at least one correct choice, found 0")))
         return tuple(choices)
 
     def live(self, pair: tuple[Node, Node] | None, where: str,
@@ -534,7 +562,7 @@ class _PackWalker:
         self.live_results = []
         self.live_count = len(items)
         for number, node in enumerate(items, 1):
-            lwhere = f"{where}: live {number}"
+            lwhere = _say(where, _("live {number}").format(number=number))
             fields = self.mapping(node, lwhere)
             self.live_results.append(None)  # filled in below when the block's evidence is checked
             if fields is None:
@@ -544,7 +572,7 @@ class _PackWalker:
             name = self.text(fields, "probe", lwhere)
             args_node = fields["args"][1] if "args" in fields else None
             if args_node is not None and args_node.__class__ is not MappingNode:
-                self.wrong_type(args_node, lwhere, "'args'", "a mapping")
+                self.wrong_type(args_node, lwhere, "'args'", _("a mapping"))
                 continue
             before_args = self.errors
             args = self.plain(args_node, lwhere) if args_node is not None else EMPTY
@@ -552,8 +580,9 @@ class _PackWalker:
                 continue
             probe = self.probes.get(name)
             if probe is None:
-                known = _did_you_mean(name, self.probes) or f" (known: {', '.join(sorted(self.probes))})"
-                self.error(node, f"{lwhere}: unknown probe '{name}'{known}")
+                known = _did_you_mean(name, self.probes) or _(" (known: {names})").format(
+                    names=", ".join(sorted(self.probes)))
+                self.error(node, _say(lwhere, _("unknown probe '{name}'{hint}").format(name=name, hint=known)))
                 continue
             self.probe_args(node, lwhere, probe, args, params or {})
             caption = self.caption(fields, lwhere)
@@ -572,14 +601,15 @@ class _PackWalker:
             try:
                 evidence.parse_caption(text)
             except EvidenceError as exc:
-                self.caption_error(fields["caption"][1], f"{where}: caption: {exc}", exc.source)
+                self.caption_error(fields["caption"][1], _say(where, _("caption: {problem}").format(problem=exc)),
+                                   exc.source)
                 return None
         return text
 
     def claims(self, pair: tuple[Node, Node] | None, where: str) -> list[tuple[Claim, Node]]:
         found: list[tuple[Claim, Node]] = []
         for number, node in enumerate(self.items(pair, where, "expect") or (), 1):
-            cwhere = f"{where}: expect {number}"
+            cwhere = _say(where, _("expect {number}").format(number=number))
             fields = self.mapping(node, cwhere)
             if fields is None:
                 continue
@@ -590,23 +620,23 @@ class _PackWalker:
                 try:
                     evidence.parse_path(at)
                 except EvidenceError as exc:
-                    self.error(fields["at"][1], f"{cwhere}: {exc}")
+                    self.error(fields["at"][1], _say(cwhere, str(exc)))
                     at = None
             ops = [op for op in evidence.OPERATORS if op in fields]
             if len(ops) != 1:
-                self.error(node, f"{cwhere}: a claim needs exactly one of {', '.join(evidence.OPERATORS)}, "
-                                 f"found {len(ops)}")
+                self.error(node, _say(cwhere, _("a claim needs exactly one of {operators}, found {n}").format(
+                    operators=", ".join(evidence.OPERATORS), n=len(ops))))
                 continue
             op = ops[0]
             value = self.claim_value(fields[op][1], cwhere, op)
             tolerance = evidence.DEFAULT_TOLERANCE
             if "tolerance" in fields:
                 if op != "close_to":
-                    self.error(fields["tolerance"][0], f"{cwhere}: 'tolerance' belongs to 'close_to' only")
+                    self.error(fields["tolerance"][0], _say(cwhere, _("'tolerance' belongs to 'close_to' only")))
                 else:
                     tolerance = self.claim_value(fields["tolerance"][1], cwhere, "tolerance")
                     if tolerance is not None and tolerance < 0:
-                        self.error(fields["tolerance"][1], f"{cwhere}: 'tolerance' must not be negative")
+                        self.error(fields["tolerance"][1], _say(cwhere, _("'tolerance' must not be negative")))
                         tolerance = None
             if at is not None and value is not None and tolerance is not None:
                 found.append((Claim(at, op, value, float(tolerance)), node))
@@ -616,23 +646,24 @@ class _PackWalker:
         """The operand: any scalar for equals, a finite number otherwise, [low, high] for between."""
         if op == "between":
             if node.__class__ is not SequenceNode or len(node.value) != 2:
-                self.wrong_type(node, where, "'between'", "a list of two numbers [low, high]")
+                self.wrong_type(node, where, "'between'", _("a list of two numbers [low, high]"))
                 return None
             low, high = (self.claim_value(item, where, "bound") for item in node.value)
             if low is None or high is None:
                 return None
             if low > high:
-                self.error(node, f"{where}: 'between' needs low ≤ high, found [{low}, {high}]")
+                self.error(node, _say(where, _("'between' needs low ≤ high, found [{low}, {high}]").format(
+                    low=low, high=high)))
                 return None
             return (low, high)
         value = self.plain(node, where) if node.__class__ is ScalarNode else None
         if op == "equals":
             if node.__class__ is not ScalarNode or value is None or not isinstance(value, (str, bool, int, float)):
-                self.wrong_type(node, where, "'equals'", "text, a number or true/false")
+                self.wrong_type(node, where, "'equals'", _("text, a number or true/false"))
                 return None
             return value
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            self.wrong_type(node, where, f"'{op}'", "a number")
+            self.wrong_type(node, where, f"'{op}'", _("a number"))
             return None
         return value
 
@@ -643,24 +674,26 @@ class _PackWalker:
             return None  # its arguments are wrong, and reported already
         results: list[dict] = []
         for values in _variants(args, params)[:MAX_EVIDENCE_RUNS]:
-            with_ = f" (with {calc.show_params(values)})" if values else ""
+            with_ = _with(values)
             try:
                 result = self.run_probe(probe, calc.resolve_args(args, {**{n: v[0] for n, v in params.items()},
                                                                         **values}))
             except ProbeError as exc:
-                self.error(node, f"{where}: the probe '{probe.name}' failed{with_}: {exc}")
+                self.error(node, _say(where, _("the probe '{probe}' failed{with_}: {reason}").format(
+                    probe=probe.name, with_=with_, reason=exc)))
                 return None
             results.append(result)
             for claim, claim_node in claims:
                 try:
                     got = evidence.check_claim(claim, result)
                 except EvidenceError as exc:
-                    self.error(claim_node, f"{where}: expect: {exc}{with_}")
+                    self.error(claim_node, _say(where, _("expect: {problem}{with_}").format(problem=exc, with_=with_)))
                     continue
                 if got is not None:
-                    self.error(claim_node, f"{where} expects {evidence.describe_claim(claim)}, {got}{with_}")
+                    self.error(claim_node, _("{where} expects {claim}, {got}{with_}").format(
+                        where=where, claim=evidence.describe_claim(claim), got=got, with_=with_))
             if "caption" in fields:
-                self.check_caption(fields["caption"][1], where, "caption", result, with_)
+                self.check_caption(fields["caption"][1], where, _("caption"), result, with_)
         return results
 
     def run_probe(self, probe: Probe, args: dict[str, Any]) -> dict:
@@ -680,7 +713,7 @@ class _PackWalker:
             try:
                 evidence.format_value(evidence.resolve(result, field.path, field.text), field.spec)
             except EvidenceError as exc:
-                self.caption_error(node, f"{where}: {what}: {exc}{with_}", field.source)
+                self.caption_error(node, _say(where, f"{what}: {exc}{with_}"), field.source)
 
     def caption_error(self, node: Node, message: str, source: str | None) -> None:
         """An error at the caption field it is about (the caption's start when it cannot be found)."""
@@ -697,8 +730,8 @@ class _PackWalker:
             if lang.startswith("x-"):
                 continue
             if not LANGUAGE_TAG.fullmatch(lang):
-                self.error(key, f"{where}: '{lang}' is not a language tag like 'de' or 'pt-BR'")
-            twhere = f"{where}: translation '{lang}'"
+                self.error(key, _say(where, _("'{tag}' is not a language tag like 'de' or 'pt-BR'").format(tag=lang)))
+            twhere = _say(where, _("translation '{tag}'").format(tag=lang))
             tfields = self.mapping(node, twhere)
             if tfields is not None:
                 yield lang, node, tfields, twhere
@@ -713,9 +746,10 @@ class _PackWalker:
             prompt = self.text(tfields, "prompt", twhere, nonempty=True)
             choices = self.texts(tfields, "choices", twhere)
             if choices is not None and choice_count is not None and len(choices) != choice_count:
-                self.error(tfields["choices"][0], f"{twhere}: 'choices' must list {choice_count} texts, "
-                                                  f"one per choice, found {len(choices)}")
-            whys = self.optional_texts(tfields, "whys", twhere, choice_count, "choice")
+                self.error(tfields["choices"][0], _say(twhere, _("'choices' must list {n} texts, one per choice, "
+                                                                 "found {found}").format(n=choice_count,
+                                                                                         found=len(choices))))
+            whys = self.optional_texts(tfields, "whys", twhere, choice_count, _("one per choice"))
             captions = self.translated_captions(tfields, twhere)
             if prompt is not None and choices is not None:
                 found[lang] = Translation(prompt, choices, self.text(tfields, "explanation", twhere), whys, captions)
@@ -734,17 +768,18 @@ class _PackWalker:
             elif item.__class__ is ScalarNode and item.tag == _STR:
                 values.append(item.value)
             else:
-                self.wrong_type(item, where, f"'{name}' item {number}", "text (or null to keep the original)")
+                self.wrong_type(item, where, _("'{name}' item {number}").format(name=name, number=number),
+                                _("text (or null to keep the original)"))
                 return None
         if count is not None and len(values) != count:
-            self.error(fields[name][0], f"{where}: '{name}' must list {count} entries, one per {per}, "
-                                        f"found {len(values)}")
+            self.error(fields[name][0], _say(where, _("'{name}' must list {n} entries, {per}, found {found}").format(
+                name=name, n=count, per=per, found=len(values))))
             return None
         return tuple(values)
 
     def translated_captions(self, fields: Fields, where: str) -> tuple[str | None, ...] | None:
         """Captions in the translation's language: one per live block, checked like the originals."""
-        captions = self.optional_texts(fields, "captions", where, self.live_count, "live block")
+        captions = self.optional_texts(fields, "captions", where, self.live_count, _("one per live block"))
         if captions is None:
             return None
         for number, (caption, node) in enumerate(zip(captions, fields["captions"][1].value)):
@@ -753,10 +788,11 @@ class _PackWalker:
             try:
                 evidence.parse_caption(caption)
             except EvidenceError as exc:
-                self.caption_error(node, f"{where}: captions item {number + 1}: {exc}", exc.source)
+                self.caption_error(node, _say(where, _("captions item {number}: {problem}").format(
+                    number=number + 1, problem=exc)), exc.source)
                 continue
             for result in self.live_results[number] or ():
-                self.check_caption(node, where, f"captions item {number + 1}", result)
+                self.check_caption(node, where, _("captions item {number}").format(number=number + 1), result)
                 break
         return captions
 
@@ -765,13 +801,9 @@ class _PackWalker:
     def calculated(self, node: Node, fields: Fields, where: str, topic: str | None,
                    errors_before: int) -> CalculatedQuestion | None:
         """The rest of a `type: calculated` question (id, topic and type are read)."""
-        difficulty = self.integer(fields, "difficulty", where)
-        if difficulty is not None and not 1 <= difficulty <= 5:
-            self.error(fields["difficulty"][1], f"{where}: difficulty must be 1 to 5, found {difficulty}")
+        difficulty = self.difficulty(fields, where)
         prompt = self.text(fields, "prompt", where, nonempty=True)
-        explanation = self.text(fields, "explanation", where)
-        if "explanation" not in fields:
-            self.warning(node, f"{where}: no explanation")
+        explanation = self.explanation(node, fields, where)
         tags = self.texts(fields, "tags", where)
         source = self.text(fields, "source", where)
         self.broken_params: set[str] = set()  # named but unreadable: not checked further
@@ -780,8 +812,8 @@ class _PackWalker:
         known = params or {}
         fmt = self.text(fields, "format", where)
         if fmt is not None and (problem := calc.format_problem(fmt)):
-            self.error(fields["format"][1], f"{where}: {problem}")
-        answer = (self.value_spec(fields["answer"][1], where, "answer", known, is_answer=True)
+            self.error(fields["format"][1], _say(where, problem))
+        answer = (self.value_spec(fields["answer"][1], where, _("answer"), known, is_answer=True)
                   if "answer" in fields else None)
         distractors = self.distractors(fields.get("distractors"), where, known)
         if prompt is not None:
@@ -803,9 +835,9 @@ class _PackWalker:
             spec_nodes.update(enumerate(fields["distractors"][1].value if "distractors" in fields else ()))
             for finding in calc.check(question):
                 at = spec_nodes.get(finding.spec, node) if finding.spec is not None else node
-                what = ("" if finding.spec is None else
-                        "answer: " if finding.spec == -1 else f"distractor {finding.spec + 1}: ")
-                message = f"{where}: {what}{finding.message}"
+                what = ("" if finding.spec is None else _("answer") if finding.spec == -1 else
+                        _("distractor {number}").format(number=finding.spec + 1))
+                message = _say(where, _say(what, finding.message))
                 self.error(at, message) if finding.severity == "error" else self.warning(at, message)
             if self.errors != errors_before:
                 return None
@@ -818,34 +850,37 @@ class _PackWalker:
         if fields is None:
             return None
         if not fields:
-            self.error(pair[1], f"{where}: 'params' needs at least one parameter")
+            self.error(pair[1], _say(where, _("'params' needs at least one parameter")))
             return None
         found: dict[str, tuple[Any, ...]] = {}
         broken = False
         for name, (key, node) in fields.items():
-            pwhere = f"{where}: parameter '{name}'"
+            pwhere = _say(where, _("parameter '{name}'").format(name=name))
             self.broken_params.add(name)  # until its values are read
             if not calc.NAME.fullmatch(name):
-                self.error(key, f"{pwhere}: a parameter name is letters, digits and '_', "
-                                "not starting with a digit")
+                self.error(key, _say(pwhere, _("a parameter name is letters, digits and '_', not starting with a "
+                                               "digit")))
                 broken = True
                 continue
             if name in calc.RESERVED:
-                self.error(key, f"{pwhere}: '{name}' is reserved for templates; choose another name")
+                self.error(key, _say(pwhere, _("'{name}' is reserved for templates; choose another name").format(
+                    name=name)))
                 broken = True
                 continue
             if node.__class__ is not SequenceNode:
-                self.wrong_type(node, pwhere, "", "a list of values, such as [0.1, 0.2]")
+                self.wrong_type(node, pwhere, "", _("a list of values, such as [0.1, 0.2]"))
                 broken = True
                 continue
             if not node.value or len(node.value) > MAX_PARAM_VALUES:
-                self.error(node, f"{pwhere}: needs 1 to {MAX_PARAM_VALUES} values, found {len(node.value)}")
+                self.error(node, _say(pwhere, _("needs 1 to {high} values, found {n}").format(
+                    high=MAX_PARAM_VALUES, n=len(node.value))))
                 broken = True
                 continue
             values = []
             for item in node.value:
                 if item.__class__ is not ScalarNode or item.tag not in (_INT, _FLOAT, _STR):
-                    self.error(item, f"{pwhere}: a value must be a number or text, found {_found(item)}")
+                    self.error(item, _say(pwhere, _("a value must be a number or text, found {found}").format(
+                        found=_found(item))))
                     broken = True
                 else:
                     before = self.errors
@@ -862,27 +897,29 @@ class _PackWalker:
     def value_spec(self, node: Node, where: str, what: str, params: dict[str, tuple[Any, ...]],
                    is_answer: bool = False) -> ValueSpec | None:
         """`answer` or one distractor: a probe's field, a parameter, or a literal value."""
-        swhere = f"{where}: {what}"
+        swhere = _say(where, what)
         fields = self.mapping(node, swhere)
         if fields is None:
             return None
         errors_before = self.errors
         if is_answer:
             self.keys(fields, SPEC_KEYS - {"param", "value"}, swhere,
-                      dict.fromkeys(("param", "value"), " (the answer is always computed by a probe)"))
+                      dict.fromkeys(("param", "value"), _(" (the answer is always computed by a probe)")))
             self.require(node, fields, ("probe", "field"), swhere)
         else:
             sources = [name for name in ("probe", "param", "value") if name in fields]
             self.keys(fields, SPEC_KEYS, swhere)
             if len(sources) != 1:
-                self.error(node, f"{swhere}: give exactly one of 'probe', 'param' or 'value'"
-                                 + (f", not {' and '.join(map(repr, sources))}" if sources else ""))
+                self.error(node, _say(swhere, _("give exactly one of 'probe', 'param' or 'value', not {keys}").format(
+                    keys=_(" and ").join(map(repr, sources))) if sources else
+                    _("give exactly one of 'probe', 'param' or 'value'")))
             elif sources == ["probe"]:
                 self.require(node, fields, ("field",), swhere)
             else:
                 for name in ("args", "field"):
                     if name in fields:
-                        self.error(fields[name][0], f"{swhere}: '{name}' belongs with 'probe', not '{sources[0]}'")
+                        self.error(fields[name][0], _say(swhere, _("'{name}' belongs with 'probe', not '{other}'").format(
+                            name=name, other=sources[0])))
         why = self.text(fields, "why", swhere)
         if why is not None:
             self.template(fields["why"][1], why, swhere, "'why'", params, ("answer", "value"))
@@ -891,32 +928,36 @@ class _PackWalker:
             name = self.text(fields, "probe", swhere)
             field = self.text(fields, "field", swhere, nonempty=True)
             if field is not None and not calc.FIELD_PATH.fullmatch(field):
-                self.error(fields["field"][1], f"{swhere}: field '{field}' must be a name or a dotted path "
-                                               "such as 'probabilities.0'")
+                self.error(fields["field"][1], _say(swhere, _("field '{field}' must be a name or a dotted path such as "
+                                                              "'probabilities.0'").format(field=field)))
             args_node = fields["args"][1] if "args" in fields else None
             args: Any = EMPTY
             if args_node is not None and args_node.__class__ is not MappingNode:
-                self.wrong_type(args_node, swhere, "'args'", "a mapping")
+                self.wrong_type(args_node, swhere, "'args'", _("a mapping"))
             elif args_node is not None:
                 before_args = self.errors
                 args = self.plain(args_node, swhere)
                 args = args if self.errors == before_args else None  # unreadable: reported, not checked further
             probe = self.probes.get(name) if name is not None else None
             if name is not None and probe is None:
-                known = _did_you_mean(name, self.probes) or f" (known: {', '.join(sorted(self.probes))})"
-                self.error(fields["probe"][1], f"{swhere}: unknown probe '{name}'{known}")
+                known = _did_you_mean(name, self.probes) or _(" (known: {names})").format(
+                    names=", ".join(sorted(self.probes)))
+                self.error(fields["probe"][1], _say(swhere, _("unknown probe '{name}'{hint}").format(name=name,
+                                                                                                  hint=known)))
             elif probe is not None and isinstance(args, FrozenMap):
                 self.probe_args(node, swhere, probe, args, params)
             spec.update(probe=name, args=args, field=field)
         if "param" in fields:
             name = self.text(fields, "param", swhere)
             if name is not None and name not in params and name not in self.broken_params:
-                self.error(fields["param"][1], f"{swhere}: no parameter '{name}'{_did_you_mean(name, params)}")
+                self.error(fields["param"][1], _say(swhere, _("no parameter '{name}'{hint}").format(
+                    name=name, hint=_did_you_mean(name, params))))
             spec["param"] = name
         if "value" in fields:
             value_node = fields["value"][1]
             if value_node.__class__ is not ScalarNode or value_node.tag not in (_INT, _FLOAT, _STR):
-                self.error(value_node, f"{swhere}: 'value' must be a number or text, found {_found(value_node)}")
+                self.error(value_node, _say(swhere, _("'value' must be a number or text, found {found}").format(
+                    found=_found(value_node))))
             else:
                 spec["value"] = self.plain(value_node, swhere)
         if self.errors != errors_before:
@@ -931,15 +972,19 @@ class _PackWalker:
         if items is None:
             return None
         if len(items) > MAX_CHOICES - 1:
-            self.error(pair[0], f"{where}: at most {MAX_CHOICES - 1} distractors, found {len(items)}")
+            self.error(pair[0], _say(where, _("at most {high} distractors, found {n}").format(
+                high=MAX_CHOICES - 1, n=len(items))))
         if len(items) < calc.CHOICES - 1:
-            self.warning(pair[0], f"{where}: {len(items)} distractor{'' if len(items) == 1 else 's'}; "
-                                  f"nearby numbers fill in up to {calc.CHOICES} choices")
-        specs = [self.value_spec(item, where, f"distractor {number}", params)
+            self.warning(pair[0], _say(where, ngettext(
+                "{n} distractor; nearby numbers fill in up to {choices} choices",
+                "{n} distractors; nearby numbers fill in up to {choices} choices", len(items)).format(
+                n=len(items), choices=calc.CHOICES)))
+        specs = [self.value_spec(item, where, _("distractor {number}").format(number=number), params)
                  for number, item in enumerate(items, 1)]
         for number, (item, spec) in enumerate(zip(items, specs), 1):
             if spec is not None and spec.why is None:
-                self.warning(item, f"{where}: distractor {number}: no 'why': say which mistake it stands for")
+                self.warning(item, _say(where, _("distractor {number}: no 'why': say which mistake it stands "
+                                                 "for").format(number=number)))
         return None if any(s is None for s in specs) else tuple(specs)
 
     def probe_args(self, node: Node, where: str, probe: Probe, args: Any,
@@ -963,29 +1008,32 @@ class _PackWalker:
                 seen.add(message)
                 # Name the combination only when the problem depends on the drawn values.
                 depends = named and message not in plain
-                with_ = f" (with {calc.show_params({n: values[n] for n in named})})" if depends else ""
-                self.error(node, f"{where}: {message}{with_}")
+                with_ = _with({n: values[n] for n in named}) if depends else ""
+                self.error(node, _say(where, f"{message}{with_}"))
 
     def template(self, node: Node, text: str, where: str, what: str, params: dict[str, tuple[Any, ...]],
                  extra: tuple[str, ...] = ()) -> None:
         """Every `{name}` of a template must be a parameter (or one of `extra`), and its spec must fit."""
         for name, spec in dict.fromkeys(calc.template_fields(text)):  # each field once, however often used
             if spec is not None and (problem := calc.spec_problem(spec)):
-                self.error(node, f"{where}: {what}: {problem}")
+                self.error(node, _say(where, f"{what}: {problem}"))
                 continue
             if name in extra or name in self.broken_params:
                 continue
             if name not in params:
                 allowed = sorted(params) + list(extra)
-                self.error(node, f"{where}: {what} uses '{{{name}}}', which is not a parameter"
-                                 f"{_did_you_mean(name, allowed)} (write '{{{{' and '}}}}' for literal braces)")
+                self.error(node, _say(where, _("{what} uses '{{{name}}}', which is not a parameter{hint} (write {open} "
+                                               "and {close} for literal braces)").format(
+                    what=what, name=name, hint=_did_you_mean(name, allowed), open="'{{'", close="'}}'")))
                 continue
             if spec is not None:
                 for value in params[name]:
                     try:
                         calc.format_value(value, spec)
                     except ValueError:
-                        self.error(node, f"{where}: {what}: '{{{name}:{spec}}}' cannot format the value {value!r}")
+                        self.error(node, _say(where, _("{what}: '{{{name}:{spec}}}' cannot format the value "
+                                                       "{value}").format(what=what, name=name, spec=spec,
+                                                                         value=repr(value))))
                         break
 
     def calculated_translations(self, pair: tuple[Node, Node] | None, where: str, params: dict[str, tuple[Any, ...]],
@@ -994,7 +1042,8 @@ class _PackWalker:
         found: dict[str, CalculatedTranslation] = {}
         for lang, node, tfields, twhere in self.translation_entries(pair, where):
             self.keys(tfields, CALCULATED_TRANSLATION_KEYS, twhere,
-                      {"choices": " (the choices of a calculated question are computed; they need no translation)"})
+                      {"choices": _(" (the choices of a calculated question are computed; they need no "
+                                    "translation)")})
             self.require(node, tfields, ("prompt",), twhere)
             prompt = self.text(tfields, "prompt", twhere, nonempty=True)
             explanation = self.text(tfields, "explanation", twhere)
@@ -1002,15 +1051,21 @@ class _PackWalker:
                 self.template(tfields["prompt"][1], prompt, twhere, "'prompt'", params)
             if explanation is not None:
                 self.template(tfields["explanation"][1], explanation, twhere, "'explanation'", params, ("answer",))
-            whys = self.optional_texts(tfields, "whys", twhere, spec_count, "value (the answer first, then each "
-                                       "distractor)")
+            whys = self.optional_texts(tfields, "whys", twhere, spec_count,
+                                       _("one per value (the answer first, then each distractor)"))
             for number, (why, why_node) in enumerate(zip(whys or (), tfields["whys"][1].value if whys else ()), 1):
                 if why is not None:
-                    self.template(why_node, why, twhere, f"'whys' item {number}", params, ("answer", "value"))
+                    self.template(why_node, why, twhere, _("'{name}' item {number}").format(name="whys", number=number),
+                                  params, ("answer", "value"))
             captions = self.translated_captions(tfields, twhere)
             if prompt is not None:
                 found[lang] = CalculatedTranslation(prompt, explanation, captions, whys)
         return FrozenMap(found) if found else EMPTY
+
+
+def _with(values: Mapping[str, Any]) -> str:
+    """" (with x=1, y=2)": the drawn parameter values a problem depends on; empty for none."""
+    return _(" (with {values})").format(values=calc.show_params(values)) if values else ""
 
 
 def _mentions(value: Any, name: str) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Iterable
 
+from engine.texts import _
 from question_bank.models import Pack
 from question_bank.problems import Problem
 
@@ -42,7 +43,8 @@ def unique_ids(loaded: Iterable[tuple[LoadResult, IdPlace]]) -> list[LoadResult]
         pack = result.pack
         if pack is not None and pack.id in owners:
             clash = Problem(where, line, col, "error",
-                            f"pack id '{pack.id}' is already used by the pack at {owners[pack.id]}")
+                            _("pack id '{id}' is already used by the pack at {path}").format(
+                                id=pack.id, path=owners[pack.id]))
             result = replace(result, pack=None, problems=result.problems + (clash,))
         elif pack is not None:
             owners[pack.id] = pack.path

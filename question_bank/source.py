@@ -21,6 +21,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from question_bank.files import MAX_FILE_BYTES as MAX_FILE_BYTES, NotRegular as NotRegular
 from question_bank.files import read_regular as read_regular  # re-exported: validate and the CLI read with it
+from engine.texts import _
 from question_bank.problems import Problem
 
 try:  # libyaml parses several times faster; the pure-Python loader is the fallback
@@ -71,8 +72,8 @@ class BadSource(Exception):
 
 
 def too_big(size: int) -> str:
-    return (f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,} for one pack file; "
-            "split it into a folder pack")
+    return _("file is {size} bytes, over the limit of {limit} for one pack file; split it into a folder "
+             "pack").format(size=f"{size:,}", limit=f"{MAX_FILE_BYTES:,}")
 
 
 def compose_file(path: Path, shown: str) -> Source:
@@ -86,9 +87,9 @@ def compose_file(path: Path, shown: str) -> Source:
     try:
         data = read_regular(path, MAX_FILE_BYTES)
     except NotRegular as exc:
-        raise bad(1, 1, f"{exc}; a pack is a .yaml file or a folder with a pack.yaml") from None
+        raise bad(1, 1, _("{reason}; a pack is a .yaml file or a folder with a pack.yaml").format(reason=exc)) from None
     except OSError as exc:
-        raise bad(1, 1, f"cannot read the file: {exc.strerror or exc}") from None
+        raise bad(1, 1, _("cannot read the file: {reason}").format(reason=exc.strerror or exc)) from None
     if len(data) > MAX_FILE_BYTES:
         try:
             size = max(len(data), path.stat().st_size)
@@ -99,8 +100,8 @@ def compose_file(path: Path, shown: str) -> Source:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = _line_col(data[:exc.start].decode("utf-8"))
-        raise bad(line, col, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}: {exc.reason}); "
-                             "save the file as UTF-8") from None
+        raise bad(line, col, _("not valid UTF-8 (byte 0x{byte}: {reason}); save the file as UTF-8").format(
+            byte=f"{data[exc.start]:02x}", reason=exc.reason)) from None
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -108,14 +109,15 @@ def compose_file(path: Path, shown: str) -> Source:
         problem = (exc.problem or "").removeprefix("but ")
         context = f" ({exc.context})" if exc.context else ""
         line, col = _position(text, mark) if mark else (1, 1)
-        raise bad(line, col, f"invalid YAML: {problem}{context}") from None
+        raise bad(line, col, _("invalid YAML: {problem}").format(problem=problem + context)) from None
     except yaml.reader.ReaderError as exc:
         # libyaml counts the position in UTF-8 bytes, the Python reader in characters.
         before = data[:exc.position].decode("utf-8", "replace") if _LIBYAML else text[:exc.position]
         line, col = _line_col(before)
-        raise bad(line, col, f"invalid YAML: character #x{exc.character:04x} is not allowed ({exc.reason})") from None
+        raise bad(line, col, _("invalid YAML: character #x{code} is not allowed ({reason})").format(
+            code=f"{exc.character:04x}", reason=exc.reason)) from None
     except RecursionError:  # only the pure-Python composer recurses; libyaml caps nesting itself
-        raise bad(1, 1, "invalid YAML: nested too deeply") from None
+        raise bad(1, 1, _("invalid YAML: nested too deeply")) from None
     # An alias needs an anchor, and an anchor needs '&': most packs skip the check.
     if root is not None and "&" in text:
         found = _alias_problem(root)
@@ -154,7 +156,7 @@ def _alias_problem(root: Node) -> tuple[Node, str] | None:
             sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
             order.append(node)
         elif key in open_:
-            return node, "a YAML alias refers to a node that contains it"
+            return node, _("a YAML alias refers to a node that contains it")
         elif key in sizes:
             continue
         elif node.__class__ is ScalarNode:
@@ -168,5 +170,5 @@ def _alias_problem(root: Node) -> tuple[Node, str] | None:
         return None
     # Point at the first part (children before parents) too big on its own: usually the anchor that explodes.
     culprit = next(n for n in order if sizes[id(n)] > MAX_ALIAS_NODES)
-    return culprit, (f"YAML aliases expand to {extra:,} nodes beyond those written, "
-                     f"over the limit of {MAX_ALIAS_NODES:,} (a 'billion laughs' file?)")
+    return culprit, _("YAML aliases expand to {n} nodes beyond those written, over the limit of {limit} (a "
+                      "'billion laughs' file?)").format(n=f"{extra:,}", limit=f"{MAX_ALIAS_NODES:,}")

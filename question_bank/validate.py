@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from engine.texts import _, ngettext
 from question_bank.loader import PACK_FILE, YAML_SUFFIXES, load_packs
 from question_bank.source import MAX_FILE_BYTES, read_regular
 
@@ -24,17 +25,17 @@ def validate_main(paths: list[str], strict: bool = False, out: TextIO | None = N
     out = out or sys.stdout
     err = err or sys.stderr
     if not paths:
-        print("quizapp validate: name at least one pack file or folder", file=err)
+        print(_("quizapp validate: name at least one pack file or folder"), file=err)
         return 2
     targets: list[Path] = []
     for given in paths:
         path = Path(given)
         if not path.exists():
-            print(f"quizapp validate: no such file or folder: {given}", file=err)
+            print(_("quizapp validate: no such file or folder: {path}").format(path=given), file=err)
             return 2
         found = pack_paths_at(path)
         if not found:
-            print(f"quizapp validate: no packs found in {given}", file=err)
+            print(_("quizapp validate: no packs found in {path}").format(path=given), file=err)
             return 2
         targets += [p for p in found if p not in targets]
     results = load_packs(targets, run_calculations=engine, check_evidence=engine)
@@ -44,8 +45,7 @@ def validate_main(paths: list[str], strict: bool = False, out: TextIO | None = N
     errors = sum(len(r.errors) for r in results)
     warnings = sum(len(r.warnings) for r in results)
     questions = sum(len(r.pack.questions) for r in results if r.pack is not None)
-    print(f"{_count(len(results), 'pack')}, {_count(questions, 'question')}: "
-          f"{_count(errors, 'error')}, {_count(warnings, 'warning')}", file=err)
+    print(summary(len(results), questions, errors, warnings), file=err)
     return 1 if errors or (strict and warnings) else 0
 
 
@@ -85,8 +85,13 @@ def _starts_a_pack(path: Path) -> bool:
     return bool(_PACK_START.search(data.decode("utf-8", errors="replace")))
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+def summary(packs: int, questions: int, errors: int, warnings: int) -> str:
+    """"1 pack, 12 questions: 0 errors, 2 warnings" in the interface language."""
+    return _("{packs}, {questions}: {errors}, {warnings}").format(
+        packs=ngettext("{n} pack", "{n} packs", packs).format(n=packs),
+        questions=ngettext("{n} question", "{n} questions", questions).format(n=questions),
+        errors=ngettext("{n} error", "{n} errors", errors).format(n=errors),
+        warnings=ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -63,7 +63,8 @@ def load_catalog(extra: list[Path], user_folder: Path | None, cache_folder: Path
     else:
         from question_bank.cache import PackCache, load_packs_cached
         from quizapp import __version__
-        results = load_packs_cached(paths, PackCache(cache_folder, __version__))
+        from quizapp.i18n import language
+        results = load_packs_cached(paths, PackCache(cache_folder, __version__, language=language()))
     packs, broken, requested = [], [], []
     for i, result in enumerate(results):
         if result.pack is not None and not result.errors:

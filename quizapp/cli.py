@@ -180,6 +180,35 @@ def without_leading_language(argv: list[str]) -> list[str]:
     return argv
 
 
+# Commands with a --lang of their own (the pack's or the export's language; serve passes it on): theirs stays theirs.
+OWN_LANG = frozenset({"import", "export", "serve", "engine"})
+
+
+def without_language(argv: list[str]) -> list[str]:
+    """The arguments without --lang and its value."""
+    kept: list[str] = []
+    skip = False
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            return kept + argv[i:]
+        if skip:
+            skip = False
+        elif arg == "--lang":
+            skip = True
+        elif not arg.startswith("--lang="):
+            kept.append(arg)
+    return kept
+
+
+def command_line(argv: list[str]) -> list[str]:
+    """What a command gets: every command takes --lang before its name (`quizapp --lang de validate PACK`),
+    and after it unless it has a --lang of its own; the language is set before the command runs."""
+    rest = without_leading_language(argv)
+    if rest and rest[0] in COMMANDS and rest[0] not in OWN_LANG:
+        return rest[:1] + without_language(rest[1:])
+    return rest
+
+
 def start_language(argv: list[str]) -> str:
     """Set the interface language: --lang, else the saved setting, else the system locale."""
     from quizapp import settings
@@ -192,7 +221,7 @@ def start_language(argv: list[str]) -> str:
 def _main(argv: list[str]) -> int:
     lang = start_language(argv)
     try:
-        command = without_leading_language(argv)  # `quizapp --lang de engine ...` as well
+        command = command_line(argv)  # `quizapp --lang de engine ...` as well
         if command and command[0] in COMMANDS:
             return COMMANDS[command[0]](command[1:])
         parser = build_parser()

@@ -6,6 +6,7 @@ from pathlib import Path
 from question_bank.loader import LoadResult, bundled_pack_paths, load_pack
 from question_bank.models import Pack
 from quizapp.catalog import user_pack_paths
+from quizapp.i18n import _, ngettext
 from quizapp.locations import user_pack_dir
 
 
@@ -22,15 +23,19 @@ def pack_path(arg: str) -> Path | None:
 
 def no_such_pack(prog: str, arg: str) -> str:
     names = sorted(named_packs())
-    return (f"{prog}: no such pack file or folder: {arg}"
-            + (f" (packs by name: {', '.join(names)})" if names else ""))
+    if not names:
+        return _("{prog}: no such pack file or folder: {arg}").format(prog=prog, arg=arg)
+    return _("{prog}: no such pack file or folder: {arg} (packs by name: {names})").format(
+        prog=prog, arg=arg, names=", ".join(names))
 
 
 def not_valid(prog: str, arg: str, result: LoadResult) -> str:
-    first = result.errors[0] if result.errors else "unknown problem"
+    first = result.errors[0] if result.errors else _("unknown problem")
     n = len(result.errors)
-    return (f"{prog}: {arg} is not a valid pack ({n} error{'s' if n != 1 else ''}; first: {first}); "
-            f"run `quizapp validate {arg}` to see them all")
+    return ngettext("{prog}: {arg} is not a valid pack ({n} error; first: {first}); run `quizapp validate {arg}` to "
+                    "see them all",
+                    "{prog}: {arg} is not a valid pack ({n} errors; first: {first}); run `quizapp validate {arg}` to "
+                    "see them all", n).format(prog=prog, arg=arg, n=n, first=first)
 
 
 def open_pack(prog: str, arg: str) -> tuple[Pack | None, str, int]:
