@@ -44,7 +44,7 @@ from typing import Any, Callable, Iterable
 from question_bank.evidence import Claim
 from question_bank.files import MAX_FILE_BYTES, YAML_SUFFIXES, folder_files, read_regular
 from question_bank.models import (EMPTY, CalculatedQuestion, CalculatedTranslation, Choice, FrozenMap, LiveLink,
-                                  Pack, Question, Topic, Translation, ValueSpec)
+                                  Pack, Question, TitleTranslation, Topic, Translation, ValueSpec)
 from question_bank.problems import Problem
 from question_bank.results import IdPlace, LoadResult, unique_ids
 
@@ -58,7 +58,7 @@ _SOURCE = Path(__file__).resolve().parent
 _TUPLE, _PLAIN_TUPLE, _CHOICES, _MAP, _DATE, _DATETIME, _BYTES = "", "S", "C", "M", "D", "T", "B"
 _CLASSES: dict[str, type] = {"pack": Pack, "topic": Topic, "q": Question, "c": Choice, "live": LiveLink,
                              "claim": Claim, "tr": Translation, "calc": CalculatedQuestion, "spec": ValueSpec,
-                             "ctr": CalculatedTranslation, "problem": Problem}
+                             "ctr": CalculatedTranslation, "problem": Problem, "ttr": TitleTranslation}
 _TAGS = {cls: tag for tag, cls in _CLASSES.items()}
 _FIELDS = {cls: tuple(f.name for f in fields(cls)) for cls in _CLASSES.values()}
 # Fields left at their default at the end of an object are not written: most questions have

@@ -24,7 +24,7 @@ from question_bank import calculated as calc
 from question_bank import evidence
 from question_bank.evidence import Claim, EvidenceError
 from question_bank.models import (EMPTY, CalculatedQuestion, CalculatedTranslation, Choice, FrozenMap, LiveLink,
-                                  Pack, Question, Topic, Translation, ValueSpec)
+                                  Pack, Question, TitleTranslation, Topic, Translation, ValueSpec)
 from question_bank.files import PACK_FILE as PACK_FILE, YAML_SUFFIXES as YAML_SUFFIXES, folder_files
 from question_bank.files import bundled_pack_paths as bundled_pack_paths  # re-exported: older callers import it here
 from question_bank.problems import Problem
@@ -42,8 +42,9 @@ _MAX_INTEGER_TEXT = 40  # longer integer texts are refused before Python parses 
 
 ROOT_KEYS = frozenset({"format", "pack", "topics", "questions"})
 QUESTION_FILE_KEYS = frozenset({"questions"})
-PACK_KEYS = frozenset({"id", "title", "version", "language", "authors", "description"})
-TOPIC_KEYS = frozenset({"id", "title", "description"})
+PACK_KEYS = frozenset({"id", "title", "version", "language", "authors", "description", "translations"})
+TOPIC_KEYS = frozenset({"id", "title", "description", "translations"})
+TITLE_TRANSLATION_KEYS = frozenset({"title", "description"})
 QUESTION_KEYS = frozenset({"id", "topic", "type", "difficulty", "tags", "prompt", "choices", "explanation",
                            "live", "source", "translations"})
 CHOICE_KEYS = frozenset({"text", "correct", "why", "pin"})
@@ -408,7 +409,8 @@ class _PackWalker:
         header = {"id": pack_id, "title": self.text(fields, "title", "pack", nonempty=True),
                   "version": self.text(fields, "version", "pack"), "language": language,
                   "authors": self.texts(fields, "authors", "pack"),
-                  "description": self.text(fields, "description", "pack")}
+                  "description": self.text(fields, "description", "pack"),
+                  "translations": self.title_translations(fields.get("translations"), "pack") or None}
         self.header = {name: value for name, value in header.items() if value is not None}
 
     def topic_list(self, pair: tuple[Node, Node]) -> None:
@@ -427,10 +429,23 @@ class _PackWalker:
             topic_id = self.text(fields, "id", where, nonempty=True)
             title = self.text(fields, "title", where, nonempty=True)
             description = self.text(fields, "description", where)
+            translations = self.title_translations(fields.get("translations"), where)
             if topic_id is not None and topic_id in self.topics:
                 self.error(fields["id"][1], _say(where, _("topic id '{id}' is used twice").format(id=topic_id)))
             elif topic_id is not None and title is not None:
-                self.topics[topic_id] = Topic(topic_id, title, description)
+                self.topics[topic_id] = Topic(topic_id, title, description, translations)
+
+    def title_translations(self, pair: tuple[Node, Node] | None, where: str) -> FrozenMap[str, TitleTranslation]:
+        """A pack's or a topic's `translations`: a title (and a description) per language tag."""
+        found: dict[str, TitleTranslation] = {}
+        for lang, node, tfields, twhere in self.translation_entries(pair, where):
+            self.keys(tfields, TITLE_TRANSLATION_KEYS, twhere)
+            self.require(node, tfields, ("title",), twhere)
+            title = self.text(tfields, "title", twhere, nonempty=True)
+            description = self.text(tfields, "description", twhere)
+            if title is not None:
+                found[lang] = TitleTranslation(title, description)
+        return FrozenMap(found) if found else EMPTY
 
     # --- questions ---
 

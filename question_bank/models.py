@@ -212,14 +212,42 @@ AnyQuestion = Question | CalculatedQuestion
 
 
 @dataclass(frozen=True)
-class Topic:
-    id: str
+class TitleTranslation:
+    """A pack's or a topic's title (and description) in another language."""
+
     title: str
-    description: str | None = None  # optional: what the topic covers (a Moodle category's info on import)
+    description: str | None = None  # None: keep the original description
+
+
+class _Titled:
+    """title_in / description_in for the frozen Pack and Topic, which have title, description and translations."""
+
+    title: str
+    description: str | None
+    translations: Mapping[str, TitleTranslation]
+
+    def title_in(self, lang: str | None) -> str:
+        """The title in `lang` where the pack gives one, else the original."""
+        translation = self.translations.get(lang) if lang else None
+        return translation.title if translation is not None else self.title
+
+    def description_in(self, lang: str | None) -> str | None:
+        translation = self.translations.get(lang) if lang else None
+        if translation is not None and translation.description is not None:
+            return translation.description
+        return self.description
 
 
 @dataclass(frozen=True)
-class Pack:
+class Topic(_Titled):
+    id: str
+    title: str
+    description: str | None = None  # optional: what the topic covers (a Moodle category's info on import)
+    translations: Mapping[str, TitleTranslation] = EMPTY  # by language tag
+
+
+@dataclass(frozen=True)
+class Pack(_Titled):
     id: str
     title: str
     version: str | None = None
@@ -229,6 +257,7 @@ class Pack:
     topics: tuple[Topic, ...] = ()
     questions: tuple[AnyQuestion, ...] = ()  # calculated questions included, so counts are right
     path: str = ""  # the file or folder it was loaded from
+    translations: Mapping[str, TitleTranslation] = EMPTY  # title and description by language tag
 
     def topic(self, id: str) -> Topic | None:
         return next((t for t in self.topics if t.id == id), None)

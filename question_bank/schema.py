@@ -28,6 +28,10 @@ def json_schema() -> dict[str, Any]:
     """The schema (draft 2020-12) of a single-file pack, a folder's pack.yaml, or a folder's question file."""
     probes = all_probes()
     language = {"type": "string", "pattern": f"^{LANGUAGE_TAG.pattern}$", "description": "A BCP-47 language tag."}
+    titles = {"type": "object", "description": "The title (and description) by language tag, shown when the "
+                                               "interface is in that language.",
+              "propertyNames": {"anyOf": [{"pattern": "^x-"}, language]}, "patternProperties": _X_KEYS,
+              "additionalProperties": {"$ref": "#/$defs/titleTranslation"}}
     defs = {
         "pack": _object("Identity and metadata of the pack.", {
             "id": {"type": "string", "pattern": f"^{PACK_ID.pattern}$",
@@ -37,12 +41,18 @@ def json_schema() -> dict[str, Any]:
             "language": language | {"description": "Language of the main text (default en)."},
             "authors": {"type": "array", "items": {"type": "string"}, "description": "Author names."},
             "description": _text("One or two sentences shown in the pack picker."),
+            "translations": titles,
         }, ["id", "title"]),
         "topic": _object("A group of questions for statistics and drills.", {
             "id": _text("Referred to by questions' `topic`.", nonempty=True),
             "title": _text("Display name.", nonempty=True),
             "description": _text("What the topic covers (optional; an import keeps a Moodle category's info here)."),
+            "translations": titles,
         }, ["id", "title"]),
+        "titleTranslation": _object("A title (and description) in another language.", {
+            "title": _text("Translated display name.", nonempty=True),
+            "description": _text("Translated description (optional; the original is kept without one)."),
+        }, ["title"]),
         "choice": _object("One answer option.", {
             "text": _text("Markdown text of the choice; distinct within the question.", nonempty=True),
             "correct": {"type": "boolean", "default": False, "description": "Whether this choice is correct."},

@@ -67,6 +67,11 @@ def num(value: Any, spec: str = "") -> str:
     return format_number(value, spec, _language)
 
 
+def shown_title(item: Any) -> str:
+    """A pack's or a topic's title in the interface language: its `translations` entry, else its own title."""
+    return item.title_in(_language)
+
+
 def percent(value: float, digits: int = 0) -> str:
     """A percentage with its sign: "87 %" (a narrow space, as both languages write it)."""
     return f"{num(value, f'.{digits}f')}\u00a0%"

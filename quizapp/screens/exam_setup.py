@@ -8,7 +8,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from question_bank.models import Pack
-from quizapp.i18n import N_, _, ngettext
+from quizapp.i18n import N_, _, ngettext, shown_title
 from quizapp.screens.launch import open_exam
 from quizapp.screens.translated import TranslatedBindings
 from quizapp.study.exam import DEFAULT_EXAM_QUESTIONS, ExamSession
@@ -30,7 +30,7 @@ class ExamSetupScreen(TranslatedBindings, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(_("Mock exam · {pack}").format(pack=self.pack.title), id="title")
+            yield Label(_("Mock exam · {pack}").format(pack=shown_title(self.pack)), id="title")
             yield Static(ngettext("{topics} topic, {available} questions to draw from; every topic is represented. "
                                   "No feedback until you submit.",
                                   "{topics} topics, {available} questions to draw from; every topic is represented. "

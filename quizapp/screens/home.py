@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from question_bank.models import AnyQuestion, Pack
-from quizapp.i18n import N_, _, ngettext
+from quizapp.i18n import N_, _, ngettext, shown_title
 from quizapp.catalog import Catalog
 from quizapp.options import Options
 from quizapp.progress.db import StoreError
@@ -77,7 +77,7 @@ class HomeScreen(TranslatedBindings, Screen[None]):
 
     @staticmethod
     def _pack_label(pack: Pack) -> str:
-        return f"{pack.title}  ({len(pack.questions)})"
+        return f"{shown_title(pack)}  ({len(pack.questions)})"
 
     def _broken_text(self) -> str:
         if not self.catalog.broken:
@@ -109,7 +109,7 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         if pack is None:
             return
         languages = sorted({lang for q in pack.questions for lang in q.translations})
-        lines = [pack.description or ""]
+        lines = [pack.description_in(self.app.language) or ""]
         meta = [f"v{pack.version}" if pack.version else "", pack.language.upper(),
                 (_("translations: {languages}").format(languages=", ".join(languages))) if languages else "",
                 ", ".join(pack.authors)]
@@ -127,7 +127,7 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         if pack is None:
             return
         counts = self._counts(pack)
-        topics.add_options([Selection(f"{t.title}  ({counts.get(t.id, 0)})", t.id, t.id in self.selected[pack.id])
+        topics.add_options([Selection(f"{shown_title(t)}  ({counts.get(t.id, 0)})", t.id, t.id in self.selected[pack.id])
                             for t in pack.topics])
         self._update_plan()
 
@@ -213,6 +213,9 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         self.query_one("#broken", Static).update(self._broken_text())
         self._show_pack_info()
         self._update_plan()
+        for pack in self.catalog.packs:  # titles in the new language (a pack may translate them)
+            self.query_one("#packs", OptionList).replace_option_prompt(pack.id, self._pack_label(pack))
+        self._show_topics()
 
     def action_toggle_language(self) -> None:
         from quizapp.i18n import language_name, next_language

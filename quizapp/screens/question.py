@@ -10,7 +10,7 @@ from textual.widgets import Footer, Static
 
 from question_bank.models import Pack, Question
 from quizapp.evidence.panel import EvidencePanel
-from quizapp.i18n import N_, _
+from quizapp.i18n import N_, _, shown_title
 from quizapp.screens.confirm import ConfirmScreen
 from quizapp.screens.translated import TranslatedBindings
 from quizapp.progress.db import StoreError
@@ -86,7 +86,7 @@ class QuestionScreen(TranslatedBindings, Screen[None]):
             mode=_(MODE_TITLES.get(self.mode, N_("Practice"))), number=number, total=len(self.session.items),
             right=right)
         self.query_one("#progress", Static).update(Text(
-            f" {progress}  ·  {topic.title if topic else item.question.topic}  ·  {lang}  ·  {self.pack.title}",
+            f" {progress}  ·  {shown_title(topic) if topic else item.question.topic}  ·  {lang}  ·  {shown_title(self.pack)}",
             no_wrap=True, overflow="ellipsis"))
         self.query_one("#prompt", MarkdownText).set_markdown(question.prompt)
         multiple = item.question.type == "multiple"

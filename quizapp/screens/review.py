@@ -9,7 +9,7 @@ from textual.widgets import Footer, Static
 
 from question_bank.models import Pack
 from quizapp.evidence.panel import EvidencePanel
-from quizapp.i18n import N_, _
+from quizapp.i18n import N_, _, shown_title
 from quizapp.screens.translated import TranslatedBindings
 from quizapp.study.feedback import feedback_markdown
 from quizapp.study.practice import LETTERS, Answer
@@ -33,7 +33,7 @@ class ReviewScreen(TranslatedBindings, Screen[None]):
         question = self.answer.item.question
         shown = question.localized(self.lang) if self.lang else question
         topic = self.pack.topic(question.topic)
-        yield Static(f" {_('Answer review')}  ·  {topic.title if topic else question.topic}  ·  {self.pack.title}", id="progress")
+        yield Static(f" {_('Answer review')}  ·  {shown_title(topic) if topic else question.topic}  ·  {shown_title(self.pack)}", id="progress")
         with VerticalScroll(id="body"):
             yield MarkdownText(shown.prompt, id="prompt")
             choices = "\n".join(

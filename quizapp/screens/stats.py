@@ -17,7 +17,7 @@ from textual_plotext import PlotextPlot
 
 from question_bank.models import Pack
 from quizapp.catalog import Catalog
-from quizapp.i18n import N_, _
+from quizapp.i18n import N_, _, shown_title
 from quizapp.screens.translated import TranslatedBindings
 from quizapp.progress.db import StoreError
 from quizapp.study.forecast.history import DailyHistory, daily_history, due_per_day
@@ -116,7 +116,7 @@ class StatsScreen(TranslatedBindings, Screen[None]):
         if ready is None:
             head.update(_("No pack with questions is selected."))
             return
-        head.update(Text.assemble((self.pack.title, "bold"), "\n", score_line(ready.forecast), "\n",
+        head.update(Text.assemble((shown_title(self.pack), "bold"), "\n", score_line(ready.forecast), "\n",
                                   suggestion_line(ready.suggestion, "n" if ready.suggestion else ""), "\n",
                                   (calibration_text(self.readiness), "dim")))
         self.query_one("#forecast-table", Static).update(forecast_table(ready.forecast))
@@ -143,7 +143,7 @@ class StatsScreen(TranslatedBindings, Screen[None]):
         for topic, series in history.accuracy.items():
             points = [(x, 100 * v) for x, v in zip(xs, series) if v is not None]
             if points:
-                title = pack.topic(topic).title if pack and pack.topic(topic) else topic
+                title = shown_title(pack.topic(topic)) if pack and pack.topic(topic) else topic
                 plt.plot([x for x, _ in points], [y for _, y in points], label=_short(title), marker="braille")
         _percent_axis(plt)
         plt.xlim(0, max(xs[-1], 1))

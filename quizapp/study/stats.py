@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from question_bank.models import Pack
-from quizapp.i18n import _, num
+from quizapp.i18n import _, num, shown_title
 from quizapp.progress.db import Store
 from quizapp.progress.records import AnswerRecord
 
@@ -116,7 +116,7 @@ def collect_stats(store: Store, packs: Iterable[Pack], now: float | None = None)
             topic = pack.topic(topic_id)
             t_keys = [q.key for q in pack.questions if q.topic == topic_id]
             t_answers = [a for a in pack_answers if keys[a.question_key].topic == topic_id]
-            topics.append(_group(pack.id, topic_id, topic.title if topic else topic_id, t_keys, t_answers, due_keys))
+            topics.append(_group(pack.id, topic_id, shown_title(topic) if topic else topic_id, t_keys, t_answers, due_keys))
         questions = []
         for q in pack.questions:
             history = by_question.get(q.key, [])
@@ -125,7 +125,7 @@ def collect_stats(store: Store, packs: Iterable[Pack], now: float | None = None)
                 q.key, q.pack_id, q.id, q.topic, len(history), sum(a.correct for a in history),
                 history[-1].correct if history else None, history[-1].answered_at if history else None,
                 card.due if card else None))
-        result.append(PackStats(_group(pack.id, None, pack.title, pack_keys, pack_answers, due_keys),
+        result.append(PackStats(_group(pack.id, None, shown_title(pack), pack_keys, pack_answers, due_keys),
                                 tuple(topics), tuple(questions)))
     finished = Counter(s.mode for s in store.sessions(status="finished"))
     return Stats(now, tuple(result), dict(sorted(finished.items())), len(store.unfinished_sessions()),

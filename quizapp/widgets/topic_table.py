@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from rich.table import Table
 
 from question_bank.models import Pack
-from quizapp.i18n import _, num
+from quizapp.i18n import _, num, shown_title
 
 
 def topic_table(pack: Pack, results: Iterable) -> Table:
@@ -18,5 +18,5 @@ def topic_table(pack: Pack, results: Iterable) -> Table:
     for r in results:
         topic = pack.topic(r.topic)
         style = "green" if r.percent >= 80 else "yellow" if r.percent >= 50 else "red"
-        table.add_row(topic.title if topic else r.topic, f"{r.right}/{r.total}", f"[{style}]{num(r.percent, '.0f')}[/]")
+        table.add_row(shown_title(topic) if topic else r.topic, f"{r.right}/{r.total}", f"[{style}]{num(r.percent, '.0f')}[/]")
     return table

@@ -31,6 +31,7 @@ from typing import Any
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from question_bank.models import AnyQuestion, Pack
+from quizapp.i18n import shown_title
 from quizapp.progress.db import Store
 from quizapp.progress.records import AnswerRecord, PredictionPair
 from quizapp.study.exam import DEFAULT_EXAM_QUESTIONS
@@ -247,7 +248,7 @@ def forecast_pack(pack: Pack, snapshot: Snapshot, at: float,
         topic_variance = _rate_variance(m, evidence.get(t, 0), TOPIC_WEIGHT)
         unknown += c * c * topic_variance
         topic = pack.topic(t)
-        topics.append(TopicForecast(t, topic.title if topic else t, size,
+        topics.append(TopicForecast(t, shown_title(topic) if topic else t, size,
                                     sum(1 for q in by_topic[t] if q.key not in answered), evidence.get(t, 0),
                                     _range(m, topic_variance + pack_variance), c / n if n else 0.0))
     variance = (luck + draw + unknown) / (n * n) + pack_variance if n else 0.0

@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from fsrs import Card, Rating, Scheduler
 
 from question_bank.models import Pack
+from quizapp.i18n import shown_title
 from quizapp.study.drill import drill_order
 from quizapp.study.exam import DEFAULT_EXAM_QUESTIONS
 from quizapp.study.forecast.memory import retrievability
@@ -84,5 +85,5 @@ def study_next(pack: Pack, snapshot: Snapshot, at: float, minutes: int = STUDY_M
             gain += weight * (p * after[Rating.Good] + (1 - p) * after[Rating.Again] - p)
         if gain > 0 and (best is None or gain > best.gain):
             topic = pack.topic(t)
-            best = Suggestion(t, topic.title if topic else t, len(chosen), gain, minutes)
+            best = Suggestion(t, shown_title(topic) if topic else t, len(chosen), gain, minutes)
     return best
