@@ -241,3 +241,41 @@ async def test_the_german_home_screen_shows_translated_titles_and_t_switches_the
             assert "A pack for tests." in str(screen.query_one("#pack-info").render())
     finally:
         store.close()
+
+
+def test_a_bad_import_fails_with_one_german_line_and_writes_nothing(tmp_path, private_home):
+    source = tmp_path / "latin1.gift"
+    source.write_bytes("::q1:: Café? {=a ~b}\n".encode("latin-1"))
+    out = tmp_path / "out.yaml"
+    german = quizapp("--lang", "de", "import", "gift", str(source), "-o", str(out), home=private_home)
+    english = quizapp("import", "gift", str(source), "-o", str(out), home=private_home)
+    assert german.returncode == english.returncode == 1 and not out.exists()
+    assert german.stderr.splitlines() == [
+        f"quizapp import: {source}:1:1: Fehler: kein gültiges UTF-8 (Byte 0xe9); speichere die Datei als UTF-8"]
+    assert english.stderr.splitlines() == [
+        f"quizapp import: {source}:1:1: error: not valid UTF-8 (byte 0xe9); save the file as UTF-8"]
+
+
+def test_an_import_reports_and_sums_up_in_german_but_writes_the_pack_as_always(tmp_path, private_home):
+    source = tmp_path / "quiz.gift"
+    source.write_text("::q1:: Which? {=a ~b}\n\n::q2:: Tell me {}\n", encoding="utf-8")
+    german = quizapp("--lang", "de", "import", "gift", str(source), "-o", str(tmp_path / "de.yaml"), home=private_home)
+    english = quizapp("import", "gift", str(source), "-o", str(tmp_path / "en.yaml"), home=private_home)
+    assert german.returncode == english.returncode == 0
+    assert german.stdout.splitlines() == ["1 Frage importiert, 1 übersprungen (1 essay)",
+                                          f"{tmp_path / 'de.yaml'} geschrieben"]
+    assert german.stderr.strip() == (f"{source}:3:1: Warnung: übersprungen: eine Frage vom Typ essay 'q2': das "
+                                     "Paketformat kennt nur Single- und Multiple-Choice-Fragen")
+    assert english.stdout.splitlines()[0] == "1 question imported, 1 skipped (1 essay)"
+    # The pack file is data: the same in both languages (its comment names the source file only).
+    assert (tmp_path / "de.yaml").read_text(encoding="utf-8") == (tmp_path / "en.yaml").read_text(encoding="utf-8")
+
+
+def test_an_export_notes_in_german_and_the_exported_file_stays_as_it_was(tmp_path, private_home):
+    pack = str(bundled_pack_paths()[0].parent / "format-tour")
+    german = quizapp("--lang", "de", "export", "aiken", pack, "-o", str(tmp_path / "de.txt"), home=private_home)
+    english = quizapp("export", "aiken", pack, "-o", str(tmp_path / "en.txt"), home=private_home)
+    assert german.returncode == english.returncode == 0
+    assert "quizapp export: Hinweis: 1 Frage mit mehreren Antworten übersprungen" in german.stderr
+    assert "note:" not in german.stderr and "quizapp export: note: skipped 1 multiple-answer question" in english.stderr
+    assert (tmp_path / "de.txt").read_bytes() == (tmp_path / "en.txt").read_bytes()

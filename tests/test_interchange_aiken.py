@@ -79,7 +79,7 @@ def test_export_keeps_single_answer_questions_and_notes_the_rest():
     text, notes = aiken.export(PACK)
     assert text == "Which one? Second line.\nA. a\nB. b\nANSWER: B\n"
     assert notes == ["skipped 1 multiple-answer question (Aiken holds single-answer questions only): many",
-                     "Aiken has no feedback: the whys and explanations of 1 questions are left out"]
+                     "Aiken has no feedback: the whys and explanations of 1 question are left out"]
 
 
 def test_round_trip_of_the_course_pack(tmp_path):

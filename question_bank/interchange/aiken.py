@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from engine.texts import _, ngettext
 from question_bank.interchange.common import (DEFAULT_TOPIC, MAX_TEXT_IMPORT_BYTES, ImportResult, Report, build_pack,
-                                              count, exportable, one_line, pack_id_from, slugify, unique_id)
+                                              exportable, one_line, pack_id_from, slugify, unique_id)
 from question_bank.interchange.names import UniqueNames
 from question_bank.loader import MAX_CHOICES, MIN_CHOICES
 from question_bank.models import Choice, Pack, Question, Topic
@@ -35,7 +36,7 @@ def parse(source: str, path: str = "<aiken>", pack_id: str | None = None, title:
     Linear in the length of the text; a text over MAX_TEXT_IMPORT_BYTES is refused.
     """
     report = Report(path)
-    if report.too_large(len(source.encode("utf-8")), MAX_TEXT_IMPORT_BYTES, "an Aiken file"):
+    if report.too_large(len(source.encode("utf-8")), MAX_TEXT_IMPORT_BYTES, _("an Aiken file")):
         return report.result(None)
     drafts: list[tuple[int, str, list[str], int]] = []  # (line, question, options, correct index)
     question: list[str] = []
@@ -44,8 +45,8 @@ def parse(source: str, path: str = "<aiken>", pack_id: str | None = None, title:
     option_line = 0
 
     def unfinished(line: int, what: str) -> None:
-        report.error(question_line, f"the question here has no ANSWER line before {what} (line {line})"
-                     if line else "the question here has no ANSWER line before the end of the file")
+        report.error(question_line, _("the question here has no ANSWER line before {what} (line {line})").format(
+            what=what, line=line) if line else _("the question here has no ANSWER line before the end of the file"))
 
     for number, raw in enumerate(source.lstrip("\ufeff").splitlines(), 1):
         line = raw.strip()
@@ -55,22 +56,23 @@ def parse(source: str, path: str = "<aiken>", pack_id: str | None = None, title:
         option = _OPTION.fullmatch(line)
         if answer:
             if not question:
-                report.error(number, "ANSWER line without a question before it")
+                report.error(number, _("ANSWER line without a question before it"))
                 continue
             if len(options) < MIN_CHOICES:
-                report.error(number, f"needs at least {MIN_CHOICES} options (A. ..., B. ...) before the ANSWER line, "
-                                     f"found {len(options)}")
+                report.error(number, _("needs at least {n} options (A. ..., B. ...) before the ANSWER line, found "
+                                       "{found}").format(n=MIN_CHOICES, found=len(options)))
             else:
                 letter = answer.group(1).strip()
                 if not re.fullmatch(r"[A-Za-z]", letter):
-                    report.error(number, f"ANSWER must name one option letter, such as 'ANSWER: B', "
-                                         f"not '{letter}' (Aiken questions have one right answer)")
+                    report.error(number, _("ANSWER must name one option letter, such as 'ANSWER: B', not '{letter}' "
+                                           "(Aiken questions have one right answer)").format(letter=letter))
                 elif letter.upper() not in LETTERS[:len(options)]:
-                    report.error(number, f"ANSWER '{letter}' is not one of the options "
-                                         f"A to {LETTERS[len(options) - 1]}")
+                    report.error(number, _("ANSWER '{letter}' is not one of the options A to {last}").format(
+                        letter=letter, last=LETTERS[len(options) - 1]))
                 else:
                     if len(options) > MAX_CHOICES:
-                        report.error(option_line, f"{len(options)} options; a pack question has at most {MAX_CHOICES}")
+                        report.error(option_line, _("{n} options; a pack question has at most {most}").format(
+                            n=len(options), most=MAX_CHOICES))
                     drafts.append((question_line, "\n".join(question), options,
                                    LETTERS.index(letter.upper())))
             question, options = [], []
@@ -78,16 +80,16 @@ def parse(source: str, path: str = "<aiken>", pack_id: str | None = None, title:
         if option and question:
             expected = LETTERS[len(options)] if len(options) < len(LETTERS) else "?"
             if option.group(1) != expected:
-                report.error(number, f"option '{option.group(1)}' where '{expected}' was expected: "
-                                     "options are lettered A, B, C, ... in order")
+                report.error(number, _("option '{letter}' where '{expected}' was expected: options are lettered A, B, "
+                                       "C, ... in order").format(letter=option.group(1), expected=expected))
             options.append(option.group(2).strip())
             option_line = number
             continue
         if option and not question:
-            report.error(number, f"option '{option.group(1)}' without a question before it")
+            report.error(number, _("option '{letter}' without a question before it").format(letter=option.group(1)))
             continue
         if options:  # text after the options: a new question started without an ANSWER line
-            unfinished(number, "the next question starts")
+            unfinished(number, _("the next question starts"))
             question, options = [], []
         if not question:
             question_line = number
@@ -103,7 +105,7 @@ def parse(source: str, path: str = "<aiken>", pack_id: str | None = None, title:
     questions = []
     for number, (line, prompt, texts, right) in enumerate(drafts, 1):
         if len(set(texts)) != len(texts):
-            report.error(line, "two options of this question have the same text")
+            report.error(line, _("two options of this question have the same text"))
             continue
         qid = unique_id(slugify(" ".join(prompt.split()[:6])), ids, f"q{number}")
         choices = tuple(Choice(text, i == right) for i, text in enumerate(texts))
@@ -119,14 +121,16 @@ def export(pack: Pack, calculated: str = "draw", seed: int = 0, lang: str | None
     out: list[str] = []
     multiple = [q.id for q in questions if q.type != "single"]
     if multiple:
-        notes.append(f"skipped {count(len(multiple), 'multiple-answer question')} (Aiken holds single-answer "
-                     f"questions only): {', '.join(multiple)}")
+        notes.append(ngettext("skipped {n} multiple-answer question (Aiken holds single-answer questions only): {ids}",
+                              "skipped {n} multiple-answer questions (Aiken holds single-answer questions only): {ids}",
+                              len(multiple)).format(n=len(multiple), ids=", ".join(multiple)))
     for q in questions:
         if q.type != "single":
             continue
         prompt = one_line(q.prompt)
         if _OPTION.fullmatch(prompt) or _ANSWER.fullmatch(prompt):
-            notes.append(f"skipped question '{q.id}': its text would read as an Aiken option or ANSWER line")
+            notes.append(_("skipped question '{id}': its text would read as an Aiken option or ANSWER line").format(
+                id=q.id))
             continue
         out.append(prompt)
         for letter, choice in zip(LETTERS, q.choices):
@@ -136,5 +140,7 @@ def export(pack: Pack, calculated: str = "draw", seed: int = 0, lang: str | None
         out.append("")
     dropped = [q.id for q in questions if q.type == "single" and (q.explanation or any(c.why for c in q.choices))]
     if dropped:
-        notes.append(f"Aiken has no feedback: the whys and explanations of {len(dropped)} questions are left out")
+        notes.append(ngettext("Aiken has no feedback: the whys and explanations of {n} question are left out",
+                              "Aiken has no feedback: the whys and explanations of {n} questions are left out",
+                              len(dropped)).format(n=len(dropped)))
     return "\n".join(out), notes

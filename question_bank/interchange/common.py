@@ -11,6 +11,7 @@ from typing import Any, Iterable
 
 import yaml
 
+from engine.texts import _, ngettext
 from question_bank.calculated import CalculationError, instantiate
 from question_bank.interchange.html_markdown import Reference, escape_markdown, html_to_markdown
 from question_bank.interchange.names import UniqueNames
@@ -58,9 +59,18 @@ class ImportResult:
 
     def summary(self) -> str:
         """'8 questions imported, 3 skipped (2 essay, 1 numerical)'."""
-        kinds = ", ".join(f"{n} {kind}" for kind, n in self.skipped_kinds.items())
-        return (f"{count(self.imported, 'question')} imported, {self.skipped} skipped"
-                + (f" ({kinds})" if kinds else ""))
+        imported = ngettext("{n} question imported", "{n} questions imported", self.imported).format(n=self.imported)
+        if not self.skipped_kinds:
+            return _("{imported}, {n} skipped").format(imported=imported, n=self.skipped)
+        kinds = ", ".join(f"{n} {_(kind)}" for kind, n in self.skipped_kinds.items())  # a kind is N_-marked or a Moodle type
+        return _("{imported}, {n} skipped ({kinds})").format(imported=imported, n=self.skipped, kinds=kinds)
+
+
+def kind_question(kind: str, named: str) -> str:
+    """"an essay question 'q3'": a question of a kind the pack format does not hold (`named`: " 'name'" or "")."""
+    if kind[:1] in tuple("aeiou"):
+        return _("an {kind} question{named}").format(kind=kind, named=named)
+    return _("a {kind} question{named}").format(kind=kind, named=named)
 
 
 MAX_REPORTED = 1000  # problems listed for one file; beyond that they are counted, so memory stays bounded
@@ -96,7 +106,7 @@ class Report:
     def skip(self, line: int, kind: str, what: str) -> None:
         """A question left out: `kind` is counted in the summary, `what` says which and why."""
         self.skipped[kind] = self.skipped.get(kind, 0) + 1
-        self.warning(line, f"skipped {what}")
+        self.warning(line, _("skipped {what}").format(what=what))
 
     @property
     def failed(self) -> bool:
@@ -106,8 +116,9 @@ class Report:
         listed = sorted(self.problems, key=lambda p: (p.line, p.col))
         if self.unlisted:
             last = listed[-1].line if listed else 1
-            listed.append(Problem(self.path, last, 1, "warning", f"{self.unlisted:,} more problems are not listed "
-                                                                 f"(the first {MAX_REPORTED:,} are)"))
+            listed.append(Problem(self.path, last, 1, "warning", _(
+                "{n} more problems are not listed (the first {limit} are)").format(
+                    n=f"{self.unlisted:,}", limit=f"{MAX_REPORTED:,}")))
         return listed
 
     def result(self, pack: Pack | None, media: MediaFolder | None = None) -> ImportResult:
@@ -122,8 +133,8 @@ class Report:
         """Report an input over its size limit (an error at line 1); whether it is."""
         if size <= limit:
             return False
-        self.error(1, f"the file is {size:,} bytes, over the limit of {limit:,} for {what}: "
-                      "split it into smaller files and import each")
+        self.error(1, _("the file is {size} bytes, over the limit of {limit} for {what}: split it into smaller files "
+                        "and import each").format(size=f"{size:,}", limit=f"{limit:,}", what=what))
         return True
 
 
@@ -191,15 +202,15 @@ class Texts:
         else:
             result = text.strip()
             if fmt == "markdown" and _RAW_HTML.search(result):
-                self.report.warning(line, f"raw HTML <{_RAW_HTML.search(result).group(1).lower()}> in a Markdown "
-                                          "text is kept as written: the TUI does not show it")
+                self.report.warning(line, _("raw HTML <{tag}> in a Markdown text is kept as written: the TUI does not "
+                                            "show it").format(tag=_RAW_HTML.search(result).group(1).lower()))
         for name in files:  # a file no text points to is still saved, with a reference at the end
             if name not in used:
                 reference = self.save(name, files[name])
                 if reference is not None:
                     result = (result + "\n\n" if result else "") + f"[file: {reference.name}]({reference.link})"
-                    self.report.warning(files[name][1], f"the embedded file '{name}' is not referred to in its "
-                                                        f"text; a reference to it is added at the text's end")
+                    self.report.warning(files[name][1], _("the embedded file '{name}' is not referred to in its text; a "
+                                                          "reference to it is added at the text's end").format(name=name))
         return result
 
     def resolve(self, address: str, line: int, files: dict[str, tuple[str, int]],
@@ -208,9 +219,9 @@ class Texts:
         if name is not None:
             key = name if name in files else name.rsplit("/", 1)[-1]
             if key not in files:
-                why = self.no_files or "it is not in the file"
-                self.report.warning(line, f"the text refers to the file '{name}', but {why}: the reference is "
-                                          "kept without it")
+                why = self.no_files or _("it is not in the file")
+                self.report.warning(line, _("the text refers to the file '{name}', but {why}: the reference is kept "
+                                            "without it").format(name=name, why=why))
                 return Reference(safe_name(name), None)
             if key not in used:
                 used[key] = self.save(key, files[key])
@@ -220,8 +231,8 @@ class Texts:
             data, extension = decoded
             saved, new = self.media.add(f"image{extension}", data, line)
             if new:
-                self.report.note(line, f"an image written into the text (data: address) saved as "
-                                       f"{self.media.link(saved)}")
+                self.report.note(line, _("an image written into the text (data: address) saved as {link}").format(
+                    link=self.media.link(saved)))
             return Reference(saved, self.media.link(saved))
         return None
 
@@ -229,11 +240,13 @@ class Texts:
         content, line = file
         data = decode_base64(content)
         if data is None:
-            self.report.warning(line, f"the embedded file '{name}' is not valid base64; it is left out")
+            self.report.warning(line, _("the embedded file '{name}' is not valid base64; it is left out").format(
+                name=name))
             return None
         saved, new = self.media.add(name, data, line)
         if new:
-            self.report.note(line, f"embedded file '{name}' saved as {self.media.link(saved)}")
+            self.report.note(line, _("embedded file '{name}' saved as {link}").format(name=name,
+                                                                                    link=self.media.link(saved)))
         return Reference(saved, self.media.link(saved))
 
 
@@ -278,20 +291,20 @@ def exportable(pack: Pack, calculated: str = "draw", seed: int = 0,
             try:
                 q = instantiate(q, random.Random(f"{seed}/{q.key}"))[0]
             except CalculationError as exc:
-                notes.append(f"skipped calculated question '{q.id}': {exc}")
+                notes.append(_("skipped calculated question '{id}': {reason}").format(id=q.id, reason=exc))
                 continue
             drawn_ids.append(q.id)
         questions.append(q.localized(lang) if lang else q)
     if drawn_ids:
-        notes.append(f"{count(len(drawn_ids), 'calculated question')} exported as one drawn instance each "
-                     f"(seed {seed}; --calculated skip leaves them out): {', '.join(drawn_ids)}")
+        notes.append(ngettext(
+            "{n} calculated question exported as one drawn instance each (seed {seed}; --calculated skip leaves them "
+            "out): {ids}",
+            "{n} calculated questions exported as one drawn instance each (seed {seed}; --calculated skip leaves "
+            "them out): {ids}", len(drawn_ids)).format(n=len(drawn_ids), seed=seed, ids=", ".join(drawn_ids)))
     if skipped_ids:
-        notes.append(f"skipped {count(len(skipped_ids), 'calculated question')}: {', '.join(skipped_ids)}")
+        notes.append(ngettext("skipped {n} calculated question: {ids}", "skipped {n} calculated questions: {ids}",
+                              len(skipped_ids)).format(n=len(skipped_ids), ids=", ".join(skipped_ids)))
     return questions, notes
-
-
-def count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def topic_title(pack: Pack, topic_id: str) -> str:
@@ -377,11 +390,13 @@ def check_pack_size(pack: Pack, text: str) -> None:
         return
     sizes = sorted(((len(yaml.dump(question_data(q), Dumper=_Dumper, allow_unicode=True, width=10_000)), q.id)
                     for q in pack.questions), reverse=True)
-    biggest = f"; the largest question is '{sizes[0][1]}' ({sizes[0][0]:,} bytes)" if sizes else ""
-    raise PackTooLarge(
-        f"the pack would be {size:,} bytes of YAML, over the limit of {MAX_FILE_BYTES:,} for one pack file "
-        f"({len(pack.questions)} questions{biggest}): import the source in parts, e.g. one category at a time "
-        "(each part becomes a pack, or a question file of one folder pack)")
+    biggest = _("; the largest question is '{id}' ({size} bytes)").format(
+        id=sizes[0][1], size=f"{sizes[0][0]:,}") if sizes else ""
+    raise PackTooLarge(_(
+        "the pack would be {size} bytes of YAML, over the limit of {limit} for one pack file ({n} questions{biggest}): "
+        "import the source in parts, e.g. one category at a time (each part becomes a pack, or a question file of "
+        "one folder pack)").format(size=f"{size:,}", limit=f"{MAX_FILE_BYTES:,}", n=len(pack.questions),
+                                   biggest=biggest))
 
 
 def media_folder_of(out: Path) -> Path:

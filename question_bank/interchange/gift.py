@@ -25,7 +25,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.texts import N_, _
 from question_bank.interchange.common import (DEFAULT_TOPIC, MAX_TEXT_IMPORT_BYTES, Categories, ImportResult, Report,
+                                              kind_question,
                                               Texts, build_pack, category_path, exportable, media_folder_for,
                                               pack_id_from, slugify, unique_id)
 from question_bank.interchange.grades import (Answer, Draft, build, fractions, percent, source_feedback,
@@ -45,7 +47,7 @@ _FORMAT = re.compile(r"\[(markdown|html|plain|moodle)\]")
 _DIRECTIVE = re.compile(r"//\s*(pack-id|pack-title|topic-id)\s*:\s*(.*?)\s*$")
 _TRUE = {"T", "TRUE"}
 _TRUE_FALSE = _TRUE | {"F", "FALSE"}
-_NOT_HELD = "the pack format holds only single- and multiple-choice questions"
+_NOT_HELD = N_("the pack format holds only single- and multiple-choice questions")
 
 
 def _protect(text: str) -> str:
@@ -108,7 +110,7 @@ class _Parser:
         self.language = language
         self.words = true_false_words(language) or true_false_words("en")
         self.media = MediaFolder(media_folder)
-        self.texts = Texts(self.report, self.media, no_files="GIFT carries no files")
+        self.texts = Texts(self.report, self.media, no_files=_("GIFT carries no files"))
         self.pack_meta: dict[str, str] = {}
         self.categories = Categories(topic)
         self.ids = UniqueNames()
@@ -128,7 +130,7 @@ class _Parser:
     # --- the file ---
 
     def parse(self) -> ImportResult:
-        if self.report.too_large(len(self.source.encode("utf-8")), MAX_TEXT_IMPORT_BYTES, "a GIFT file"):
+        if self.report.too_large(len(self.source.encode("utf-8")), MAX_TEXT_IMPORT_BYTES, _("a GIFT file")):
             return self.report.result(None)
         for block in _blocks(self.source):
             for name, value in block.directives:
@@ -152,13 +154,13 @@ class _Parser:
     # --- one question ---
 
     def question(self, block: _Block, text: str, start: int) -> None:
-        line, _ = self.at(block, text, start)
+        line, _col = self.at(block, text, start)
         rest_at = start
         title = None
         if text.startswith("::", start):
             end = text.find("::", start + 2)
             if end < 0:
-                self.report.error(line, "the title '::' is not closed by a second '::'")
+                self.report.error(line, _("the title '::' is not closed by a second '::'"))
                 return
             title = _restore(text[start + 2:end]).strip()
             rest_at = end + 2
@@ -166,26 +168,30 @@ class _Parser:
         open_ = text.find("{", rest_at)
         close = text.find("}", rest_at)
         if open_ < 0 and close < 0:
-            self.skip(line, "description", f"a description{named} (text without an answer block)")
+            self.skip(line, N_("description"), _("a description{named} (text without an answer block)").format(
+                named=named))
             return
         if close < 0:
             ol, oc = self.at(block, text, open_)
-            self.report.error(ol, f"unclosed brace: the answer block opened here{named} has no '}}' "
-                                  "before the blank line that ends the question", oc)
+            self.report.error(ol, _("unclosed brace: the answer block opened here{named} has no '}}' before the blank "
+                                    "line that ends the question").format(named=named), oc)
             return
         if open_ < 0 or close < open_:
             cl, cc = self.at(block, text, close)
-            self.report.error(cl, "'}' without an opening '{' (write \\} for a literal brace)", cc)
+            self.report.error(cl, _("'{close}' without an opening '{open}' (write {escaped} for a literal brace)").format(
+                close="}", open="{", escaped="\\}"), cc)
             return
         inner = text.find("{", open_ + 1)
         if 0 <= inner < close:
             il, ic = self.at(block, text, inner)
-            self.report.error(il, "'{' inside an answer block (write \\{ for a literal brace)", ic)
+            self.report.error(il, _("'{open}' inside an answer block (write {escaped} for a literal brace)").format(
+                open="{", escaped="\\{"), ic)
             return
         again = text.find("{", close + 1)
         if again >= 0:
             al, ac = self.at(block, text, again)
-            self.report.error(al, "a second answer block: a question has one (write \\{ for a literal brace)", ac)
+            self.report.error(al, _("a second answer block: a question has one (write {escaped} for a literal "
+                                    "brace)").format(escaped="\\{"), ac)
             return
         after = text[close + 1:]
         prompt_raw = text[rest_at:open_] + ("_____" + after if after.strip() else "")
@@ -196,14 +202,13 @@ class _Parser:
             general, answers = answers[split + 4:], answers[:split].strip()
         kind = self.kind(answers)
         if kind not in ("multichoice", "true/false"):
-            article = "an" if kind[0] in "aeiou" else "a"
-            self.skip(line, kind, f"{article} {kind} question{named}")
+            self.skip(line, kind, kind_question(kind, named))
             return
         fmt, prompt = self.markdown(prompt_raw, "moodle", line)
         if not prompt:
-            self.report.error(line, f"question{named} has no text before its answer block")
+            self.report.error(line, _("question{named} has no text before its answer block").format(named=named))
             return
-        answer_line, _ = self.at(block, text, open_)
+        answer_line, _col = self.at(block, text, open_)
         if kind == "true/false":
             draft = self.true_false(answers, fmt, named, line)
         else:
@@ -242,8 +247,8 @@ class _Parser:
     def multichoice(self, answers: str, fmt: str, named: str, line: int, answer_line: int) -> Draft | None:
         parts = answers.replace("=", "~=").split("~")
         if parts[0].strip():
-            self.report.error(answer_line, f"question{named}: '{_restore(parts[0].strip())}' comes before the first "
-                                           "'=' or '~' of the answer block")
+            self.report.error(answer_line, _("question{named}: '{text}' comes before the first '=' or '~' of the answer "
+                                             "block").format(named=named, text=_restore(parts[0].strip())))
             return None
         found: list[Answer] = []
         for part in parts[1:]:
@@ -254,14 +259,14 @@ class _Parser:
             mark = _WEIGHT.match(part)
             if mark:
                 weight, part = float(mark.group(1)), part[mark.end():]
-            answer, _, feedback = part.partition("#")
+            answer, _hash, feedback = part.partition("#")
             found.append(Answer(self.markdown(answer, fmt, answer_line)[1], weight,
                                 self.markdown(feedback, fmt, answer_line)[1] or None if feedback.strip() else None))
         # As in Moodle: an '=' answer makes a single-answer question, no '=' a multiple-answer one.
         return Draft(answer_line, named, "", found, single="=" in answers)
 
     def skip(self, line: int, kind: str, what: str) -> None:
-        held = "" if kind.startswith(("more than", "single-answer")) else f": {_NOT_HELD}"
+        held = "" if kind.startswith(("more than", "single-answer")) else f": {_(_NOT_HELD)}"
         self.report.skip(line, kind, what + held)
 
     # --- the pack ---
@@ -355,7 +360,8 @@ def export(pack: Pack, calculated: str = "draw", seed: int = 0, lang: str | None
                 why = source_feedback(c.why, grade) if from_source else c.why
                 out.append(f"\t{mark}{escape(c.text.strip())}{_feedback(why)}")
             if any(c.pin for c in q.choices):
-                notes.append(f"question '{q.id}': GIFT cannot pin a choice in place; Moodle may shuffle it")
+                notes.append(_("question '{id}': GIFT cannot pin a choice in place; Moodle may shuffle it").format(
+                    id=q.id))
         if q.explanation:
             out.append(f"\t####{escape(q.explanation.strip())}")
         out += ["}", ""]

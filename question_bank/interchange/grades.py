@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from engine.texts import N_, _
 from question_bank.loader import MAX_CHOICES, MIN_CHOICES
 from question_bank.models import Choice, Question
 
@@ -100,31 +101,33 @@ def build(draft: Draft, error: Complain, warning: Complain, skip: Callable[[int,
         return _true_false(draft, words)
     texts = [a.text for a in answers]
     if "" in texts:
-        error(line, f"question{named}: an answer is empty")
+        error(line, _("question{named}: an answer is empty").format(named=named))
         return None
     repeated = next((t for i, t in enumerate(texts) if t in texts[:i]), None)
     if repeated is not None:
-        error(line, f"question{named}: the answer '{repeated}' appears twice")
+        error(line, _("question{named}: the answer '{text}' appears twice").format(named=named, text=repeated))
         return None
     if len(answers) < MIN_CHOICES:
-        error(line, f"question{named} needs at least {MIN_CHOICES} answers, found {len(answers)}")
+        error(line, _("question{named} needs at least {n} answers, found {found}").format(
+            named=named, n=MIN_CHOICES, found=len(answers)))
         return None
     if len(answers) > MAX_CHOICES:
-        skip(line, "more than 8 answers", f"question{named} with {len(answers)} answers "
-                                          f"(a pack question has at most {MAX_CHOICES})")
+        skip(line, N_("more than 8 answers"), _("question{named} with {n} answers (a pack question has at most "
+                                                "{most})").format(named=named, n=len(answers), most=MAX_CHOICES))
         return None
     outside = next((a.fraction for a in answers if not -100 - TOLERANCE <= a.fraction <= 100 + TOLERANCE), None)
     if outside is not None:
-        error(line, f"question{named}: the grade {percent(outside)} % is outside -100 % to 100 %")
+        error(line, _("question{named}: the grade {grade} % is outside -100 % to 100 %").format(
+            named=named, grade=percent(outside)))
         return None
     fractions = [a.fraction for a in answers]
     if draft.single:
         full = [i for i, f in enumerate(fractions) if abs(f - 100) <= TOLERANCE]
         if len(full) != 1:
-            why = "two answers worth 100 %" if full else "no answer worth 100 %"
-            skip(line, "single-answer without one right answer",
-                 f"single-answer question{named} with {why}: a pack question of type 'single' has exactly "
-                 "one right answer")
+            why = _("two answers worth 100 %") if full else _("no answer worth 100 %")
+            skip(line, N_("single-answer without one right answer"),
+                 _("single-answer question{named} with {why}: a pack question of type 'single' has exactly one right "
+                   "answer").format(named=named, why=why))
             return None
         correct = [i == full[0] for i in range(len(answers))]
         whys = [partial_why(a.fraction, a.feedback) if 0 < a.fraction < 100 - TOLERANCE else a.feedback
@@ -134,11 +137,11 @@ def build(draft: Draft, error: Complain, warning: Complain, skip: Callable[[int,
         correct = [f > 0 for f in fractions]
         positive = [f for f in fractions if f > 0]
         if not positive:
-            error(line, f"question{named} has no right answer: give one answer a positive grade")
+            error(line, _("question{named} has no right answer: give one answer a positive grade").format(named=named))
             return None
         if abs(sum(positive) - 100) > 0.5:
-            warning(line, f"question{named}: the positive grades add up to {percent(sum(positive))} %, not 100 %; "
-                          "every positively graded answer counts as correct")
+            warning(line, _("question{named}: the positive grades add up to {sum} %, not 100 %; every positively "
+                            "graded answer counts as correct").format(named=named, sum=percent(sum(positive))))
         whys = [a.feedback for a in answers]
         defaults = [100 / len(positive) if ok else -100.0 for ok in correct]
     keep = any(abs(f - d) > TOLERANCE for f, d in zip(fractions, defaults))
@@ -187,9 +190,9 @@ def fractions(q: Question) -> tuple[list[float], bool, str | None]:
     elif fits:
         fits = all((f > 0) == c.correct for f, c in zip(numbers, q.choices))
     if not fits:
-        return defaults, False, (f"question '{q.id}': its {FRACTION_KEY} keys do not fit its correct choices "
-                                 "(every choice needs one, right ones positive, 100 for the right one of a single "
-                                 "question); the default grades are written")
+        return defaults, False, _("question '{id}': its {key} keys do not fit its correct choices (every choice needs "
+                                  "one, right ones positive, 100 for the right one of a single question); the default "
+                                  "grades are written").format(id=q.id, key=FRACTION_KEY)
     return numbers, True, None
 
 

@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from engine.texts import N_, _
+
 # A start or end tag; quoted attribute values may hold '>' but never '<', so no match reads past the next '<'.
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)((?:[^<>\"']|\"[^\"<]*\"|'[^'<]*')*)>")
 _ATTR = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
@@ -49,6 +51,11 @@ _VOID = frozenset({"br", "img", "hr", "wbr", "input", "source", "track", "embed"
                    "param", "base"})
 _MEDIA = {"audio": "audio", "video": "video", "source": "media", "embed": "embedded object",
           "object": "embedded object", "iframe": "embedded page"}
+
+# The note for media the TUI cannot show (the kinds above are file content: they stay as written).
+_AS_LINK = {"iframe": N_("an embedded page is kept as a link: the TUI cannot show it"),
+            "object": N_("an embedded object is kept as a link: the TUI cannot show it"),
+            "embed": N_("an embedded object is kept as a link: the TUI cannot show it")}
 
 _SUPERSCRIPT = str.maketrans("0123456789+-−=()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾")
 _SUBSCRIPT = str.maketrans("0123456789+-−=()", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎")
@@ -238,7 +245,7 @@ class _Converter:
             self.start_captured(tag, attrs)
             return
         if tag in _DROPPED:
-            self.note(f"a <{tag}> element is left out")
+            self.note(_("a <{tag}> element is left out").format(tag=tag))
             if not closed:
                 self.capture.append((tag, []))
             return
@@ -262,8 +269,8 @@ class _Converter:
         elif tag == "li":
             self.item_start()
         elif tag == "table":
-            self.note("a table is kept as text, a row per line with cells separated by '|': "
-                      "the TUI cannot show tables")
+            self.note(_("a table is kept as text, a row per line with cells separated by '|': the TUI cannot show "
+                        "tables"))
             self.want_break(3)
             self.tables += 1
         elif tag == "tr" and self.tables:
@@ -284,7 +291,7 @@ class _Converter:
         elif tag in _MEDIA:
             self.media(tag, attrs)
         elif tag == "math":
-            self.note("MathML is kept as plain text")
+            self.note(_("MathML is kept as plain text"))
 
     def start_captured(self, tag: str, attrs: dict[str, str]) -> None:
         captured, text = self.capture[-1]
@@ -471,7 +478,7 @@ class _Converter:
         kind = _MEDIA[tag]
         reference = self.reference(address, attrs.get("title", ""))
         if tag in ("iframe", "object", "embed"):
-            self.note(f"an {kind} is kept as a link: the TUI cannot show it")
+            self.note(_(_AS_LINK[tag]))
         self.write_raw(_reference_markdown(kind, reference))
 
     def finish(self) -> str:
@@ -517,7 +524,7 @@ def html_to_markdown(source: str, resolve: Resolver = _plain_reference) -> Conve
             end = source.find("-->", lt + 4)
             if end < 0:
                 out.data(source[text_from:lt])
-                out.note("an unclosed <!-- comment hides the rest of the text")
+                out.note(_("an unclosed <!-- comment hides the rest of the text"))
                 return Converted(out.finish(), out.notes)
             out.data(source[text_from:lt])
             position = text_from = end + 3

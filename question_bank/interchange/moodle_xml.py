@@ -34,10 +34,12 @@ from defusedxml import DefusedXmlException
 from defusedxml.expatreader import create_parser
 
 from question_bank.interchange.common import (DEFAULT_TOPIC, MAX_XML_IMPORT_BYTES, Categories, ImportResult, Report,
+                                              kind_question,
                                               Texts, build_pack, category_path, exportable, media_folder_for,
                                               pack_id_from, slugify, unique_id)
 from question_bank.interchange.grades import (Answer, Draft, build, fractions, percent, source_feedback,
                                               true_false_index, true_false_words)
+from engine.texts import N_, _
 from question_bank.interchange.media import MediaFolder
 from question_bank.interchange.names import UniqueNames
 from question_bank.models import Pack, Question, Topic
@@ -111,7 +113,8 @@ def _true_false(q: Question, true_index: int) -> list[str]:
 def _multichoice(q: Question, notes: list[str]) -> list[str]:
     pinned = any(c.pin for c in q.choices)
     if pinned:
-        notes.append(f"question '{q.id}': a pinned choice keeps every choice in place (shuffleanswers false)")
+        notes.append(_("question '{id}': a pinned choice keeps every choice in place (shuffleanswers false)").format(
+            id=q.id))
     combined = q.extras.get(FEEDBACK_KEY)
     combined = combined if isinstance(combined, dict) or hasattr(combined, "get") else {}
     out = _head(q, "multichoice")
@@ -270,21 +273,20 @@ class _Importer:
         name = name_node.text_of("text").strip() if name_node is not None else ""
         named = f" '{name}'" if name else ""
         if overflow:
-            self.report.skip(node.line, "too large", f"question{named}: it has more than "
-                                                      f"{MAX_QUESTION_ELEMENTS:,} elements")
+            self.report.skip(node.line, N_("too large"), _("question{named}: it has more than {n} elements").format(
+                named=named, n=f"{MAX_QUESTION_ELEMENTS:,}"))
             return
         if kind not in ("multichoice", "truefalse"):
             shown = _KINDS.get(kind, kind or "untyped")
-            article = "an" if shown[0] in "aeiou" else "a"
-            self.report.skip(node.line, shown, f"{article} {shown} question{named}: the pack format holds only "
-                                               "single- and multiple-choice questions")
+            self.report.skip(node.line, shown, _("{question}: the pack format holds only single- and multiple-choice "
+                                                 "questions").format(question=kind_question(shown, named)))
             return
         prompt = self.markdown(node.child("questiontext"))
         image = self.old_image(node)
         if image:
             prompt = f"{prompt}\n\n{image}" if prompt else image
         if not prompt:
-            self.report.error(node.line, f"question{named} has no question text")
+            self.report.error(node.line, _("question{named} has no question text").format(named=named))
             return
         draft = self.true_false(node, named) if kind == "truefalse" else self.multichoice(node, named)
         if draft is None:
@@ -308,7 +310,8 @@ class _Importer:
             except ValueError:
                 fraction = math.nan
             if not math.isfinite(fraction):
-                self.report.error(answer.line, f"question{named}: fraction '{raw}' is not a number")
+                self.report.error(answer.line, _("question{named}: fraction '{raw}' is not a number").format(
+                    named=named, raw=raw))
                 return None
             found.append(Answer(self.markdown(answer), fraction, self.markdown(answer.child("feedback")) or None))
         return found
@@ -326,13 +329,14 @@ class _Importer:
         if answers is None:
             return None
         if len(answers) != 2:
-            self.report.skip(node.line, "true/false without two answers",
-                             f"true/false question{named} with {len(answers)} answers instead of true and false")
+            self.report.skip(node.line, N_("true/false without two answers"),
+                             _("true/false question{named} with {n} answers instead of true and false").format(
+                                 named=named, n=len(answers)))
             return None
         texts = [a.text.strip().lower() for a in answers]
         if sorted(texts) != ["false", "true"]:
-            self.report.warning(node.line, f"true/false question{named}: the answers are not 'true' and 'false'; "
-                                           "the first is taken as true, as Moodle does")
+            self.report.warning(node.line, _("true/false question{named}: the answers are not 'true' and 'false'; the "
+                                             "first is taken as true, as Moodle does").format(named=named))
             texts = ["true", "false"]
         true_answer, false_answer = (answers if texts[0] == "true" else answers[::-1])
         true_right = abs(true_answer.fraction - 100) < 1e-6  # as Moodle decides it
@@ -408,7 +412,7 @@ def parse(source: str | bytes, path: str = "<moodle-xml>", pack_id: str | None =
     importer = _Importer(path, pack_id, title, default_topic, language, media_folder or media_folder_for(path))
     data = source.encode("utf-8") if isinstance(source, str) else source
     report = importer.report
-    if report.too_large(len(data), MAX_XML_IMPORT_BYTES, "a Moodle XML file"):
+    if report.too_large(len(data), MAX_XML_IMPORT_BYTES, _("a Moodle XML file")):
         return report.result(None)
     parser = create_parser(forbid_dtd=False, forbid_entities=True, forbid_external=True)
     for feature in (xml.sax.handler.feature_external_ges, xml.sax.handler.feature_external_pes):
@@ -417,13 +421,14 @@ def parse(source: str | bytes, path: str = "<moodle-xml>", pack_id: str | None =
     try:
         parser.parse(io.BytesIO(data))
     except xml.sax.SAXParseException as exc:
-        report.error(exc.getLineNumber(), f"not well-formed XML: {exc.getMessage()}", exc.getColumnNumber() + 1)
+        report.error(exc.getLineNumber(), _("not well-formed XML: {reason}").format(reason=exc.getMessage()),
+                     exc.getColumnNumber() + 1)
         return report.result(None)
     except DefusedXmlException:
-        report.error(parser.getLineNumber(), "the file declares XML entities, which are refused: one short "
-                                             "declaration can expand into gigabytes (Moodle never writes them)")
+        report.error(parser.getLineNumber(), _("the file declares XML entities, which are refused: one short "
+                                               "declaration can expand into gigabytes (Moodle never writes them)"))
         return report.result(None)
     except _NotAQuiz as exc:
-        report.error(exc.line, f"the top element must be <quiz>, not <{exc.tag}>")
+        report.error(exc.line, _("the top element must be <quiz>, not <{tag}>").format(tag=exc.tag))
         return report.result(None)
     return importer.result()
