@@ -21,31 +21,35 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Callable
 
+from quizapp.i18n import N_, _
+
 _REASONS = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.EROFS: "the file system is read-only",
-    errno.ENOENT: "the folder does not exist",
-    errno.ENOTDIR: "a part of the path is not a folder",
-    errno.EISDIR: "it is a folder",
-    errno.ENAMETOOLONG: "the name is too long",
+    errno.ENOSPC: N_("the disk is full"),
+    errno.EDQUOT: N_("the disk quota is used up"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.EROFS: N_("the file system is read-only"),
+    errno.ENOENT: N_("the folder does not exist"),
+    errno.ENOTDIR: N_("a part of the path is not a folder"),
+    errno.EISDIR: N_("it is a folder"),
+    errno.ENAMETOOLONG: N_("the name is too long"),
 }
 
 
 def why(error: OSError) -> str:
     """A few words on why a file operation failed, for a one-line message."""
-    return _REASONS.get(error.errno or 0) or error.strerror or str(error)
+    reason = _REASONS.get(error.errno or 0)
+    return _(reason) if reason else error.strerror or str(error)
 
 
 def output_problem(path: Path) -> str | None:
     """Why `path` cannot be written as a file, found before any work is done; None when it looks fine."""
     if path.is_dir():
-        return f"{path} is a folder; name a file"
+        return _("{path} is a folder; name a file").format(path=path)
     parent = path.parent
     if not parent.is_dir():
-        return f"the folder {parent} does not exist" if not parent.exists() else f"{parent} is not a folder"
+        return (_("the folder {folder} does not exist") if not parent.exists() else
+                _("{folder} is not a folder")).format(folder=parent)
     return None
 
 

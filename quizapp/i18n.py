@@ -18,7 +18,8 @@ the CLI sets it from --lang, the saved setting or the system locale
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,17 @@ def _catalogue_for(lang: str) -> Any:
 def num(value: Any, spec: str = "") -> str:
     """A number formatted with `spec`, in the interface language's style (0,87 in German)."""
     return format_number(value, spec, _language)
+
+
+@contextmanager
+def in_language(code: str) -> Iterator[None]:
+    """Texts in `code` inside the block (machine-readable output in English), the language as it was after it."""
+    before = _language
+    set_language(code)
+    try:
+        yield
+    finally:
+        set_language(before)
 
 
 def shown_title(item: Any) -> str:

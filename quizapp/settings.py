@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from quizapp.files import why, write_atomic
+from quizapp.i18n import _
 from quizapp.locations import settings_path
 
 MAX_BYTES = 1 << 20  # settings are a handful of keys; anything larger is not ours
@@ -55,4 +56,4 @@ def put(key: str, value: Any, path: Path | None = None) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
     except OSError as exc:
-        raise SettingsError(f"could not save settings to {path}: {why(exc)}") from None
+        raise SettingsError(_("could not save settings to {path}: {reason}").format(path=path, reason=why(exc))) from None

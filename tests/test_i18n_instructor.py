@@ -2,6 +2,7 @@
 language of the run, and pack and topic titles in other languages."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -279,3 +280,29 @@ def test_an_export_notes_in_german_and_the_exported_file_stays_as_it_was(tmp_pat
     assert "quizapp export: Hinweis: 1 Frage mit mehreren Antworten übersprungen" in german.stderr
     assert "note:" not in german.stderr and "quizapp export: note: skipped 1 multiple-answer question" in english.stderr
     assert (tmp_path / "de.txt").read_bytes() == (tmp_path / "en.txt").read_bytes()
+
+
+def test_the_report_speaks_german_and_its_json_stays_english(tmp_path, private_home):
+    from quizapp.results.simulate import simulated_class, write_class
+
+    pack, results = write_class(simulated_class(learners=60, questions=6, negative=1, dead=1, seed=3), tmp_path)
+    html = tmp_path / "report.html"
+    german = quizapp("--lang", "de", "report", str(results), "--pack", str(pack), "--html", str(html),
+                     home=private_home)
+    assert german.returncode == 0, german.stderr
+    assert "Itemanalyse" in german.stdout and "Reliabilität: KR-20 = " in german.stdout
+    assert "negatives r -" in german.stdout  # the flagged question's short reason
+    assert "Item analysis" not in german.stdout and "Reliability" not in german.stdout
+    assert re.search(r"\b0,\d\d\b", german.stdout)  # figures with a decimal comma
+    read, wrote = german.stderr.splitlines()[-2:]
+    assert re.fullmatch(r"gelesen: \d+ Dateien, [\d.]+ Zeilen, 0 fehlerhaft", read), read
+    assert wrote == f"{html} geschrieben"
+    page = html.read_text(encoding="utf-8")
+    assert '<html lang="de">' in page and "<h2>Markierte Fragen</h2>" in page and "Schwierigkeit" in page
+    assert "Flagged questions" not in page
+    as_json = quizapp("--lang", "de", "report", str(results), "--pack", str(pack), "--json", home=private_home)
+    data = json.loads(as_json.stdout)
+    reasons = [f["reason"] for item in data["items"] for f in item["flags"]]
+    assert any(r.startswith("negative discrimination: r = -") for r in reasons)
+    assert data["reliability"]["note"].startswith("KR-20 = ") and "learners who answered all" in \
+        data["reliability"]["note"]

@@ -5,27 +5,29 @@ import argparse
 import sys
 from typing import TextIO
 
+from quizapp.i18n import _
+
 
 def _interval(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+        raise argparse.ArgumentTypeError(_("expected a number of seconds, got {text}").format(text=repr(text))) from None
     if not 0.1 <= value <= 60:
-        raise argparse.ArgumentTypeError("between 0.1 and 60 seconds")
+        raise argparse.ArgumentTypeError(_("between 0.1 and 60 seconds"))
     return value
 
 
 def preview_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="quizapp preview",
-        description="Author mode: every question of one pack with its key, whys, explanation and live blocks, "
-                    "the pack's problems at the top; reloads when a file of the pack is saved.")
-    parser.add_argument("pack", metavar="PACK", help="a pack file or folder, or the name of a bundled or user pack")
+        description=_("Author mode: every question of one pack with its key, whys, explanation and live blocks, the "
+                      "pack's problems at the top; reloads when a file of the pack is saved."))
+    parser.add_argument("pack", metavar="PACK", help=_("a pack file or folder, or the name of a bundled or user pack"))
     parser.add_argument("--interval", type=_interval, default=1.0, metavar="SECONDS",
-                        help="how often to look for changes (default 1)")
+                        help=_("how often to look for changes (default 1)"))
     parser.add_argument("--no-engine", action="store_true",
-                        help="do not run the engine: skip calculated combinations and evidence claims")
+                        help=_("do not run the engine: skip calculated combinations and evidence claims"))
     return parser
 
 

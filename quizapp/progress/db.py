@@ -27,6 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from quizapp.i18n import _
 from quizapp.progress.records import (MODES, AnswerRecord, CardRecord, ItemRecord, PredictionPair, ResultRow,
                                       ReviewRecord,
                                       SessionRecord)
@@ -112,7 +113,8 @@ def _open(path: Path) -> sqlite3.Connection:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         rows = conn.execute("PRAGMA quick_check").fetchall()
         if rows != [("ok",)]:
-            raise _Unreadable("integrity check failed: " + "; ".join(str(r[0]) for r in rows[:3]))
+            raise _Unreadable(_("integrity check failed: {details}").format(
+                details="; ".join(str(r[0]) for r in rows[:3])))
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -160,16 +162,17 @@ def open_store(path: str | os.PathLike[str] | None = None) -> Store:
     # Readable but not writable is a setup problem, not corruption: say so, keep the file where it is.
     # (An unreadable file is treated like a corrupt one below: kept aside, a fresh one started.)
     if path.is_file() and os.access(path, os.R_OK) and not os.access(path, os.W_OK):
-        raise StoreError(f"the progress database {path} is read-only; quizapp needs to write your answers there")
+        raise StoreError(_("the progress database {path} is read-only; quizapp needs to write your answers there").format(
+            path=path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise StoreError(f"cannot create the folder for the progress database {path.parent}: "
-                         f"{error.strerror or error}") from None
+        raise StoreError(_("cannot create the folder for the progress database {folder}: {reason}").format(
+            folder=path.parent, reason=error.strerror or error)) from None
     # SQLite writes its journal beside the file: a folder it cannot write to is not a damaged database.
     if not os.access(path.parent, os.W_OK | os.X_OK):
-        raise StoreError(f"the data folder {path.parent} is read-only; quizapp needs to write your progress there "
-                         "(set QUIZAPP_HOME to use another folder)")
+        raise StoreError(_("the data folder {folder} is read-only; quizapp needs to write your progress there (set "
+                           "QUIZAPP_HOME to use another folder)").format(folder=path.parent))
     try:
         try:
             return Store(_connect(path), path)
@@ -182,21 +185,22 @@ def open_store(path: str | os.PathLike[str] | None = None) -> Store:
         try:
             backup = _move_aside(path, time.time())
         except OSError as error:
-            raise StoreError(f"the progress database {path} cannot be read ({reason}) and cannot be moved "
-                             f"aside ({error.strerror or error})") from None
+            raise StoreError(_("the progress database {path} cannot be read ({reason}) and cannot be moved aside "
+                               "({problem})").format(path=path, reason=reason, problem=error.strerror or error)) from None
         try:
             conn = _connect(path)
         except _Unreadable as problem:
-            raise StoreError(f"cannot start a fresh progress database at {path}: {problem}") from None
+            raise StoreError(_("cannot start a fresh progress database at {path}: {reason}").format(
+                path=path, reason=problem)) from None
         saved = salvage(backup, conn)
-        message = (f"Your progress database could not be read ({reason}), so it was kept as {backup} "
-                   f"and a fresh one was started; {saved.clause()}.")
+        message = _("Your progress database could not be read ({reason}), so it was kept as {backup} and a fresh one "
+                    "was started; {kept}.").format(reason=reason, backup=backup, kept=saved.clause())
         return Store(conn, path, recovered_from=backup, message=message, salvaged=saved)
     except NewerSchemaError as error:
-        raise StoreError(f"the progress database {path} was written by a newer quizapp ({error}); "
-                         f"please update quizapp") from None
+        raise StoreError(_("the progress database {path} was written by a newer quizapp ({reason}); please update "
+                           "quizapp").format(path=path, reason=error)) from None
     except sqlite3.Error as error:
-        raise StoreError(f"cannot use the progress database {path}: {error}") from None
+        raise StoreError(_("cannot use the progress database {path}: {reason}").format(path=path, reason=error)) from None
 
 
 class Store:
@@ -246,7 +250,8 @@ class Store:
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as error:
-                raise StoreError(f"could not save your progress in {self.path}: {error}") from error
+                raise StoreError(_("could not save your progress in {path}: {reason}").format(
+                    path=self.path, reason=error)) from error
             self._depth = 1
             try:
                 yield self
@@ -255,7 +260,8 @@ class Store:
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
                 if isinstance(error, sqlite3.Error):
-                    raise StoreError(f"could not save your progress in {self.path}: {error}") from error
+                    raise StoreError(_("could not save your progress in {path}: {reason}").format(
+                        path=self.path, reason=error)) from error
                 raise
             finally:
                 self._depth = 0

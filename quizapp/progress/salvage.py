@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from quizapp.i18n import _, ngettext, num
+
 # table -> key columns (the scan order), and JSON columns with the type they must hold (None allowed when nullable)
 TABLES: dict[str, tuple[tuple[str, ...], dict[str, tuple[type, bool]]]] = {
     "sessions": (("id",), {"settings": (dict, False), "summary": (dict, True), "flags": (list, False)}),
@@ -39,13 +41,11 @@ class Salvaged:
     def clause(self) -> str:
         """What was kept, to end the sentence about the damaged file."""
         if not (self.answers or self.sessions or self.cards or self.reviews):
-            return "nothing in it could be read"
-        return (f"{_count(self.answers, 'answer')}, {_count(self.sessions, 'session')} and "
-                f"{_count(self.cards, 'review card')} could still be read from it and were kept")
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+            return _("nothing in it could be read")
+        return _("{answers}, {sessions} and {cards} could still be read from it and were kept").format(
+            answers=ngettext("{n} answer", "{n} answers", self.answers).format(n=num(self.answers, ",")),
+            sessions=ngettext("{n} session", "{n} sessions", self.sessions).format(n=num(self.sessions, ",")),
+            cards=ngettext("{n} review card", "{n} review cards", self.cards).format(n=num(self.cards, ",")))
 
 
 def salvage(backup: Path, fresh: sqlite3.Connection) -> Salvaged:
@@ -101,7 +101,7 @@ def _readable_rows(source: sqlite3.Connection, table: str, keys: tuple[str, ...]
     select = f"SELECT {', '.join(columns)} FROM {table}"
     after: tuple[Any, ...] | None = None
     step = 1
-    for _ in range(MAX_FAILED_READS):
+    for _attempt in range(MAX_FAILED_READS):
         try:
             if after is None:
                 rows = source.execute(f"{select} ORDER BY {order}")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from quizapp.i18n import _
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 1: sessions, the items they asked, and every answer given.
     (
@@ -116,7 +118,8 @@ CURRENT_VERSION = len(MIGRATIONS)
 
 class NewerSchemaError(Exception):
     def __init__(self, found: int) -> None:
-        super().__init__(f"schema version {found}, this quizapp knows up to {CURRENT_VERSION}")
+        super().__init__(_("schema version {found}, this quizapp knows up to {current}").format(
+            found=found, current=CURRENT_VERSION))
         self.found = found
 
 

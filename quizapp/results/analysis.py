@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from question_bank.models import AnyQuestion, CalculatedQuestion, Pack
+from quizapp.i18n import _, ngettext, num, shown_title
 from quizapp.results.format import MODES, PRACTICE_MODES
 from quizapp.results.reading import Answers, InputProblem
 
@@ -158,8 +159,9 @@ def analyse(answers: Answers, pack: Pack, mode: str = "all") -> Report:
     limit = np.array([_choice_count(q) for q in questions] or [0], dtype=np.uint64)
     too_big = keep & (picked >> limit[np.maximum(position, 0)] != 0)
     problems = tuple(InputProblem(*answers.where(int(i)),
-                                  f"question '{questions[position[i]].id}' has no choice {_highest(int(picked[i]))} "
-                                  f"in version {pack.version or '(none)'} of the pack")
+                                  _("question '{id}' has no choice {choice} in version {version} of the pack").format(
+                                      id=questions[position[i]].id, choice=_highest(int(picked[i])),
+                                      version=pack.version or _("(none)")))
                      for i in np.flatnonzero(too_big)[:100])
     keep &= ~too_big
 
@@ -204,10 +206,10 @@ def _report(answers: Answers, pack: Pack, mode: str, questions: list[AnyQuestion
         rho = None if np.isnan(r[i]) else float(r[i])
         items.append(ItemStats(q.id, q.topic, q.type, int(n[i]), float(facility), rho, d, int(group[i]), choices,
                                _flags(int(n[i]), float(facility), rho, choices)))
-    topics = tuple(_topic(t.id, t.title, items) for t in pack.topics
+    topics = tuple(_topic(t.id, shown_title(t), items) for t in pack.topics
                    if any(item.topic == t.id for item in items))
     reliability = _kr20(learner, position, x, [i for i in range(k) if n[i] > 0])
-    return Report(pack.id, pack.title, pack.version, mode, len(learners), int(len(x)), tuple(items),
+    return Report(pack.id, shown_title(pack), pack.version, mode, len(learners), int(len(x)), tuple(items),
                   tuple(q.id for i, q in enumerate(questions) if n[i] == 0), topics, reliability, other_versions,
                   vanished, other_packs, other_modes, disagree, problems)
 
@@ -294,42 +296,57 @@ def _choices(q: AnyQuestion, chosen: np.ndarray, n: int, group: int) -> tuple[Ch
 def _flags(n: int, p: float, r: float | None, choices: tuple[ChoiceStats, ...]) -> tuple[Flag, ...]:
     flags = []
     if r is not None and r < 0:
-        flags.append(Flag("negative", f"negative discrimination: r = {r:+.2f}; stronger learners get it wrong "
-                                      "more often than weaker ones: check the key and the wording",
-                          f"negative r {r:+.2f}: check the key"))
+        flags.append(Flag("negative", _("negative discrimination: r = {r}; stronger learners get it wrong more often "
+                                        "than weaker ones: check the key and the wording").format(r=num(r, "+.2f")),
+                          _("negative r {r}: check the key").format(r=num(r, "+.2f"))))
     keys = [c for c in choices if c.key and c.upper is not None]
     if keys:
         weakest = min(keys, key=lambda c: c.upper or 0.0)  # with several keys: the one least chosen
         beaten = [c for c in choices if not c.key and (c.upper or 0.0) > (weakest.upper or 0.0)]
         if beaten:
-            flags.append(Flag("key-beaten", f"the upper group chose {_listed(beaten, 'upper')} more often than "
-                                            f"the key {weakest.letter} ({_percent(weakest.upper or 0.0)})",
-                              f"upper group prefers {', '.join(c.letter for c in beaten)} to the key"))
+            flags.append(Flag("key-beaten", _("the upper group chose {choices} more often than the key {key} "
+                                              "({share})").format(choices=_listed(beaten, "upper"), key=weakest.letter,
+                                                                  share=_percent(weakest.upper or 0.0)),
+                              _("upper group prefers {letters} to the key").format(
+                                  letters=", ".join(c.letter for c in beaten))))
     if r is not None and 0 <= r < WEAK:
-        flags.append(Flag("weak", f"weak discrimination: r = {r:.2f} (under {WEAK:.2f})", f"weak r {r:.2f}"))
+        flags.append(Flag("weak", _("weak discrimination: r = {r} (under {limit})").format(
+            r=num(r, ".2f"), limit=num(WEAK, ".2f")), _("weak r {r}").format(r=num(r, ".2f"))))
     dead = [c for c in choices if not c.key and c.share < DEAD_DISTRACTOR]
     if dead:
-        flags.append(Flag("dead-distractor", f"{_listed(dead, 'share')} chosen by under {DEAD_DISTRACTOR:.0%} "
-                                             f"of learners: {'it does' if len(dead) == 1 else 'they do'} not distract",
-                          f"{_listed(dead, 'share')} under {DEAD_DISTRACTOR:.0%}"))
+        flags.append(Flag("dead-distractor", ngettext(
+            "{choices} chosen by under {limit} of learners: it does not distract",
+            "{choices} chosen by under {limit} of learners: they do not distract", len(dead)).format(
+                choices=_listed(dead, "share"), limit=_dead_limit()),
+            _("{choices} under {limit}").format(choices=_listed(dead, "share"), limit=_dead_limit())))
     if p < TOO_HARD:
-        flags.append(Flag("too-hard", f"too hard: p = {p:.2f} (under {TOO_HARD:.2f})", f"too hard p {p:.2f}"))
+        flags.append(Flag("too-hard", _("too hard: p = {p} (under {limit})").format(p=num(p, ".2f"),
+                                                                                   limit=num(TOO_HARD, ".2f")),
+                          _("too hard p {p}").format(p=num(p, ".2f"))))
     if p > TOO_EASY:
-        flags.append(Flag("too-easy", f"too easy: p = {p:.2f} (over {TOO_EASY:.2f})", f"too easy p {p:.2f}"))
+        flags.append(Flag("too-easy", _("too easy: p = {p} (over {limit})").format(p=num(p, ".2f"),
+                                                                                  limit=num(TOO_EASY, ".2f")),
+                          _("too easy p {p}").format(p=num(p, ".2f"))))
     if n < FEW_ANSWERS:
-        flags.append(Flag("few", f"only {n} answer{'s' if n != 1 else ''}: the figures are rough", f"only {n} answer{'s' if n != 1 else ''}"))
+        flags.append(Flag("few", ngettext("only {n} answer: the figures are rough",
+                                          "only {n} answers: the figures are rough", n).format(n=n),
+                          ngettext("only {n} answer", "only {n} answers", n).format(n=n)))
     return tuple(flags)
 
 
 def _listed(choices: list[ChoiceStats], figure: str) -> str:
     """"distractor C (2 %)" or "distractors C (2 %), D (0 %)"."""
     parts = [f"{c.letter} ({_percent(getattr(c, figure))})" for c in choices]
-    return ("distractor " if len(parts) == 1 else "distractors ") + ", ".join(parts)
+    return ngettext("distractor {list}", "distractors {list}", len(parts)).format(list=", ".join(parts))
+
+
+def _dead_limit() -> str:
+    return num(DEAD_DISTRACTOR * 100, ".0f") + "%"
 
 
 def _percent(share: float) -> str:
     """A share as a percentage; small ones with a decimal, so 4.8 % does not read as the 5 % limit."""
-    return f"{share:.1%}" if share < 0.1 else f"{share:.0%}"
+    return num(share * 100, ".1f" if share < 0.1 else ".0f") + "%"
 
 
 def _key_disagreements(questions: list[AnyQuestion], position: np.ndarray, x: np.ndarray,
@@ -354,13 +371,15 @@ def _topic(topic: str, title: str, items: list[ItemStats]) -> TopicStats:
 def _kr20(learner: np.ndarray, position: np.ndarray, x: np.ndarray, report_items: list[int]) -> Reliability:
     k = len(report_items)
     if k < 2:
-        return Reliability(None, 0, k, "KR-20 needs at least two questions with answers")
+        return Reliability(None, 0, k, _("KR-20 needs at least two questions with answers"))
     answered = np.bincount(learner, minlength=int(learner.max()) + 1 if len(learner) else 0)
     complete = np.flatnonzero(answered == k)
     if len(complete) < MIN_COMPLETE:
         return Reliability(None, int(len(complete)), k,
-                           f"not enough overlap: {len(complete)} learner{'s' if len(complete) != 1 else ''} "
-                           f"answered all {k} questions, KR-20 needs at least {MIN_COMPLETE}")
+                           ngettext("not enough overlap: {n} learner answered all {k} questions, KR-20 needs at least "
+                                    "{least}",
+                                    "not enough overlap: {n} learners answered all {k} questions, KR-20 needs at least "
+                                    "{least}", len(complete)).format(n=len(complete), k=k, least=MIN_COMPLETE))
     column = np.full(int(position.max()) + 1, -1)
     column[report_items] = np.arange(k)
     row = np.full(len(answered), -1)
@@ -372,8 +391,9 @@ def _kr20(learner: np.ndarray, position: np.ndarray, x: np.ndarray, report_items
     variance = matrix.sum(axis=1).var()
     if variance <= 1e-12:
         return Reliability(None, int(len(complete)), k,
-                           f"every one of the {len(complete)} learners who answered all {k} questions has the "
-                           "same score, so KR-20 is undefined")
+                           _("every one of the {n} learners who answered all {k} questions has the same score, so "
+                             "KR-20 is undefined").format(n=len(complete), k=k))
     kr20 = k / (k - 1) * (1 - float((p * (1 - p)).sum()) / float(variance))
     return Reliability(kr20, int(len(complete)), k,
-                       f"KR-20 = {kr20:.2f} over {len(complete)} learners who answered all {k} questions")
+                       _("KR-20 = {kr20} over {n} learners who answered all {k} questions").format(
+                           kr20=num(kr20, ".2f"), n=len(complete), k=k))

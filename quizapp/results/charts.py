@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 
+from quizapp.i18n import _
 from quizapp.results.analysis import TOO_EASY, TOO_HARD, WEAK, ItemStats
 
 COLOURS = {"serious": "#c0392b", "warning": "#d68910", "fine": "#2e86c1"}
@@ -43,7 +44,7 @@ def scatter(items: list[ItemStats]) -> str:
     ax.axhspan(-1, WEAK, color="#f6efe3", zorder=0)
     ax.axhline(0, color="#999999", linewidth=0.8)
     shown = [item for item in items if item.point_biserial is not None]
-    for kind, label in (("fine", "no flag"), ("warning", "flagged"), ("serious", "negative or key beaten")):
+    for kind, label in (("fine", _("no flag")), ("warning", _("flagged")), ("serious", _("negative or key beaten"))):
         mine = [item for item in shown if _kind(item) == kind]
         if mine:
             ax.scatter([i.facility for i in mine], [i.point_biserial for i in mine], s=22, color=COLOURS[kind],
@@ -54,9 +55,9 @@ def scatter(items: list[ItemStats]) -> str:
     low = min([i.point_biserial for i in shown] + [-0.2])
     ax.set_xlim(0, 1)
     ax.set_ylim(max(-1.0, low - 0.1), 1)
-    ax.set_xlabel("facility p (share correct)")
-    ax.set_ylabel("discrimination r (point-biserial)")
-    ax.set_title("Facility against discrimination; shaded: outside the usual bounds", fontsize=10)
+    ax.set_xlabel(_("facility p (share correct)"))
+    ax.set_ylabel(_("discrimination r (point-biserial)"))
+    ax.set_title(_("Facility against discrimination; shaded: outside the usual bounds"), fontsize=10)
     if shown:
         figure.legend(loc="outside lower center", fontsize=8, frameon=False, ncols=3)
     return _svg(figure)
@@ -72,15 +73,15 @@ def distractor_bars(item: ItemStats) -> str:
     letters = [c.letter + (" ✓" if c.key else "") for c in item.choices]
     positions = range(len(item.choices))
     width = 0.27
-    series = (("all", [c.share for c in item.choices], "#7f8c8d"),
-              ("upper 27 %", [c.upper or 0.0 for c in item.choices], "#27ae60"),
-              ("lower 27 %", [c.lower or 0.0 for c in item.choices], "#c0392b"))
+    series = ((_("all"), [c.share for c in item.choices], "#7f8c8d"),
+              (_("upper 27 %"), [c.upper or 0.0 for c in item.choices], "#27ae60"),
+              (_("lower 27 %"), [c.lower or 0.0 for c in item.choices], "#c0392b"))
     for offset, (label, values, colour) in zip((-width, 0, width), series):
         ax.bar([p + offset for p in positions], values, width, label=label, color=colour)
     ax.set_xticks(list(positions), letters)
     ax.set_ylim(0, 1.15)  # room for the legend above a bar of 100 %
     ax.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
-    ax.set_ylabel("share choosing")
+    ax.set_ylabel(_("share choosing"))
     ax.legend(fontsize=7, frameon=False, ncols=3, loc="upper center")
     ax.set_title(item.question, fontsize=9)
     return _svg(figure)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from quizapp import settings
+from quizapp.i18n import _
 from quizapp.progress.records import ResultRow
 from quizapp.results.format import iso_utc
 
@@ -30,12 +31,12 @@ def pseudonym(path: Path | None = None) -> tuple[str, str | None]:
     try:
         settings.put(PSEUDONYM_KEY, name, path)
     except settings.SettingsError as error:
-        return name, f"{error}; the next export will use another pseudonym"
+        return name, _("{reason}; the next export will use another pseudonym").format(reason=error)
     return name, None
 
 
 def result_line(row: ResultRow, learner: str) -> dict[str, Any]:
-    pack, _, question = row.question_key.partition("/")
+    pack, _slash, question = row.question_key.partition("/")
     line: dict[str, Any] = {"learner": learner, "pack": pack, "pack_version": row.pack_version,
                             "question": question, "picked": list(row.picked_choices), "correct": row.correct,
                             "seconds": round(row.seconds, 2), "mode": row.mode, "session": str(row.session_id),

@@ -7,10 +7,17 @@ from __future__ import annotations
 
 from html import escape
 
+from quizapp.i18n import N_, _, language, num
 from quizapp.results import charts
 from quizapp.results.analysis import ItemStats, Report
-from quizapp.results.terminal import figure, left_out_lines, sorted_items
+from quizapp.results.terminal import figure, heading, left_out_lines, sorted_items
 
+_LEGEND = N_("n answers · p facility (share correct) · r point-biserial correlation with the rest score · D "
+             "upper–lower index (top 27 % minus bottom 27 % by rest score). Sorted by flags.")
+# The page's fixed texts, translated once per page.
+_TEXTS = (N_("Reliability:"), N_("Facility and discrimination"), N_("Questions"), _LEGEND, N_("question"),
+          N_("topic"), N_("flags"), N_("Topics"), N_("questions"), N_("answers"), N_("mean facility"),
+          N_("Flagged questions"), N_("Left out"), N_("Nothing: every answer is in the figures."))
 MAX_BAR_CHARTS = 40  # flagged questions drawn with distractor bars; the rest are listed in the table
 
 STYLE = """
@@ -51,13 +58,17 @@ def _item_rows(report: Report) -> str:
 def _choice_table(item: ItemStats) -> str:
     rows = []
     for c in item.choices:
-        letter = f'<span class="key">{c.letter} ✓ key</span>' if c.key else escape(c.letter)
-        rows.append(f"<tr><td>{letter}</td>" + _cell(c.count, True) + _cell(f"{c.share:.0%}", True)
-                    + _cell("–" if c.upper is None else f"{c.upper:.0%}", True)
-                    + _cell("–" if c.lower is None else f"{c.lower:.0%}", True) + "</tr>")
-    head = ('<tr><th>choice</th><th class="num">chosen</th><th class="num">all</th>'
-            '<th class="num">upper 27 %</th><th class="num">lower 27 %</th></tr>')
+        letter = f'<span class="key">{c.letter} ✓ {escape(_("the key"))}</span>' if c.key else escape(c.letter)
+        rows.append(f"<tr><td>{letter}</td>" + _cell(c.count, True) + _cell(_share(c.share), True)
+                    + _cell("–" if c.upper is None else _share(c.upper), True)
+                    + _cell("–" if c.lower is None else _share(c.lower), True) + "</tr>")
+    head = (f'<tr><th>{_("choice")}</th><th class="num">{_("chosen")}</th><th class="num">{_("all")}</th>'
+            f'<th class="num">{_("upper 27 %")}</th><th class="num">{_("lower 27 %")}</th></tr>')
     return f"<table>{head}{''.join(rows)}</table>"
+
+
+def _share(share: float) -> str:
+    return num(share * 100, ".0f") + "%"
 
 
 def _flagged_sections(report: Report) -> str:
@@ -66,49 +77,47 @@ def _flagged_sections(report: Report) -> str:
     for item in flagged[:MAX_BAR_CHARTS]:
         reasons = "".join(f"<li>{escape(f.reason)}</li>" for f in item.flags)
         body = (f"<figure>{charts.distractor_bars(item)}</figure>{_choice_table(item)}" if item.choices
-                else '<p class="dim">A calculated question: its choices are drawn per attempt, so there is no '
-                     "distractor analysis.</p>")
+                else '<p class="dim">' + escape(_("A calculated question: its choices are drawn per attempt, so there "
+                                                   "is no distractor analysis.")) + "</p>")
         parts.append(f'<section class="item"><h3>{escape(item.question)} '
-                     f'<span class="dim">({escape(item.topic)}, n = {item.n})</span></h3><ul>{reasons}</ul>{body}'
+                     f'<span class="dim">({escape(item.topic)}, n = {num(item.n, ",")})</span></h3><ul>{reasons}</ul>{body}'
                      "</section>")
     if len(flagged) > MAX_BAR_CHARTS:
-        parts.append(f'<p class="dim">{len(flagged) - MAX_BAR_CHARTS} more flagged questions are in the table '
-                     "above.</p>")
-    return "\n".join(parts) or "<p>No question is flagged.</p>"
+        parts.append('<p class="dim">' + escape(_("{n} more flagged questions are in the table above.").format(
+            n=len(flagged) - MAX_BAR_CHARTS)) + "</p>")
+    return "\n".join(parts) or "<p>" + escape(_("No question is flagged.")) + "</p>"
 
 
 def render_html(report: Report, input_note: str = "") -> str:
-    version = f" {report.pack_version}" if report.pack_version else ""
-    title = f"Item analysis: {report.pack_title}"
-    topics = "".join("<tr>" + _cell(t.title) + _cell(t.questions, True) + _cell(f"{t.n:,}", True)
-                     + _cell(figure(t.mean_facility), True) + "</tr>" for t in report.topics)
+    title = _("Item analysis: {title}").format(title=report.pack_title)
+    t = {text: escape(_(text)) for text in _TEXTS}
+    topics = "".join("<tr>" + _cell(topic.title) + _cell(topic.questions, True) + _cell(num(topic.n, ","), True)
+                     + _cell(figure(topic.mean_facility), True) + "</tr>" for topic in report.topics)
     left_out = "".join(f"<li>{escape(line.plain)}</li>" for line in left_out_lines(report))
     items = report.items
     scatter = charts.scatter(list(items)) if items else ""
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>
+<html lang="{escape(language())}"><head><meta charset="utf-8"><title>{escape(title)}</title>
 <style>{STYLE}</style></head>
 <body>
 <h1>{escape(title)}</h1>
-<p>{escape(report.pack_id + version)} · mode {escape(report.mode)} · {report.learners:,}
-learner{"s" if report.learners != 1 else ""} · {report.answers:,} first attempt{"s" if report.answers != 1 else ""}.
+<p>{escape(heading(report))}.
 {escape(input_note)}</p>
-<p><b>Reliability:</b> {escape(report.reliability.note)}</p>
-<h2>Facility and discrimination</h2>
+<p><b>{t["Reliability:"]}</b> {escape(report.reliability.note)}</p>
+<h2>{t["Facility and discrimination"]}</h2>
 <figure>{scatter}</figure>
-<h2>Questions</h2>
-<p class="dim">n answers · p facility (share correct) · r point-biserial correlation with the rest score ·
-D upper–lower index (top 27 % minus bottom 27 % by rest score). Sorted by flags.</p>
-<table><tr><th>question</th><th>topic</th><th class="num">n</th><th class="num">p</th><th class="num">r</th>
-<th class="num">D</th><th>flags</th></tr>
+<h2>{t["Questions"]}</h2>
+<p class="dim">{t[_LEGEND]}</p>
+<table><tr><th>{t["question"]}</th><th>{t["topic"]}</th><th class="num">n</th><th class="num">p</th><th class="num">r</th>
+<th class="num">D</th><th>{t["flags"]}</th></tr>
 {_item_rows(report)}
 </table>
-<h2>Topics</h2>
-<table><tr><th>topic</th><th class="num">questions</th><th class="num">answers</th>
-<th class="num">mean facility</th></tr>{topics}</table>
-<h2>Flagged questions</h2>
+<h2>{t["Topics"]}</h2>
+<table><tr><th>{t["topic"]}</th><th class="num">{t["questions"]}</th><th class="num">{t["answers"]}</th>
+<th class="num">{t["mean facility"]}</th></tr>{topics}</table>
+<h2>{t["Flagged questions"]}</h2>
 {_flagged_sections(report)}
-<h2>Left out</h2>
-{f"<ul>{left_out}</ul>" if left_out else "<p>Nothing: every answer is in the figures.</p>"}
+<h2>{t["Left out"]}</h2>
+{f"<ul>{left_out}</ul>" if left_out else "<p>" + t["Nothing: every answer is in the figures."] + "</p>"}
 </body></html>
 """

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from quizapp.i18n import _
 from quizapp.results.format import MAX_PICK, MODES, REQUIRED, parse_time
 
 MAX_LINE_BYTES = 64 * 1024
@@ -32,7 +33,7 @@ class InputProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: error: {self.message}"
+        return f"{self.path}:{self.line}: {_('error')}: {self.message}"
 
 
 class _Names:
@@ -97,12 +98,12 @@ def result_files(paths: list[Path]) -> tuple[list[Path], str | None]:
         if path.is_dir():
             inside = sorted(p for p in path.rglob(f"*{RESULT_SUFFIX}") if p.is_file())
             if not inside:
-                return [], f"no result files (*{RESULT_SUFFIX}) in the folder {path}"
+                return [], _("no result files (*{suffix}) in the folder {path}").format(suffix=RESULT_SUFFIX, path=path)
             found += inside
         elif path.is_file():
             found.append(path)
         else:
-            return [], f"no such file or folder: {path}"
+            return [], _("no such file or folder: {path}").format(path=path)
     return list(dict.fromkeys(found)), None
 
 
@@ -117,7 +118,7 @@ def read_results(paths: list[Path]) -> Answers:
             with path.open("rb") as f:
                 _read_file(f, shown, len(answers.files) - 1, answers)
         except OSError as error:
-            answers.problem(shown, 0, f"cannot read the file: {error.strerror or error}")
+            answers.problem(shown, 0, _("cannot read the file: {reason}").format(reason=error.strerror or error))
     return answers
 
 
@@ -130,15 +131,15 @@ def _read_file(f: BinaryIO, shown: str, file_index: int, answers: Answers) -> No
         number += 1
         answers.lines += 1
         if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-            answers.problem(shown, number, f"line longer than {MAX_LINE_BYTES // 1024} KiB; skipped")
+            answers.problem(shown, number, _("line longer than {n} KiB; skipped").format(n=MAX_LINE_BYTES // 1024))
             while raw and not raw.endswith(b"\n"):  # the rest of the line, in bounded pieces
                 raw = f.readline(MAX_LINE_BYTES)
             continue
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
-            answers.problem(shown, number, f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at column "
-                                           f"{error.start + 1})")
+            answers.problem(shown, number, _("not valid UTF-8 (byte 0x{byte} at column {col})").format(
+                byte=f"{raw[error.start]:02x}", col=error.start + 1))
             continue
         text = text.lstrip("\ufeff").strip()
         if not text:
@@ -146,17 +147,17 @@ def _read_file(f: BinaryIO, shown: str, file_index: int, answers: Answers) -> No
         try:
             data = json.loads(text)
         except ValueError as error:  # JSONDecodeError, and RecursionError's cousins for huge numbers
-            answers.problem(shown, number, f"not valid JSON: {getattr(error, 'msg', error)}")
+            answers.problem(shown, number, _("not valid JSON: {reason}").format(reason=getattr(error, "msg", error)))
             continue
         except RecursionError:
-            answers.problem(shown, number, "not valid JSON: nested too deeply")
+            answers.problem(shown, number, _("not valid JSON: nested too deeply"))
             continue
         message = _add(data, answers, file_index, number)
         if message:
             answers.problem(shown, number, message)
         elif len(answers) >= MAX_ANSWERS:
-            answers.stopped = (f"stopped reading at {shown}:{number}: more than {MAX_ANSWERS:,} answers; "
-                               "analyse fewer files at a time")
+            answers.stopped = _("stopped reading at {path}:{line}: more than {n} answers; analyse fewer files at a "
+                                "time").format(path=shown, line=number, n=f"{MAX_ANSWERS:,}")
             return
 
 
@@ -167,9 +168,9 @@ def _text(data: dict[str, Any], key: str, optional: bool = False) -> str | None:
     if value is None and optional:
         return None
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"'{key}' must be a non-empty text, got {_shown(value)}")
+        raise ValueError(_("'{key}' must be a non-empty text, got {value}").format(key=key, value=_shown(value)))
     if len(value) > MAX_TEXT:
-        raise ValueError(f"'{key}' is longer than {MAX_TEXT} characters")
+        raise ValueError(_("'{key}' is longer than {n} characters").format(key=key, n=MAX_TEXT))
     return value
 
 
@@ -177,13 +178,15 @@ def _picked(value: Any) -> int:
     if type(value) is list and len(value) == 1 and type(value[0]) is int and 0 <= value[0] <= MAX_PICK:
         return 1 << value[0]  # one choice: the usual case, quickly
     if not isinstance(value, list) or not value:
-        raise ValueError(f"'picked' must be a non-empty list of choice indices (0-based), got {_shown(value)}")
+        raise ValueError(_("'picked' must be a non-empty list of choice indices (0-based), got {value}").format(
+            value=_shown(value)))
     bits = 0
     for item in value:
         if not isinstance(item, int) or isinstance(item, bool) or not 0 <= item <= MAX_PICK:
-            raise ValueError(f"'picked' holds {_shown(item)}; choice indices are whole numbers from 0")
+            raise ValueError(_("'picked' holds {value}; choice indices are whole numbers from 0").format(
+                value=_shown(item)))
         if bits >> item & 1:
-            raise ValueError(f"'picked' names choice {item} twice")
+            raise ValueError(_("'picked' names choice {n} twice").format(n=item))
         bits |= 1 << item
     return bits
 
@@ -191,9 +194,9 @@ def _picked(value: Any) -> int:
 def _add(data: Any, answers: Answers, file_index: int, number: int) -> str | None:
     """Append one line's answer; or say what is wrong with it."""
     if not isinstance(data, dict):
-        return f"expected a JSON object, got {_shown(data)}"
+        return _("expected a JSON object, got {value}").format(value=_shown(data))
     if not _REQUIRED.issubset(data.keys()):
-        return f"missing {', '.join(repr(k) for k in REQUIRED if k not in data)}"
+        return _("missing {keys}").format(keys=", ".join(repr(k) for k in REQUIRED if k not in data))
     try:
         learner, pack, question = _text(data, "learner"), _text(data, "pack"), _text(data, "question")
         version = _text(data, "pack_version", optional=True)
@@ -202,25 +205,25 @@ def _add(data: Any, answers: Answers, file_index: int, number: int) -> str | Non
         return str(error)
     correct = data["correct"]
     if not isinstance(correct, bool):
-        return f"'correct' must be true or false, got {_shown(correct)}"
+        return _("'correct' must be true or false, got {value}").format(value=_shown(correct))
     mode = data.get("mode", "practice")
     code = _MODE_CODES.get(mode, -1) if isinstance(mode, str) else -1
     if code < 0:
-        return f"'mode' must be one of {', '.join(MODES)}, got {_shown(mode)}"
+        return _("'mode' must be one of {modes}, got {value}").format(modes=", ".join(MODES), value=_shown(mode))
     seconds = data.get("seconds")
     if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))
                                 or not math.isfinite(seconds) or seconds < 0):
-        return f"'seconds' must be a number of seconds, got {_shown(seconds)}"
+        return _("'seconds' must be a number of seconds, got {value}").format(value=_shown(seconds))
     params = data.get("params")
     if params is not None and not isinstance(params, dict):
-        return f"'params' must be an object of parameter values, got {_shown(params)}"
+        return _("'params' must be an object of parameter values, got {value}").format(value=_shown(params))
     at = data["at"]
     try:
         when = parse_time(at) if isinstance(at, str) and len(at) <= 40 else None
     except (ValueError, OverflowError, OSError):
         when = None
     if when is None or not math.isfinite(when):
-        return f"'at' must be a time such as 2026-12-02T10:04:11Z, got {_shown(at)}"
+        return _("'at' must be a time such as 2026-12-02T10:04:11Z, got {value}").format(value=_shown(at))
     answers.learner.append(answers.learners(learner))
     answers.pack.append(answers.packs(pack))
     answers.version.append(answers.versions(version))
