@@ -165,7 +165,8 @@ def show_value(value: Any, fmt: str, lang: str | None = None) -> str:
         try:
             text = format_value(value, spec)
         except ValueError as exc:
-            raise CalculationError(f"format {fmt!r} cannot show {value!r}: {exc}") from None
+            raise CalculationError(_("format {format} cannot show {value}: {reason}").format(
+                format=repr(fmt), value=repr(value), reason=exc)) from None
         return f"{prefix}{_minus(localize_number(text, lang))}{suffix}"
     return str(value)
 

@@ -96,10 +96,10 @@ def summary(packs: int, questions: int, errors: int, warnings: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m question_bank.validate",
-                                     description="Check question packs and print every problem.")
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="a pack file, a pack folder, or a folder of packs")
-    parser.add_argument("--strict", action="store_true", help="fail on warnings too")
-    parser.add_argument("--no-engine", action="store_true", help="do not run probes (calculations, evidence)")
+                                     description=_("Check question packs and print every problem."))
+    parser.add_argument("paths", nargs="+", metavar="PATH", help=_("a pack file, a pack folder, or a folder of packs"))
+    parser.add_argument("--strict", action="store_true", help=_("fail on warnings too"))
+    parser.add_argument("--no-engine", action="store_true", help=_("do not run probes (calculations, evidence)"))
     args = parser.parse_args(argv)
     return validate_main(args.paths, args.strict, engine=not args.no_engine)
 

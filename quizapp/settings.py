@@ -28,10 +28,10 @@ def load(path: Path | None = None) -> dict[str, Any]:
     path = path or settings_path()
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise ValueError("too large")
+            raise ValueError  # too large: not ours
         data = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict):
-            raise ValueError("not an object")
+            raise ValueError  # not an object: damaged
         return data
     except FileNotFoundError:
         return {}

@@ -16,6 +16,15 @@ parts) is user-facing when it is
 Such a literal fails when, once Rich markup ([b], [/], [$error] …), format fields and
 the words in NEUTRAL are taken out, a word of two or more Latin letters is left, and it
 is not the argument of _(), N_() or ngettext().
+
+The command-line side (MESSAGE_CHECKED: the CLI commands, the question bank's loader,
+validator and importers, results, progress, settings) has its own rule, for messages rather
+than widgets: a literal is user-facing when it is an argument of print(), of a `.write()`
+(sys.stderr.write), of an exception being built (ArgumentTypeError, StoreError, ValueError …:
+any name ending in Error), of a problem report (`.error()`, `.warning()`, `.note()`,
+`.skip()`, `fail()`; a Problem's message), or a help=, description=, epilog= or message=
+keyword of argparse's calls. File contents written for Moodle, Anki or GIFT are built with
+other calls (`out.append`, joined strings) and stay English by design.
 """
 from __future__ import annotations
 
@@ -25,7 +34,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKED = ["quizapp/screens", "quizapp/labs", "quizapp/widgets", "quizapp/plain", "quizapp/evidence", "quizapp/app.py",
-           "quizapp/palette", "quizapp/serve.py", "engine/cli"]
+           "quizapp/palette", "quizapp/serve.py", "engine/cli", "quizapp/results/terminal.py",
+           "quizapp/authoring/preview.py"]
+
+MESSAGE_CHECKED = ["quizapp/cli.py", "quizapp/cli_args.py", "quizapp/instructor_cli.py", "quizapp/pack_arg.py",
+                   "quizapp/crash.py", "quizapp/settings.py", "quizapp/files.py", "quizapp/locations.py",
+                   "quizapp/catalog.py", "quizapp/progress", "quizapp/results", "quizapp/authoring/preview_cli.py",
+                   "question_bank"]
 
 FIRST_ARG = {"Static", "Label", "Button", "Option", "Selection", "TabPane", "Text", "append", "update",
              "notify", "set_markdown", "add_column", "ConfirmScreen", "MiniHeatmap", "BarRow"}
@@ -34,6 +49,11 @@ KEYWORDS = {"placeholder", "tooltip", "legend_label", "mask_label", "title", "ca
             "help"}
 CLASS_ATTRS = {"LAB_TITLE", "HINT", "TITLE", "SUB_TITLE"}
 MARKERS = {"_", "N_", "ngettext"}
+MESSAGE_CALLS = {"print", "write", "error", "warning", "note", "skip", "fail"}  # every argument is checked
+MESSAGE_KEYWORDS = {"help", "description", "epilog", "message"}  # of argparse's calls:
+ARGPARSE_CALLS = {"ArgumentParser", "add_argument", "add_parser", "add_subparsers", "add_argument_group"}
+PROGRAMMING_ERRORS = {"TypeError", "AttributeError"}  # a bug's or Python's protocol, never a user's message
+PROBLEM_MESSAGE = 4  # Problem(path, line, col, severity, message): the severity is data, the message is shown
 
 # Symbols and names that read the same in every language: probe and model names, maths.
 NEUTRAL = {
@@ -92,7 +112,21 @@ def shown_arguments(call: ast.Call) -> list[ast.expr]:
     return shown
 
 
-def untranslated(path: Path) -> list[str]:
+def message_arguments(call: ast.Call) -> list[ast.expr]:
+    """What a command-line module shows of a call (MESSAGE_CHECKED's rule)."""
+    name = _callee(call.func) or ""
+    shown: list[ast.expr] = []
+    if name in MESSAGE_CALLS or (name.endswith("Error") and name not in PROGRAMMING_ERRORS):
+        shown += call.args
+    if name == "Problem":
+        shown += call.args[PROBLEM_MESSAGE:]
+    if name in ARGPARSE_CALLS:
+        shown += [k.value for k in call.keywords if k.arg in MESSAGE_KEYWORDS]
+    return shown
+
+
+def untranslated(path: Path, messages: bool = False) -> list[str]:
+    """English literals shown outside _(); `messages`: by the command-line rule instead of the screens' one."""
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     problems = []
 
@@ -105,8 +139,10 @@ def untranslated(path: Path) -> list[str]:
 
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
-            for arg in shown_arguments(node):
+            for arg in message_arguments(node) if messages else shown_arguments(node):
                 check(arg, node.lineno)
+        elif messages:
+            continue
         elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
             for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
                 if (isinstance(target, ast.Attribute) and target.attr == "tooltip") or \
@@ -115,9 +151,9 @@ def untranslated(path: Path) -> list[str]:
     return problems
 
 
-def checked_files() -> list[Path]:
+def checked_files(entries: list[str] | None = None) -> list[Path]:
     files: list[Path] = []
-    for entry in CHECKED:
+    for entry in CHECKED if entries is None else entries:
         path = ROOT / entry
         files += sorted(path.rglob("*.py")) if path.is_dir() else [path] if path.exists() else []
     return files

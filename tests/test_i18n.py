@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from i18n_extract import extract
-from i18n_literals import checked_files, english_words, untranslated
+from i18n_literals import MESSAGE_CHECKED, checked_files, english_words, untranslated
 from question_bank.numbers import format_number, localize_number
 from quizapp import i18n
 from quizapp.po import mo_bytes, read_po
@@ -60,6 +60,34 @@ def test_plural_entries_have_both_german_forms():
 def test_no_english_literal_on_screen_outside_the_translation_call():
     problems = [p for path in checked_files() for p in untranslated(path)]
     assert not problems, "English shown without _():\n" + "\n".join(problems)
+
+
+def test_no_english_message_in_the_command_line_modules_outside_the_translation_call():
+    files = checked_files(MESSAGE_CHECKED)
+    assert len(files) > 40  # the CLI, results, progress and the whole question bank are read
+    problems = [p for path in files for p in untranslated(path, messages=True)]
+    assert not problems, "English message without _():\n" + "\n".join(problems)
+
+
+def test_the_message_rule_catches_what_it_should(tmp_path, monkeypatch):
+    import i18n_literals
+
+    sample = tmp_path / "command.py"
+    sample.write_text(
+        'print(f"wrote {path}")\n'
+        'print(_("wrote {path}").format(path=path))\n'
+        'sys.stderr.write("no such pack\\n")\n'
+        'raise argparse.ArgumentTypeError("must be a number")\n'
+        'parser.add_argument("--seed", help="seed for drawing")\n'
+        'self.error(node, f"unknown key {name}")\n'
+        'Problem(path, 1, 1, "error", "the file is empty")\n'
+        'Problem(path, 1, 1, "error", _("the file is empty"))\n'
+        'raise TypeError("cannot cache a set")\n'
+        'out.append(f"ANSWER: {letter}")\n'
+        'build_pack(description=f"Imported from {name}")\n', encoding="utf-8")
+    monkeypatch.setattr(i18n_literals, "ROOT", tmp_path)
+    lines = sorted(int(p.split(":")[1]) for p in untranslated(sample, messages=True))
+    assert lines == [1, 3, 4, 5, 6, 7]  # file contents (out.append, a pack's description) and bugs (TypeError) pass
 
 
 def test_the_literal_rule_catches_what_it_should(tmp_path, monkeypatch):

@@ -306,3 +306,25 @@ def test_the_report_speaks_german_and_its_json_stays_english(tmp_path, private_h
     assert any(r.startswith("negative discrimination: r = -") for r in reasons)
     assert data["reliability"]["note"].startswith("KR-20 = ") and "learners who answered all" in \
         data["reliability"]["note"]
+
+
+async def test_the_authors_preview_speaks_german(tmp_path):
+    import shutil
+
+    from test_preview import text_of, until_loaded
+
+    from quizapp.authoring.preview import PreviewApp
+
+    tour = tmp_path / "tour"
+    shutil.copytree(bundled_pack_paths()[0].parent / "format-tour", tour)
+    i18n.set_language("de")
+    app = PreviewApp(tour, interval=None, engine=False)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        await until_loaded(pilot, screen, 1)
+        status = text_of(screen, "#status")
+        assert "Frage 1/5" in status and "Rundgang durch das Format" in status  # the pack's German title
+        assert "Keine Probleme" in text_of(screen, "#problems")
+        choices = text_of(screen, "#choices")
+        assert choices.count("✓ Lösung") == 1 and "key" not in choices
+        assert text_of(screen, "#explanation").startswith("**Erklärung.** ")

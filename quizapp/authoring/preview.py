@@ -29,6 +29,8 @@ from question_bank.models import AnyQuestion, CalculatedQuestion, Pack, Question
 from quizapp.authoring.snapshot import Snapshot, read_pack
 from quizapp.authoring.watch import PackWatcher
 from quizapp.evidence.panel import EvidencePanel
+from quizapp.i18n import N_, _, ngettext, shown_title
+from quizapp.screens.translated import TranslatedBindings
 from quizapp.widgets.markdown_text import MarkdownText
 
 LETTERS = "ABCDEFGH"
@@ -36,14 +38,14 @@ SHOWN_PROBLEMS = 6
 DEFAULT_INTERVAL = 1.0  # seconds between two looks at the files' modification times
 
 
-class PreviewScreen(Screen[None]):
+class PreviewScreen(TranslatedBindings, Screen[None]):
     CSS_PATH = "preview.tcss"
     BINDINGS = [
-        Binding("left", "move(-1)", "Previous", key_display="←", priority=True),
-        Binding("right", "move(1)", "Next", key_display="→", priority=True),
-        Binding("t", "language", "Language"),
-        Binding("r", "reload", "Reload"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("left", "move(-1)", N_("Previous"), key_display="←", priority=True),
+        Binding("right", "move(1)", N_("Next"), key_display="→", priority=True),
+        Binding("t", "language", N_("Language")),
+        Binding("r", "reload", N_("Reload")),
+        Binding("q", "app.quit", N_("Quit")),
     ]
 
     class Loaded(Message):
@@ -78,7 +80,7 @@ class PreviewScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#status", Static).update(Text(f" Reading {self.path} ...", no_wrap=True))
+        self.query_one("#status", Static).update(Text(" " + _("Reading {path} ...").format(path=self.path), no_wrap=True))
         self.reload()
         if self.interval is not None:
             self.set_interval(self.interval, self.poll)
@@ -139,8 +141,9 @@ class PreviewScreen(Screen[None]):
         cycle = [None, *self.languages()]
         self.lang = cycle[(cycle.index(self.lang) + 1) % len(cycle)] if self.lang in cycle else None
         self.show_question()
-        self.notify(f"Showing {(self.lang or (self.pack.language if self.pack else '')).upper()}"
-                    + ("" if len(cycle) > 1 else ": the pack has no translations"), timeout=2)
+        shown = (self.lang or (self.pack.language if self.pack else "")).upper()
+        self.notify((_("Showing {language}") if len(cycle) > 1 else
+                     _("Showing {language}: the pack has no translations")).format(language=shown), timeout=2)
 
     # -- drawing --------------------------------------------------------------------------------
 
@@ -151,17 +154,18 @@ class PreviewScreen(Screen[None]):
             return
         problems = snapshot.result.problems
         if not problems:
-            panel.update(Text("✓ No problems: the pack is valid.", style="bold green"))
+            panel.update(Text(_("✓ No problems: the pack is valid."), style="bold green"))
             panel.set_classes("clean")
             return
-        lines = [Text(f"{snapshot.errors} error{'s' if snapshot.errors != 1 else ''}, {snapshot.warnings} "
-                      f"warning{'s' if snapshot.warnings != 1 else ''}"
-                      + self.shown_note(), style="bold")]
+        counts = _("{errors}, {warnings}").format(
+            errors=ngettext("{n} error", "{n} errors", snapshot.errors).format(n=snapshot.errors),
+            warnings=ngettext("{n} warning", "{n} warnings", snapshot.warnings).format(n=snapshot.warnings))
+        lines = [Text(counts + self.shown_note(), style="bold")]
         for problem in problems[:SHOWN_PROBLEMS]:
             lines.append(Text(str(problem), style="red" if problem.severity == "error" else "yellow"))
         if len(problems) > SHOWN_PROBLEMS:
-            lines.append(Text(f"... and {len(problems) - SHOWN_PROBLEMS} more: quizapp validate {self.path}",
-                              style="dim"))
+            lines.append(Text(_("... and {n} more: quizapp validate {path}").format(
+                n=len(problems) - SHOWN_PROBLEMS, path=self.path), style="dim"))
         panel.update(Group(*lines))
         panel.set_classes("errors" if snapshot.errors else "warnings")
 
@@ -170,34 +174,36 @@ class PreviewScreen(Screen[None]):
         if snapshot is None or not snapshot.errors or self.pack is None:
             return ""
         if snapshot.engine_errors_only:
-            return " · only the engine's checks fail: the questions are shown as written"
-        return " · the pack does not load: showing the last version that did"
+            return " · " + _("only the engine's checks fail: the questions are shown as written")
+        return " · " + _("the pack does not load: showing the last version that did")
 
     def show_question(self) -> None:
         status = self.query_one("#status", Static)
         pack = self.pack
         if pack is None or not pack.questions:
-            status.update(Text(f" Preview · {self.path}", no_wrap=True, overflow="ellipsis"))
+            status.update(Text(" " + _("Preview · {path}").format(path=self.path), no_wrap=True, overflow="ellipsis"))
             for name in ("#meta", "#choices", "#extra"):
                 self.query_one(name, Static).update("")
             self.query_one("#prompt", MarkdownText).set_markdown(
-                "*The pack has never loaded: fix the errors above and save.*" if pack is None
-                else "*The pack has no questions yet.*")
+                "*" + (_("The pack has never loaded: fix the errors above and save.") if pack is None
+                       else _("The pack has no questions yet.")) + "*")
             self.query_one("#explanation", MarkdownText).set_markdown("")
             self.query_one(EvidencePanel).clear()
             return
         q = pack.questions[self.index]
         version = f" {pack.version}" if pack.version else ""
         lang = (self.lang or pack.language).upper()
-        status.update(Text(f" Question {self.index + 1}/{len(pack.questions)} · {lang} · loaded {self.loaded_at} "
-                           f"(#{self.loads}) · {pack.title} ({pack.id}{version})", no_wrap=True, overflow="ellipsis"))
+        status.update(Text(" " + _("Question {number}/{total} · {language} · loaded {time} (#{loads}) · {title} "
+                                   "({pack})").format(number=self.index + 1, total=len(pack.questions), language=lang,
+                                                      time=self.loaded_at, loads=self.loads, title=shown_title(pack),
+                                                      pack=pack.id + version), no_wrap=True, overflow="ellipsis"))
         topic = pack.topic(q.topic)
-        meta = Text.assemble((q.id, "bold"), f"  ·  {topic.title if topic else q.topic}  ·  {q.type}  ·  "
-                             f"difficulty {q.difficulty}")
+        meta = Text.assemble((q.id, "bold"), "  ·  " + _("{topic}  ·  {type}  ·  difficulty {difficulty}").format(
+            topic=shown_title(topic) if topic else q.topic, type=q.type, difficulty=q.difficulty))
         if q.tags:
-            meta.append(f"  ·  tags: {', '.join(q.tags)}")
+            meta.append("  ·  " + _("tags: {tags}").format(tags=", ".join(q.tags)))
         if q.source:
-            meta.append(f"\nsource: {q.source}", style="dim")
+            meta.append("\n" + _("source: {source}").format(source=q.source), style="dim")
         self.query_one("#meta", Static).update(meta)
         lang = self.lang or pack.language
         if isinstance(q, CalculatedQuestion):
@@ -213,32 +219,38 @@ class PreviewScreen(Screen[None]):
     def show_ordinary(self, q: Question) -> None:
         self.query_one("#prompt", MarkdownText).set_markdown(q.prompt)
         self.query_one("#choices", Static).update(choice_lines(q))
-        self.query_one("#explanation", MarkdownText).set_markdown(
-            f"**Explanation.** {q.explanation}" if q.explanation else "*No explanation (a warning).*")
+        self.query_one("#explanation", MarkdownText).set_markdown(explanation_markdown(q.explanation))
 
     def show_calculated(self, q: CalculatedQuestion) -> Question | None:
         """The recipe and one draw; returns the drawn question (None when none can be drawn)."""
         example = self.snapshot.examples.get(q.id) if self.snapshot else None
         prompt = q.prompt if self.lang is None or self.lang not in q.translations else q.translations[self.lang].prompt
         self.query_one("#prompt", MarkdownText).set_markdown(prompt)
-        lines = [Text("Calculated: numbers drawn per attempt.", style="bold"),
-                 Text("parameters: " + "; ".join(f"{name} ∈ {{{', '.join(map(str, values))}}}"
-                                                for name, values in q.params.items())),
-                 Text(f"answer: {spec_text(q.answer)}", style="green"),
-                 *(Text(f"distractor {i + 1}: {spec_text(spec)}" + (f"\n   why: {spec.why}" if spec.why else ""))
+        lines = [Text(_("Calculated: numbers drawn per attempt."), style="bold"),
+                 Text(_("parameters: {params}").format(params="; ".join(
+                     f"{name} ∈ {{{', '.join(map(str, values))}}}" for name, values in q.params.items()))),
+                 Text(_("answer: {spec}").format(spec=spec_text(q.answer)), style="green"),
+                 *(Text(_("distractor {number}: {spec}").format(number=i + 1, spec=spec_text(spec))
+                        + ("\n   " + _("why: {why}").format(why=spec.why) if spec.why else ""))
                    for i, spec in enumerate(q.distractors))]
         if isinstance(example, Question):
             shown = example.localized(self.lang) if self.lang else example
             drawn = ", ".join(f"{k} = {v}" for k, v in example.drawn.items())
-            lines += [Text(f"\nOne draw ({drawn}):", style="bold"), Text(shown.prompt), choice_lines(shown)]
+            lines += [Text("\n" + _("One draw ({values}):").format(values=drawn), style="bold"), Text(shown.prompt),
+                      choice_lines(shown)]
             explanation = shown.explanation
         else:
-            lines.append(Text(f"\nNo example can be drawn: {example}", style="red"))
+            lines.append(Text("\n" + _("No example can be drawn: {reason}").format(reason=example), style="red"))
             explanation = q.explanation
         self.query_one("#choices", Static).update(Group(*lines))
-        self.query_one("#explanation", MarkdownText).set_markdown(
-            f"**Explanation.** {explanation}" if explanation else "*No explanation (a warning).*")
+        self.query_one("#explanation", MarkdownText).set_markdown(explanation_markdown(explanation))
         return example if isinstance(example, Question) else None
+
+
+def explanation_markdown(explanation: str | None) -> str:
+    if not explanation:
+        return "*" + _("No explanation (a warning).") + "*"
+    return "**" + _("Explanation.") + "** " + explanation
 
 
 def choice_lines(q: Question) -> Table:
@@ -249,10 +261,11 @@ def choice_lines(q: Question) -> Table:
     for i, choice in enumerate(q.choices):
         text = Text(choice.text.strip(), style="bold green" if choice.correct else "")
         if choice.correct:
-            text.append("  ✓ key", style="bold green")
+            text.append("  " + _("✓ key"), style="bold green")
         if choice.pin:
-            text.append("  (pinned)", style="dim")
-        why = Text(f"why: {choice.why.strip()}", style="italic") if choice.why else Text("(no why)", style="dim")
+            text.append("  " + _("(pinned)"), style="dim")
+        why = (Text(_("why: {why}").format(why=choice.why.strip()), style="italic") if choice.why
+               else Text(_("(no why)"), style="dim"))
         gap = [Text("")] if i < len(q.choices) - 1 else []  # a grid's own padding collapses between rows
         grid.add_row(Text(LETTERS[i], style="bold"), Group(text, why, *gap))
     return grid
@@ -272,31 +285,31 @@ def shown_value(value: object) -> str:
 def spec_text(spec: ValueSpec) -> str:
     if spec.probe is not None:  # a text argument that names a parameter stands for its drawn value: unquoted
         args = ", ".join(f"{k}={v if isinstance(v, str) else shown_value(v)}" for k, v in spec.args.items())
-        return f"probe {spec.probe}({args})" + (f" → {spec.field}" if spec.field else "")
+        return f"probe {spec.probe}({args})" + (f" → {spec.field}" if spec.field else "")  # as written in the pack
     if spec.param is not None:
-        return f"the parameter {spec.param}"
-    return f"the value {spec.value!r}"
+        return _("the parameter {name}").format(name=spec.param)
+    return _("the value {value}").format(value=repr(spec.value))
 
 
 def live_blocks(q: AnyQuestion) -> Text:
     """The evidence as the pack writes it: probe, arguments, caption and claims."""
     if not q.live:
-        return Text("No live blocks.", style="dim")
-    text = Text("Live blocks as written:", style="bold")
+        return Text(_("No live blocks."), style="dim")
+    text = Text(_("Live blocks as written:"), style="bold")
     for block in q.live:
         args = ", ".join(f"{k}={shown_value(v)}" for k, v in block.args.items())
         text.append(f"\n  {block.probe}", style="cyan")
         text.append(f"({args})")
         if block.caption:
-            text.append(f"\n    caption: {block.caption}", style="italic")
+            text.append("\n    " + _("caption: {problem}").format(problem=block.caption), style="italic")
         for claim in block.expect:
-            text.append(f"\n    expects {describe_claim(claim)}", style="green")
+            text.append("\n    " + _("expects {claim}").format(claim=describe_claim(claim)), style="green")
     return text
 
 
 class PreviewApp(App[None]):
-    TITLE = "quizapp preview"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True, show=False)]
+    TITLE = N_("quizapp preview")  # the command's name, the same in every language
+    BINDINGS = [Binding("ctrl+q", "quit", N_("Quit"), priority=True, show=False)]
 
     def __init__(self, path: Path, interval: float | None = DEFAULT_INTERVAL, engine: bool = True) -> None:
         super().__init__()

@@ -291,7 +291,8 @@ class Store:
         """Record a new open session with its items (question key, choice order, and for a calculated
         question the parameter values it was drawn with) and return its id."""
         if mode not in MODES:
-            raise ValueError(f"unknown mode {mode!r} (expected one of {', '.join(MODES)})")
+            raise ValueError(_("unknown mode {mode} (expected one of {modes})").format(mode=repr(mode),
+                                                                                      modes=", ".join(MODES)))
         started_at = time.time() if started_at is None else started_at
         rows = [(item[0], _json([int(i) for i in item[1]]), _json(dict(item[2])) if len(item) > 2 and item[2] else None)
                 for item in items]

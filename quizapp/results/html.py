@@ -58,7 +58,7 @@ def _item_rows(report: Report) -> str:
 def _choice_table(item: ItemStats) -> str:
     rows = []
     for c in item.choices:
-        letter = f'<span class="key">{c.letter} ✓ {escape(_("the key"))}</span>' if c.key else escape(c.letter)
+        letter = f'<span class="key">{c.letter} {escape(_("✓ key"))}</span>' if c.key else escape(c.letter)
         rows.append(f"<tr><td>{letter}</td>" + _cell(c.count, True) + _cell(_share(c.share), True)
                     + _cell("–" if c.upper is None else _share(c.upper), True)
                     + _cell("–" if c.lower is None else _share(c.lower), True) + "</tr>")

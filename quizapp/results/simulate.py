@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from quizapp.i18n import _
 from quizapp.results.format import iso_utc
 
 PACK_ID = "simulated-class"
@@ -140,7 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     ns = parser.parse_args(argv)
     pack, results = write_class(simulated_class(ns.learners, ns.questions, seed=ns.seed), ns.folder)
-    print(f"wrote {pack} and {results}/; try: quizapp report {results} --pack {pack}")
+    print(_("wrote {pack} and {results}/; try: quizapp report {results} --pack {pack}").format(pack=pack,
+                                                                                            results=results))
     return 0
 
 
