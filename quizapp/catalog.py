@@ -2,19 +2,37 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from question_bank.files import PACK_FILE, YAML_SUFFIXES, bundled_pack_paths
 from question_bank.models import Pack
 from question_bank.problems import Problem
+from quizapp import i18n
 from quizapp.i18n import _
 
 
 @dataclass(frozen=True)
 class BrokenPack:
+    """A pack that did not load, with its first error in the language it was loaded in (`language`)."""
+
     path: str
-    first_error: Problem
+    error: Problem
+    language: str = i18n.SOURCE
+    _others: dict[str, Problem] = field(default_factory=dict, compare=False, repr=False)  # by language
+
+    @property
+    def first_error(self) -> Problem:
+        """The first error in the interface language: after `t`, the pack is read again (a broken pack is
+        rare and its error short), once per language."""
+        lang = i18n.language()
+        if lang == self.language:
+            return self.error
+        if lang not in self._others:
+            from question_bank.loader import load_pack
+            errors = load_pack(Path(self.path)).errors
+            self._others[lang] = errors[0] if errors else self.error
+        return self._others[lang]
 
 
 @dataclass(frozen=True)
@@ -72,5 +90,5 @@ def load_catalog(extra: list[Path], user_folder: Path | None, cache_folder: Path
             if i >= first_extra:
                 requested.append(result.pack.id)
         else:
-            broken.append(BrokenPack(str(paths[i]), result.errors[0]))
+            broken.append(BrokenPack(str(paths[i]), result.errors[0], i18n.language()))
     return Catalog(tuple(packs), tuple(broken), tuple(requested))

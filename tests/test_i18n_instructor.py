@@ -328,3 +328,30 @@ async def test_the_authors_preview_speaks_german(tmp_path):
         choices = text_of(screen, "#choices")
         assert choices.count("✓ Lösung") == 1 and "key" not in choices
         assert text_of(screen, "#explanation").startswith("**Erklärung.** ")
+
+
+async def test_t_on_the_home_screen_shows_a_broken_packs_error_in_the_new_language(tmp_path):
+    from textual.widgets import Static
+
+    from quizapp.app import QuizApp
+    from quizapp.options import Options
+    from quizapp.progress.db import open_store
+
+    user = tmp_path / "packs"
+    user.mkdir()
+    (user / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+    i18n.set_language("de")
+    catalog = load_catalog([], user, tmp_path / "cache")
+    store = open_store()
+    app = QuizApp(catalog, Options(user_packs=None, lang="de"), store)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            broken = " ".join(str(app.screen.query_one("#broken", Static).render()).split())
+            assert "broken.yaml:10:12: Frage 'q1': unbekanntes Thema 't2'" in broken
+            await pilot.press("t")
+            await pilot.pause()
+            broken = " ".join(str(app.screen.query_one("#broken", Static).render()).split())
+            assert "broken.yaml:10:12: question 'q1': unknown topic 't2'" in broken and "Thema" not in broken
+    finally:
+        store.close()

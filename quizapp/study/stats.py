@@ -12,13 +12,14 @@ import argparse
 import json
 import sys
 from collections import Counter
+from contextlib import nullcontext
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from question_bank.models import Pack
-from quizapp.i18n import _, num, shown_title
+from quizapp.i18n import _, in_language, num, shown_title
 from quizapp.progress.db import Store
 from quizapp.progress.records import AnswerRecord
 
@@ -266,9 +267,11 @@ def stats_main(argv: Sequence[str], prog: str = "quizapp stats") -> int:
         if store.message:
             print(f"{prog}: {store.message}", file=sys.stderr)
         catalog = load_catalog(list(ns.pack), user_pack_dir(), pack_cache_dir())
-        stats = collect_stats(store, catalog.packs)
         from quizapp.study.forecast.report import collect_readiness
-        readiness = collect_readiness(store, catalog.packs, stats.generated_at)
+        # JSON is for programs: the titles in it are the packs' own, whatever the interface language.
+        with in_language("en") if ns.json else nullcontext():
+            stats = collect_stats(store, catalog.packs)
+            readiness = collect_readiness(store, catalog.packs, stats.generated_at)
     finally:
         store.close()
     if ns.json:
