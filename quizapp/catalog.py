@@ -73,8 +73,12 @@ def load_catalog(extra: list[Path], user_folder: Path | None, cache_folder: Path
     paths = [Path(str(p)) for p in bundled_pack_paths()]
     if user_folder is not None:
         paths += user_pack_paths(user_folder)
-    first_extra = len(paths)
-    paths += extra
+    where = {os.path.realpath(p): i for i, p in enumerate(paths)}
+    asked = []  # the index of each --pack; a bundled or user pack named by its path is not loaded twice
+    for path in extra:
+        asked.append(where.setdefault(os.path.realpath(path), len(paths)))
+        if asked[-1] == len(paths):
+            paths.append(path)
     if cache_folder is None:
         from question_bank.loader import load_packs
         results = load_packs(paths)
@@ -83,12 +87,12 @@ def load_catalog(extra: list[Path], user_folder: Path | None, cache_folder: Path
         from quizapp import __version__
         from quizapp.i18n import language
         results = load_packs_cached(paths, PackCache(cache_folder, __version__, language=language()))
-    packs, broken, requested = [], [], []
+    packs, broken = [], []
     for i, result in enumerate(results):
         if result.pack is not None and not result.errors:
             packs.append(result.pack)
-            if i >= first_extra:
-                requested.append(result.pack.id)
         else:
             broken.append(BrokenPack(str(paths[i]), result.errors[0], i18n.language()))
+    requested = [results[i].pack.id for i in dict.fromkeys(asked) if results[i].pack is not None
+                 and not results[i].errors]
     return Catalog(tuple(packs), tuple(broken), tuple(requested))

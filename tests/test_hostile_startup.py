@@ -49,3 +49,13 @@ def test_stats_start_up_with_the_same_folder(tmp_path, monkeypatch, capsys):
     hostile_user_folder(tmp_path / "packs")
     assert stats_main(["--json"]) == 0
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_bundled_pack_named_with_pack_is_selected_not_loaded_twice(tmp_path):
+    from question_bank.files import bundled_pack_paths
+
+    bundled = [Path(str(p)) for p in bundled_pack_paths()]
+    alone = load_catalog([], None)
+    twice = load_catalog([bundled[0], bundled[0].parent / "." / bundled[0].name], None)
+    assert twice.broken == () and [p.id for p in twice.packs] == [p.id for p in alone.packs]
+    assert twice.requested == (alone.packs[0].id,)

@@ -399,3 +399,21 @@ def test_the_evidence_caption_is_printed_with_the_engines_numbers_in_the_languag
     assert f"Beleg: Die Scores werden zu {p0} und {p1}." in out.stdout
     assert "Beleg: Die Engine rechnet das nach mit: quizapp engine softmax --scores 2,1,0" in out.stdout
     assert "Üben · Evidence · 1 Frage\n" in out.stdout
+
+
+def test_pack_and_topic_titles_are_shown_in_the_language_of_the_session(tmp_path):
+    from question_bank.loader import bundled_pack_paths
+
+    tour = next(p for p in bundled_pack_paths() if "format-tour" in str(p))
+    pack = load_pack(tour).pack
+    german = pack.translations["de"].title
+    assert german != pack.title  # the reference: the pack's own translation
+    for lang, title in (("de", german), ("en", pack.title)):
+        out = subprocess.run([sys.executable, "-m", "quizapp", "--pack", str(tour), "--lang", lang, "--count", "1"],
+                             input="q\n", capture_output=True, text=True, timeout=180,
+                             env={**os.environ, "QUIZAPP_HOME": str(tmp_path / lang), "NO_COLOR": "1"})
+        first = out.stdout.splitlines()[0]
+        assert f"· {title} ·" in first, first
+        topic = next(t for t in pack.topics if f"· {t.title_in(lang)}\n" in out.stdout + "\n")
+        assert topic.title_in(lang) == (topic.translations["de"].title if lang == "de" and "de" in topic.translations
+                                        else topic.title)

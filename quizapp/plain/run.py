@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from question_bank.models import LiveLink, Pack, Question
 from quizapp.catalog import Catalog
 from quizapp.evidence.slow import SLOW_PROBES
-from quizapp.i18n import _, ngettext, percent
+from quizapp.i18n import _, ngettext, percent, shown_title
 from quizapp.options import Options
 from quizapp.plain.console import Console, console_for_stdio
 from quizapp.plain.resume import Stop, choose_unfinished
@@ -135,7 +135,7 @@ class PlainRun:
 
     def topic_title(self, topic_id: str) -> str:
         topic = self.pack.topic(topic_id) if self.pack else None
-        return topic.title if topic else topic_id
+        return shown_title(topic) if topic else topic_id
 
     def predictor(self):
         """What stores the exam forecast before each answer, as in the TUI (quizapp.screens.launch)."""
@@ -207,7 +207,7 @@ class PlainRun:
         say = self.console.say
         assert self.pack is not None
         say(ngettext("{mode} · {pack} · {n} question", "{mode} · {pack} · {n} questions", len(session.items)).format(
-            mode=mode_name(mode), pack=self.pack.title, n=len(session.items)), style="bold")
+            mode=mode_name(mode), pack=shown_title(self.pack), n=len(session.items)), style="bold")
         if session.answers:
             say(_("Resumed: {answered} of {total} answered.").format(
                 answered=len(session.answers), total=len(session.items)))
@@ -385,7 +385,7 @@ class PlainRun:
         assert self.pack is not None
         n = len(exam.items)
         say(_("Mock exam · {pack} · {n} questions · {clock} · pass mark {pass_mark}").format(
-            pack=self.pack.title, n=n, clock=clock_text(exam.time_limit) if exam.time_limit else _("no time limit"),
+            pack=shown_title(self.pack), n=n, clock=clock_text(exam.time_limit) if exam.time_limit else _("no time limit"),
             pass_mark=percent(exam.pass_mark * 100)), style="bold")
         answered = exam.counts()["answered"]
         if answered:
