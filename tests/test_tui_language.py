@@ -16,9 +16,8 @@ MINI = Path(__file__).parent / "fixtures" / "mini.yaml"
 
 
 def footer_text(app) -> str:
-    from textual.widgets import Footer
-    footer = app.screen.query_one(Footer)
-    return " ".join(str(key.description) for key in footer.query("FooterKey"))
+    from quizapp.widgets.footer import KeyFooter
+    return app.screen.query_one(KeyFooter).render().plain  # the line as drawn: keys and their descriptions
 
 
 async def test_t_switches_interface_and_question_and_is_remembered(private_home):

@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from question_bank.evidence import describe_claim
 from question_bank.models import AnyQuestion, CalculatedQuestion, Pack, Question, ValueSpec
@@ -31,6 +31,7 @@ from quizapp.authoring.watch import PackWatcher
 from quizapp.evidence.panel import EvidencePanel
 from quizapp.i18n import N_, _, ngettext, shown_title
 from quizapp.screens.translated import TranslatedBindings
+from quizapp.widgets.footer import KeyFooter
 from quizapp.widgets.markdown_text import MarkdownText
 
 LETTERS = "ABCDEFGH"
@@ -77,7 +78,7 @@ class PreviewScreen(TranslatedBindings, Screen[None]):
             yield MarkdownText(id="explanation")
             yield Static(id="extra")
             yield EvidencePanel(id="evidence")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#status", Static).update(Text(" " + _("Reading {path} ...").format(path=self.path), no_wrap=True))

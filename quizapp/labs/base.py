@@ -20,12 +20,13 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static, TabbedContent
+from textual.widgets import Input, Static, TabbedContent
 
 from engine import probes
 from question_bank.models import LiveLink
 from quizapp.i18n import N_, _
 from quizapp.screens.translated import TranslatedBindings
+from quizapp.widgets.footer import KeyFooter
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 MODEL_NAMES = {"word": N_("word model: sub-word tokens"), "char": N_("character model: one token per character")}
@@ -161,7 +162,7 @@ class LabScreen(TranslatedBindings, Screen[None]):
         yield Static(self._title_text(), id="lab-title")
         yield from self.compose_lab()
         yield Static(id="lab-status")
-        yield Footer()
+        yield KeyFooter()
 
     def compose_lab(self) -> ComposeResult:
         yield from ()
@@ -262,7 +263,7 @@ class LabScreen(TranslatedBindings, Screen[None]):
         fields = (within or self).query(Input)
         field = next((w for w in self.focus_chain if w in fields), None)
         if field is not None:
-            field.focus()
+            self.set_focus(field)  # at once: a result that arrives meanwhile may move the focus on (ppo)
         self._show_status()
 
     def action_explore(self) -> None:

@@ -5,12 +5,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from quizapp.labs.catalog import LABS, open_lab
 from quizapp.i18n import N_, _
 from quizapp.screens.translated import TranslatedBindings
+from quizapp.widgets.footer import KeyFooter
 
 
 class LabsMenuScreen(TranslatedBindings, Screen[None]):
@@ -27,7 +28,7 @@ class LabsMenuScreen(TranslatedBindings, Screen[None]):
         yield OptionList(*[Option(self._label(i, info), id=info.key) for i, info in enumerate(LABS)], id="labs")
         yield Static(_("Every lab computes live: type your own text, move the cursor, change the settings. "
                        "Esc returns here."), id="menu-help")
-        yield Footer()
+        yield KeyFooter()
 
     @staticmethod
     def _label(i: int, info) -> Text:

@@ -404,7 +404,7 @@ class PPOLab(LabScreen):
         table = self.query_one("#step-table", DataTable)
         on_step = self.query_one("#tabs", TabbedContent).active == "step"
         if on_step and (self.focused is None or self.typing):
-            table.focus()  # so n and [ ] work at once (focusing a hidden tab's widget would switch tabs)
+            self.set_focus(table)  # so n and [ ] work at once (focusing a hidden tab's widget would switch tabs)
 
     def show_answer(self) -> None:
         result = self.step_result

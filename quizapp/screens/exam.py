@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from question_bank.models import Pack
 from quizapp.i18n import N_, _, ngettext
@@ -19,6 +19,7 @@ from quizapp.study.exam import ExamResult, ExamSession
 from quizapp.study.persist import Tracker
 from quizapp.study.practice import LETTERS
 from quizapp.widgets.choice import ChoiceRow
+from quizapp.widgets.footer import KeyFooter
 from quizapp.widgets.markdown_text import MarkdownText
 
 MAP_STYLES = {"answered": "black on green", "flagged": "black on yellow", "open": "white on grey23"}
@@ -56,7 +57,7 @@ class ExamScreen(TranslatedBindings, Screen[None]):
             yield MarkdownText(id="prompt")
             yield Static(id="hint")
             yield Vertical(id="choices")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         self.set_interval(1.0, self.tick)

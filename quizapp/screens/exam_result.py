@@ -6,12 +6,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from question_bank.models import Pack
 from quizapp.i18n import N_, _, percent
 from quizapp.screens.translated import TranslatedBindings
+from quizapp.widgets.footer import KeyFooter
 from quizapp.widgets.topic_table import topic_table
 from quizapp.study.clock import clock_text
 from quizapp.study.exam import ExamResult
@@ -47,7 +48,7 @@ class ExamResultScreen(TranslatedBindings, Screen[None]):
             with Vertical(id="missed-column"):
                 yield Label(_("Every question  ·  Enter reviews it"), classes="section-title")
                 yield OptionList(*[Option(self._label(i), id=str(i)) for i in range(len(r.items))], id="missed")
-        yield Footer()
+        yield KeyFooter()
 
     def _label(self, index: int) -> Text:
         item = self.result.items[index]

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from rich.text import Text
-from textual.widgets import Footer, Header, Label, OptionList, SelectionList, Static
+from textual.widgets import Header, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
@@ -20,6 +20,7 @@ from quizapp.catalog import Catalog
 from quizapp.options import Options
 from quizapp.progress.db import StoreError
 from quizapp.screens.translated import TranslatedBindings
+from quizapp.widgets.footer import KeyFooter
 from quizapp.widgets.readiness import ReadinessLine
 
 # What the keys open is imported when a key is pressed (and, once the home screen is up, ahead of
@@ -73,7 +74,7 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         yield Static(id="due")
         yield ReadinessLine(id="readiness")
         yield Static(id="plan")
-        yield Footer()
+        yield KeyFooter()
 
     @staticmethod
     def _pack_label(pack: Pack) -> str:

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from question_bank.models import Pack, Question
 from quizapp.evidence.panel import EvidencePanel
@@ -18,6 +18,7 @@ from quizapp.study.persist import Tracker
 from quizapp.study.practice import LETTERS, Answer, Item, PracticeSession
 from quizapp.study.ratings import RATING_KEYS, rating_line
 from quizapp.widgets.choice import ChoiceRow
+from quizapp.widgets.footer import KeyFooter
 from quizapp.widgets.markdown_text import MarkdownText
 from quizapp.study.feedback import verdict
 
@@ -58,7 +59,7 @@ class QuestionScreen(TranslatedBindings, Screen[None]):
             yield Static(id="rating")
             yield MarkdownText(id="feedback")
             yield EvidencePanel(id="evidence")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         if self.session.finished:  # resumed after its last answer

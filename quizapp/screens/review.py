@@ -5,7 +5,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from question_bank.models import Pack
 from quizapp.evidence.panel import EvidencePanel
@@ -13,6 +13,7 @@ from quizapp.i18n import N_, _, shown_title
 from quizapp.screens.translated import TranslatedBindings
 from quizapp.study.feedback import feedback_markdown
 from quizapp.study.practice import LETTERS, Answer
+from quizapp.widgets.footer import KeyFooter
 from quizapp.widgets.markdown_text import MarkdownText
 
 
@@ -43,7 +44,7 @@ class ReviewScreen(TranslatedBindings, Screen[None]):
             yield MarkdownText(choices, id="review-choices")
             yield MarkdownText(feedback_markdown(self.answer, shown), id="feedback")
             yield EvidencePanel(id="evidence")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         question = self.answer.item.question

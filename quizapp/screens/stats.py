@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 from textual.worker import get_current_worker
 from textual_plotext import PlotextPlot
 
@@ -25,6 +25,7 @@ from quizapp.study.forecast.model import read_snapshot
 from quizapp.study.forecast.report import (Readiness, calibration_text, collect_readiness, forecast_table,
                                            score_line, suggestion_line)
 from quizapp.study.stats import collect_stats, render_stats
+from quizapp.widgets.footer import KeyFooter
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class StatsScreen(TranslatedBindings, Screen[None]):
             yield Label(_("Reviews due per day, next 30 days"), classes="chart-title")
             yield PlotextPlot(id="due-chart", classes="chart")
             yield Static(id="tables")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.refresh_all()

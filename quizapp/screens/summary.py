@@ -5,12 +5,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from question_bank.models import Pack
 from quizapp.i18n import N_, _, percent
 from quizapp.screens.translated import TranslatedBindings
+from quizapp.widgets.footer import KeyFooter
 from quizapp.widgets.topic_table import topic_table
 from quizapp.study.practice import PracticeSession
 
@@ -44,7 +45,7 @@ class SummaryScreen(TranslatedBindings, Screen[None]):
                 yield Label(_("Missed questions ({n})  ·  Enter reopens").format(n=len(s.missed)), classes="section-title")
                 yield OptionList(*[Option(self._missed_label(i, a), id=str(i)) for i, a in enumerate(s.missed)],
                                  id="missed")
-        yield Footer()
+        yield KeyFooter()
 
     def _missed_label(self, index: int, answer) -> str:
         question = answer.item.question
