@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Label, Static, TabbedContent, TabPane
 
 from quizapp.labs.base import LabScreen, text_field, warm_models
+from quizapp.labs.lazy_pane import LazyPane
 from quizapp.i18n import N_, _, num
 from quizapp.widgets.cycler import Cycler
 from quizapp.widgets.heatmap import visible_token
@@ -78,103 +79,123 @@ class PPOLab(LabScreen):
         self.extra: dict[str, Any] = {}  # gae's last_value, from a question (no field for it)
         self.step_result: dict | None = None
         self.answer_index = 0
+        self.prefills: dict[str, dict[str, Any]] = {}  # a question's arguments for a tab not built yet
+        self.field_values: dict[str, str] = {}  # each field's text as last seen: a Changed without an edit is ignored
 
     # --- layout ---
 
     def compose_lab(self) -> ComposeResult:
+        # Only the tab the lab opens on is built now; the others when first shown (LazyPane).
+        first = TAB_OF_PROBE.get(self.probe or "", "clip")
+        titles = {"clip": _("Clip"), "gae": "GAE", "kl": "KL", "step": _("PPO step"), "stages": _("Stages")}
+        with TabbedContent(initial=first, id="tabs"):
+            for tab in TABS:
+                yield LazyPane(titles[tab], getattr(self, f"compose_{tab}"), id=tab, lazy=tab != first)
+
+    def compose_clip(self) -> ComposeResult:
         d = DEFAULTS
-        with TabbedContent(initial="clip", id="tabs"):
-            with TabPane(_("Clip"), id="clip"):
-                with Horizontal(classes="field-row"):
-                    yield Label("r", classes="field-label")
-                    yield NumberInput(d["clip"]["ratio"], step=0.05, lo=0, hi=10, id="ratio", classes="number")
-                    yield Label("Â", classes="field-label")
-                    yield NumberInput(d["clip"]["advantage"], step=0.25, id="advantage", classes="number")
-                    yield Label("ε", classes="field-label")
-                    yield NumberInput(d["clip"]["epsilon"], step=0.05, lo=0, hi=1, id="epsilon", classes="number")
-                with Horizontal(classes="field-row"):
-                    yield Label(_("r from log π_θ"), classes="field-label")
-                    yield NumberInput("", step=0.1, hi=0, id="logp_new", classes="number")
-                    yield Label("log π_θold", classes="field-label")
-                    yield NumberInput("", step=0.1, hi=0, id="logp_old", classes="number")
-                    yield Static(id="logp-result", classes="field-label")
-                with Horizontal(id="clip-body"):
-                    yield Static(id="clip-values")
-                    with Vertical(id="clip-plot-box"):
-                        yield Static(id="plot-title")
-                        yield BraillePlot(id="clip-plot")
-            with TabPane("GAE", id="gae"):
-                with Horizontal(classes="field-row"):
-                    yield Label(_("rewards"), classes="field-label")
-                    yield text_field(d["gae"]["rewards"], id="rewards", classes="list")
-                    yield Label(_("values"), classes="field-label")
-                    yield text_field(d["gae"]["values"], id="values", classes="list")
-                with Horizontal(classes="field-row"):
-                    yield Label("γ", classes="field-label")
-                    yield NumberInput(d["gae"]["gamma"], step=0.01, lo=0, hi=1, id="gamma", classes="number")
-                    yield Label("λ", classes="field-label")
-                    yield NumberInput(d["gae"]["lam"], step=0.05, lo=0, hi=1, id="lam", classes="number")
-                    yield Label(_("dones"), classes="field-label")
-                    yield text_field(placeholder=_("default: only the last step"), id="dones", classes="list")
-                yield Static("δ_t = r_t + γ·V(s_t+1)·(1 − done_t) − V(s_t)\n"
-                             "Â_t = δ_t + γλ·(1 − done_t)·Â_t+1        R_t = Â_t + V(s_t)",
-                             id="gae-formula", classes="info")
-                yield DataTable(id="gae-table", cursor_type="none", zebra_stripes=True)
-            with TabPane("KL", id="kl"):
-                with Horizontal(classes="field-row"):
-                    yield Label("s", classes="field-label")
-                    yield text_field(d["kl"]["text"], id="kl-text")
-                    yield Label("KL[", classes="field-label")
-                    yield Cycler(KL_PAIRS, "sft|rlhf", id="kl-pair")
-                    yield Label("] " + _("samples"), classes="field-label")
-                    yield NumberInput(d["kl"]["samples"], step=100, lo=1, hi=100000, integer=True, id="kl-samples",
-                                      classes="number")
-                yield Static(id="kl-exact", classes="info")
-                yield DataTable(id="kl-estimators", cursor_type="none")
-                yield DataTable(id="kl-tokens", cursor_type="none", zebra_stripes=True)
-            with TabPane(_("PPO step"), id="step"):
-                with Horizontal(classes="field-row"):
-                    yield Label(_("prompt"), classes="field-label")
-                    yield text_field(d["step"]["prompt"], id="step-prompt")
-                    yield Label(_("seed"), classes="field-label")
-                    yield NumberInput(0, step=1, lo=0, hi=10 ** 9, integer=True, id="step-seed", classes="number")
-                yield Static(_("Enter runs one real PPO update of the bundled RLHF policy on 8 fresh answers to the "
-                               "prompt (the weights on disk do not change); n runs it again with the next seed."),
-                             id="step-stats", classes="info")
-                yield Static(id="step-answer", classes="info")
-                yield DataTable(id="step-table", cursor_type="row", zebra_stripes=True)
-            with TabPane(_("Stages"), id="stages"):
-                with Horizontal(classes="field-row"):
-                    yield Label(_("prompt"), classes="field-label")
-                    yield text_field(d["stages"]["prompt"], id="stages-prompt")
-                    yield Label(_("seed"), classes="field-label")
-                    yield NumberInput(0, step=1, lo=0, hi=10 ** 9, integer=True, id="stages-seed",
-                                      classes="number")
-                with VerticalScroll(id="stages-box"):
-                    yield Static(id="stages-text")
+        with Horizontal(classes="field-row"):
+            yield Label("r", classes="field-label")
+            yield NumberInput(d["clip"]["ratio"], step=0.05, lo=0, hi=10, id="ratio", classes="number")
+            yield Label("Â", classes="field-label")
+            yield NumberInput(d["clip"]["advantage"], step=0.25, id="advantage", classes="number")
+            yield Label("ε", classes="field-label")
+            yield NumberInput(d["clip"]["epsilon"], step=0.05, lo=0, hi=1, id="epsilon", classes="number")
+        with Horizontal(classes="field-row"):
+            yield Label(_("r from log π_θ"), classes="field-label")
+            yield NumberInput("", step=0.1, hi=0, id="logp_new", classes="number")
+            yield Label("log π_θold", classes="field-label")
+            yield NumberInput("", step=0.1, hi=0, id="logp_old", classes="number")
+            yield Static(id="logp-result", classes="field-label")
+        with Horizontal(id="clip-body"):
+            yield Static(id="clip-values")
+            with Vertical(id="clip-plot-box"):
+                yield Static(id="plot-title")
+                yield BraillePlot(id="clip-plot")
+
+    def compose_gae(self) -> ComposeResult:
+        d = DEFAULTS
+        with Horizontal(classes="field-row"):
+            yield Label(_("rewards"), classes="field-label")
+            yield text_field(d["gae"]["rewards"], id="rewards", classes="list")
+            yield Label(_("values"), classes="field-label")
+            yield text_field(d["gae"]["values"], id="values", classes="list")
+        with Horizontal(classes="field-row"):
+            yield Label("γ", classes="field-label")
+            yield NumberInput(d["gae"]["gamma"], step=0.01, lo=0, hi=1, id="gamma", classes="number")
+            yield Label("λ", classes="field-label")
+            yield NumberInput(d["gae"]["lam"], step=0.05, lo=0, hi=1, id="lam", classes="number")
+            yield Label(_("dones"), classes="field-label")
+            yield text_field(placeholder=_("default: only the last step"), id="dones", classes="list")
+        yield Static("δ_t = r_t + γ·V(s_t+1)·(1 − done_t) − V(s_t)\n"
+                     "Â_t = δ_t + γλ·(1 − done_t)·Â_t+1        R_t = Â_t + V(s_t)",
+                     id="gae-formula", classes="info")
+        yield DataTable(id="gae-table", cursor_type="none", zebra_stripes=True)
+
+    def compose_kl(self) -> ComposeResult:
+        d = DEFAULTS
+        with Horizontal(classes="field-row"):
+            yield Label("s", classes="field-label")
+            yield text_field(d["kl"]["text"], id="kl-text")
+            yield Label("KL[", classes="field-label")
+            yield Cycler(KL_PAIRS, "sft|rlhf", id="kl-pair")
+            yield Label("] " + _("samples"), classes="field-label")
+            yield NumberInput(d["kl"]["samples"], step=100, lo=1, hi=100000, integer=True, id="kl-samples",
+                              classes="number")
+        yield Static(id="kl-exact", classes="info")
+        yield DataTable(id="kl-estimators", cursor_type="none")
+        yield DataTable(id="kl-tokens", cursor_type="none", zebra_stripes=True)
+
+    def compose_step(self) -> ComposeResult:
+        d = DEFAULTS
+        with Horizontal(classes="field-row"):
+            yield Label(_("prompt"), classes="field-label")
+            yield text_field(d["step"]["prompt"], id="step-prompt")
+            yield Label(_("seed"), classes="field-label")
+            yield NumberInput(0, step=1, lo=0, hi=10 ** 9, integer=True, id="step-seed", classes="number")
+        yield Static(_("Enter runs one real PPO update of the bundled RLHF policy on 8 fresh answers to the "
+                       "prompt (the weights on disk do not change); n runs it again with the next seed."),
+                     id="step-stats", classes="info")
+        yield Static(id="step-answer", classes="info")
+        yield DataTable(id="step-table", cursor_type="row", zebra_stripes=True)
+
+    def compose_stages(self) -> ComposeResult:
+        d = DEFAULTS
+        with Horizontal(classes="field-row"):
+            yield Label(_("prompt"), classes="field-label")
+            yield text_field(d["stages"]["prompt"], id="stages-prompt")
+            yield Label(_("seed"), classes="field-label")
+            yield NumberInput(0, step=1, lo=0, hi=10 ** 9, integer=True, id="stages-seed",
+                              classes="number")
+        with VerticalScroll(id="stages-box"):
+            yield Static(id="stages-text")
 
     def on_mount(self) -> None:
-        self.query_one("#gae-table", DataTable).add_columns("t", "r_t", "V(s_t)", "done", "δ_t", "Â_t", "R_t")
-        self.query_one("#kl-estimators", DataTable).add_columns("", _("per sample"), _("mean"), _("± stderr"),
-                                                                 "E[·]", _("bias"))
-        self.query_one("#kl-tokens", DataTable).add_columns(_("token x"), "π_a(x)", "π_b(x)", "log ρ",
-                                                            "π_a·log(π_a/π_b)")
-        self.query_one("#step-table", DataTable).add_columns("t", "tok", "π_θold", "π_θ", _("ratio"), "Â",
-                                                             _("reward"), "−β·KL")
-        for table in ("#gae-table", "#kl-estimators", "#kl-tokens"):
-            self.query_one(table, DataTable).can_focus = False
+        self.set_up_tables(TAB_OF_PROBE.get(self.probe or "", "clip"))
         super().on_mount()
+
+    def set_up_tables(self, tab: str) -> None:
+        """The columns of a tab's tables, once its widgets are built."""
+        columns = {"gae-table": ("t", "r_t", "V(s_t)", "done", "δ_t", "Â_t", "R_t"),
+                   "kl-estimators": ("", _("per sample"), _("mean"), _("± stderr"), "E[·]", _("bias")),
+                   "kl-tokens": (_("token x"), "π_a(x)", "π_b(x)", "log ρ", "π_a·log(π_a/π_b)"),
+                   "step-table": ("t", "tok", "π_θold", "π_θ", _("ratio"), "Â", _("reward"), "−β·KL")}
+        for table in self.query_one(f"#{tab}", LazyPane).query(DataTable):
+            table.add_columns(*columns[table.id or ""])
+            table.can_focus = table.id == "step-table"
 
     def start(self) -> None:
         tab = TAB_OF_PROBE.get(self.probe or "", "clip")
-        self.prefill(tab, self.initial)
         tabs = self.query_one("#tabs", TabbedContent)
         self.started.discard(tab)
+        self.prefills[tab] = self.initial  # filled in once the tab's widgets are built
         if tabs.active == tab:
+            self.prefill(tab, self.prefills.pop(tab))
+            self.remember_fields(tab)
             self.activate(tab)
         else:
             self.set_focus(None)  # see LabScreen.action_next_tab
-            tabs.active = tab  # TabActivated → activate(tab)
+            tabs.active = tab  # TabActivated → built, filled in, activate(tab)
 
     def prefill(self, tab: str, args: dict) -> None:
         fields = {"clip": {"ratio": "#ratio", "advantage": "#advantage", "epsilon": "#epsilon",
@@ -208,9 +229,21 @@ class PPOLab(LabScreen):
             self.started.add(active)
             self.compute(active)
 
-    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        self.activate(event.pane.id or "")
+    async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        tab = event.pane.id or ""
+        if isinstance(event.pane, LazyPane) and await event.pane.fill():
+            self.set_up_tables(tab)
+        if tab in self.prefills:
+            self.prefill(tab, self.prefills.pop(tab))
+        self.remember_fields(tab)
+        self.activate(tab)
         self._show_status()
+
+    def remember_fields(self, tab: str) -> None:
+        """The tab's fields as built or filled in: the Changed each posts when mounted is not an edit, and
+        would compute the tab a second time."""
+        for field in self.query_one(f"#{tab}", LazyPane).query(Input):
+            self.field_values[field.id or ""] = field.value
 
     def activate(self, tab: str) -> None:
         """A tab's first showing computes it; the focus goes to its first field."""
@@ -227,6 +260,9 @@ class PPOLab(LabScreen):
         return next((node.id or "" for node in widget.ancestors if isinstance(node, TabPane)), "")
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        if self.field_values.get(event.input.id or "") == event.value:
+            return
+        self.field_values[event.input.id or ""] = event.value
         if event.input.id in ("logp_new", "logp_old"):
             self.debounce("logp", self.compute_ratio, 0.12)
             return
