@@ -3,13 +3,16 @@
     python benchmarks/bench_labs_warm.py [--runs 3]
 
 Each run starts quizapp in a pseudo-terminal (160×40, benchmarks/terminal.py)
-with a one-question pack whose live blocks are a `ppo_step` and a
-`compare_stages`, answers the question and presses `l`:
+with a one-question pack whose live block is a `ppo_step`, answers the
+question and presses `l`:
 
 - cold: QUIZAPP_NO_WARM=1, so `l` pays for importing torch, loading the
   checkpoints and torch's first-use set-up (goal ≤ 3 s);
 - quick: the app as it ships, the keys pressed as soon as each screen shows, so
   `l` meets the background warm-up half done;
+- then `n` (the next seed): a step the question's evidence has not computed, so
+  the lab's own cost (the question's evidence panel computes the block's step
+  when the question is answered, and the lab's first step is that same call);
 - warm: the app's background warm-up has finished (the process has used no CPU
   for a second), as after a learner has read the home screen and a question
   (goal ≤ 0.5 s for the first PPO step, ≤ 1 s for compare-stages, ctrl+t to the
@@ -53,6 +56,7 @@ questions:
         args: {prompt: "what does the critic do?", seed: 0}
 """
 STEP_SHOWN = "answer 1/8"  # the first line of the step's result (PPOLab.show_answer)
+NEXT_SHOWN = "seed 1:"  # the stats line of the next step's result (PPOLab.show_step)
 STAGES_SHOWN = "mean rater score"  # in every stage of compare_stages' result (PPOLab.show_stages)
 
 
@@ -89,6 +93,8 @@ def one_run(root: Path, pack: Path, kind: str, results: dict[str, list[float]]) 
         t.press("\r", "question 1/")
         t.press("a", "Explanation.")
         results[f"{kind} step"].append(t.press("l", STEP_SHOWN, timeout=180))
+        # n: the next seed, a step the question's evidence did not compute: the lab's own cost.
+        results[f"{kind} next step"].append(t.press("n", NEXT_SHOWN, timeout=180))
         results[f"{kind} stages"].append(t.press("\x14", STAGES_SHOWN, timeout=180))  # ctrl+t: the next tab
         results[f"RSS {kind}, lab used"].append(t.rss_mb())
 
@@ -113,7 +119,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    names = ["cold step", "cold stages", "quick step", "quick stages", "warm-up", "warm step", "warm stages",
+    names = ["cold step", "cold next step", "cold stages", "quick step", "quick next step", "quick stages", "warm-up",
+             "warm step", "warm next step", "warm stages",
              "RSS warm, before the lab", "RSS cold, lab used", "RSS quick, lab used", "RSS warm, lab used"]
     results: dict[str, list[float]] = {name: [] for name in names}
     load_before = load_average()
@@ -133,6 +140,8 @@ def main() -> None:
     print(f"quick learner, then ctrl+t → compare-stages:  {med['quick stages']:6.2f} s")
     print(f"warm-up in the background, done after:        {med['warm-up']:6.2f} s from the home screen")
     print(f"warm, l → first PPO step on screen:           {med['warm step']:6.2f} s   (goal ≤ 0.5)")
+    print(f"warm, then n → the next PPO step on screen:   {med['warm next step']:6.2f} s   "
+          f"(cold {med['cold next step']:.2f}, quick {med['quick next step']:.2f})")
     print(f"warm, ctrl+t → compare-stages on screen:      {med['warm stages']:6.2f} s   (goal ≤ 1)")
     print(f"probes alone, warm process: ppo_step {alone['ppo_step']:.2f} s, compare_stages "
           f"{alone['compare_stages']:.2f} s")
@@ -142,6 +151,7 @@ def main() -> None:
     print("spread (min–max): " + "; ".join(f"{n} {min(v):.2f}–{max(v):.2f}" for n, v in results.items()
                                             if "RSS" not in n))
     print(f"ratio warm step / probe alone:  {med['warm step'] / alone['ppo_step']:5.2f}")
+    print(f"ratio warm next step / probe alone:  {med['warm next step'] / alone['ppo_step']:5.2f}")
     print(f"ratio warm stages / probe alone: {med['warm stages'] / alone['compare_stages']:5.2f}")
 
 

@@ -110,7 +110,8 @@ def test_ppo_step_one_real_update():
     # nothing was saved: the bundled policy is untouched
     after = policy.state_dict()
     assert all(np.array_equal(v.numpy(), after[k].numpy()) for k, v in before.items())
-    # the same seed gives the same numbers
+    # the same seed gives the same numbers (computed again: the engine keeps only the latest call's result)
+    assert run_probe("ppo_step", {"prompt": PROMPT, "seed": 2}) != out
     assert run_probe("ppo_step", {"prompt": PROMPT, "seed": 1}) == out
 
 
@@ -119,3 +120,69 @@ def test_kl_cli_json():
                          capture_output=True, text=True, check=True)
     data = json.loads(out.stdout)
     assert data["exact_kl"] >= 0 and set(data["estimates"]) == {"k1", "k2", "k3"}
+
+
+def test_one_at_a_time_computes_a_repeated_call_once_and_hands_out_copies():
+    import threading
+
+    from engine.probes.rlhf import _one_at_a_time
+
+    started, release, calls = threading.Event(), threading.Event(), []
+
+    @_one_at_a_time
+    def step(prompt, seed=0):
+        calls.append((prompt, seed))
+        started.set()
+        release.wait(5)
+        return {"seed": seed, "episodes": [{"answer": prompt}]}
+
+    results = []
+    first = threading.Thread(target=lambda: results.append(step("p", seed=1)))
+    first.start()
+    started.wait(5)
+    second = threading.Thread(target=lambda: results.append(step("p", seed=1)))  # waits for the first
+    second.start()
+    release.set()
+    first.join(5)
+    second.join(5)
+    assert calls == [("p", 1)] and results[0] == results[1] == {"seed": 1, "episodes": [{"answer": "p"}]}
+    results[0]["episodes"][0]["answer"] = "changed by a caller"
+    assert step("p", seed=1)["episodes"][0]["answer"] == "p"  # each caller has its own copy
+    step("p", seed=2)
+    step("p", seed=1)  # only the latest call is kept: computed again
+    assert calls == [("p", 1), ("p", 2), ("p", 1)]
+
+
+def test_plain_adam_updates_exactly_as_torch_adam():
+    import copy
+
+    import torch
+
+    from engine.rlhf.adam import PlainAdam
+
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(8, 16), torch.nn.Tanh(), torch.nn.Linear(16, 3), torch.nn.Linear(3, 2))
+    ours, theirs = copy.deepcopy(net), copy.deepcopy(net)
+    optimizers = {id(ours): PlainAdam(ours.parameters(), lr=3e-4, eps=1e-5),
+                  id(theirs): torch.optim.Adam(theirs.parameters(), lr=3e-4, eps=1e-5)}
+    for step in range(12):
+        x = torch.randn(5, 8)
+        for model in (ours, theirs):
+            optimizer = optimizers[id(model)]
+            optimizer.zero_grad(set_to_none=True)
+            out = model[:3](x) if step % 3 == 0 else model(x)  # some steps leave the last layer without a gradient
+            out.pow(2).sum().backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 0.5)
+            optimizer.step()
+    assert all(torch.equal(a, b) for a, b in zip(ours.parameters(), theirs.parameters()))
+    assert not all(torch.equal(a, b) for a, b in zip(ours.parameters(), net.parameters()))
+
+
+def test_ppo_step_gives_the_numbers_the_training_optimizer_gives(monkeypatch):
+    import engine.probes.rlhf as rlhf
+    from engine.rlhf.ppo_trainer import make_optimizer
+
+    step = rlhf.ppo_step.__wrapped__  # not the copy of the latest call's result
+    ours = step(PROMPT, seed=5)
+    monkeypatch.setattr(rlhf, "_optimizer", make_optimizer)  # torch.optim.Adam, as the PPO training uses
+    assert step(PROMPT, seed=5) == ours
