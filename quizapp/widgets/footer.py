@@ -95,25 +95,25 @@ class KeyFooter(Widget, can_focus=False):
         line = Text(no_wrap=True, overflow="crop", end="")
         self._spans = []
 
-        def add(key: Key) -> None:
+        def add(key: Key, key_text: str, description_text: str) -> None:
             start = line.cell_len
             styles = (key_style, description_style)
             if key.key == self._hover:
                 styles = tuple(style + hover for style in styles)
             if not key.enabled:
                 styles = tuple(style + Style(dim=True) for style in styles)
-            line.append(f" {key.display} ", styles[0])
+            line.append(key_text, styles[0])
             if key.description:
-                line.append(f"{key.description} ", styles[1])
+                line.append(description_text, styles[1])
             self._spans.append((start, line.cell_len, key))
 
         for key in keys:
-            add(key)
-        if palette is not None:  # on the right, after a thin rule, as Textual's footer docks it
-            width = cell_len(f" {palette.display} {palette.description} ") + 2  # the rule and the padding
+            add(key, f" {key.display} ", f"{key.description} ")
+        if palette is not None:  # on the right after a thin rule, drawn compact, as Textual's footer docks it
+            width = cell_len(f"▏{palette.display} {palette.description} ")
             line.append(" " * max(self.size.width - line.cell_len - width, 1))
             line.append("▏", self.get_component_rich_style("key-footer--separator"))
-            add(palette)
+            add(palette, palette.display, f" {palette.description}")
             line.append(" ")
         return line
 
