@@ -146,13 +146,17 @@ class PPOLab(LabScreen):
         yield DataTable(id="kl-estimators", cursor_type="none")
         yield DataTable(id="kl-tokens", cursor_type="none", zebra_stripes=True)
 
-    def compose_step(self) -> ComposeResult:
-        d = DEFAULTS
+    @staticmethod
+    def prompt_row(tab: str) -> ComposeResult:
+        """The prompt and seed fields of the PPO step and the stages tabs."""
         with Horizontal(classes="field-row"):
             yield Label(_("prompt"), classes="field-label")
-            yield text_field(d["step"]["prompt"], id="step-prompt")
+            yield text_field(DEFAULTS[tab]["prompt"], id=f"{tab}-prompt")
             yield Label(_("seed"), classes="field-label")
-            yield NumberInput(0, step=1, lo=0, hi=10 ** 9, integer=True, id="step-seed", classes="number")
+            yield NumberInput(0, step=1, lo=0, hi=10 ** 9, integer=True, id=f"{tab}-seed", classes="number")
+
+    def compose_step(self) -> ComposeResult:
+        yield from self.prompt_row("step")
         yield Static(_("Enter runs one real PPO update of the bundled RLHF policy on 8 fresh answers to the "
                        "prompt (the weights on disk do not change); n runs it again with the next seed."),
                      id="step-stats", classes="info")
@@ -160,13 +164,7 @@ class PPOLab(LabScreen):
         yield DataTable(id="step-table", cursor_type="row", zebra_stripes=True)
 
     def compose_stages(self) -> ComposeResult:
-        d = DEFAULTS
-        with Horizontal(classes="field-row"):
-            yield Label(_("prompt"), classes="field-label")
-            yield text_field(d["stages"]["prompt"], id="stages-prompt")
-            yield Label(_("seed"), classes="field-label")
-            yield NumberInput(0, step=1, lo=0, hi=10 ** 9, integer=True, id="stages-seed",
-                              classes="number")
+        yield from self.prompt_row("stages")
         with VerticalScroll(id="stages-box"):
             yield Static(id="stages-text")
 
