@@ -422,9 +422,11 @@ class LabScreen(TranslatedBindings, Screen[None]):
 
     def _tick(self) -> None:
         self._spin += 1
-        self._show_status()
+        # Only the spinner's character changes: no layout of the screen, ten times a second, while a probe
+        # (which needs the same interpreter lock) computes.
+        self._show_status(layout=False)
 
-    def _show_status(self) -> None:
+    def _show_status(self, layout: bool = True) -> None:
         try:
             status = self.query_one("#lab-status", Static)
         except Exception:  # not composed yet, or being removed
@@ -447,7 +449,7 @@ class LabScreen(TranslatedBindings, Screen[None]):
         else:
             text.append(f" {_(self.HINT) if self.HINT else ''}")
             status.set_classes("")
-        status.update(text)
+        status.update(text, layout=layout)
         status.tooltip = text.plain.strip() or None
 
 
