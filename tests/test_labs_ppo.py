@@ -151,3 +151,35 @@ async def test_a_tab_computes_when_it_is_first_shown_not_while_the_lab_opens(mon
         await settle(app, pilot)
         assert "gae" in ran and "kl" not in ran
         assert app.screen.query_one("#gae-table", DataTable).row_count == 3  # the default rewards 0, 0, 1
+
+
+async def test_a_lab_opened_on_the_ppo_step_computes_only_that_tab_and_each_other_tab_once_when_shown(monkeypatch):
+    calls = []
+
+    def run(name, args=None):
+        calls.append(name)
+        if name == "ppo_step":
+            return canned_step(args["prompt"], int(args["seed"]))
+        if name == "compare_stages":
+            return {"prompt": "p", "seed": 0, "reference_answer": "", "note": "n", "stages": []}
+        return REAL_RUN_PROBE(name, args)
+
+    monkeypatch.setattr(probes, "run_probe", run)
+    app = LabHost(open_lab("ppo", "ppo_step", {"prompt": "what is a critic?", "seed": 3}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert calls == ["ppo_step"]  # not the Clip tab first, and no other tab's fields yet
+        assert not app.screen.query("#gae-table") and not app.screen.query("#ratio")
+        for _ in range(3):  # Stages, Clip, GAE
+            await pilot.press("ctrl+t")
+            await settle(app, pilot)
+            await pilot.pause(0.2)  # the debounce a field's Changed would start
+            await settle(app, pilot)
+        assert app.screen.query_one("#tabs").active == "gae"
+        assert calls == ["ppo_step", "compare_stages", "ppo_clip", "clip_branch", "gae"]  # each once
+        result = run_probe("gae", {"rewards": "0, 0, 1", "values": "0.4, 0.5, 0.7", "gamma": 0.99, "lam": 0.95})
+        assert [r[5] for r in rows(app.screen.query_one("#gae-table", DataTable))] == [
+            f"{a:.4f}" for a in result["advantages"]]
+        await pilot.press("ctrl+t", "ctrl+t")  # KL, then back to the PPO step: built once, not again
+        await settle(app, pilot)
+        assert calls.count("kl") == 1 and calls.count("ppo_step") == 1
