@@ -1,6 +1,7 @@
 """KeyFooter draws the line Textual's Footer draws, keeps up with the bindings, and a click presses a key."""
 import pytest
 from rich.style import Style
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -106,3 +107,20 @@ async def test_a_click_on_a_key_presses_it_and_the_line_follows_the_bindings():
         screen.refresh_bindings()
         await pilot.pause()
         assert "z Zoom" in footer.render().plain
+
+
+async def test_keys_that_do_not_fit_scroll_into_view_with_the_mouse_wheel():
+    app = Host(KeyFooter, palette=False)
+    async with app.run_test(size=(30, 10)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        footer = screen.query_one(KeyFooter)
+        assert "Weak" not in footer.render().plain[:30]  # the last key is cut off
+        for _ in range(6):
+            footer.post_message(events.MouseScrollDown(footer, 1, 0, 0, 0, 0, False, False, False))
+            await pilot.pause()
+        line = footer.render().plain
+        assert line.rstrip().endswith("w Weak")
+        await pilot.click(KeyFooter, offset=(line.index("Review"), 0))  # a click still presses the key shown there
+        await pilot.pause()
+        assert screen.pressed == ["review"]

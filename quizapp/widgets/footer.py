@@ -28,6 +28,9 @@ class Key(NamedTuple):
     tooltip: str
 
 
+SCROLL_STEP = 4  # columns per turn of the mouse wheel
+
+
 class KeyFooter(Widget, can_focus=False):
     ALLOW_SELECT = False
     COMPONENT_CLASSES = {"key-footer--key", "key-footer--description", "key-footer--hover",
@@ -62,6 +65,7 @@ class KeyFooter(Widget, can_focus=False):
         super().__init__(id=id, classes=classes)
         self._spans: list[tuple[int, int, Key]] = []  # columns each key takes in the last line drawn
         self._hover: str | None = None
+        self._scroll = 0  # columns scrolled off on the left (the mouse wheel, when the keys do not fit)
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -115,10 +119,24 @@ class KeyFooter(Widget, can_focus=False):
             line.append("▏", self.get_component_rich_style("key-footer--separator"))
             add(palette, palette.display, f" {palette.description}")
             line.append(" ")
-        return line
+        self._scroll = max(0, min(self._scroll, line.cell_len - self.size.width))
+        return line[self._scroll:] if self._scroll else line
 
     def _key_at(self, x: int) -> Key | None:
+        x += self._scroll
         return next((key for start, end, key in self._spans if start <= x < end), None)
+
+    # Keys that do not fit scroll with the mouse wheel, as in Textual's footer.
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self._scroll_by(event, SCROLL_STEP)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self._scroll_by(event, -SCROLL_STEP)
+
+    def _scroll_by(self, event: events.MouseEvent, columns: int) -> None:
+        self._scroll = max(0, self._scroll + columns)  # render() keeps it within the line
+        event.stop()
+        self.refresh()
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         key = self._key_at(event.x)
