@@ -7,7 +7,8 @@ came to about a twelfth of the start-up, and in the labs it ran on every Tab.
 This footer draws the same line (the same colours from the theme's footer
 variables, the same spacing, the command palette's key on the right when the app
 has one) as one line of text, and only repaints when the bindings change. A
-click on a key presses it, as in Textual's.
+click on a key presses it and the mouse wheel scrolls keys that do not fit, as
+in Textual's.
 """
 from __future__ import annotations
 
