@@ -117,7 +117,8 @@ def _coerce(kind: str, value: Any, name: str) -> Any:
         return _number(kind, value, name)
     if kind in ("floats", "ints"):
         if isinstance(value, str):
-            value = [part for part in value.replace(" ", "").split(",") if part != ""]
+            separator = ";" if ";" in value else ","  # "2; 0,5" where the comma is the decimal mark
+            value = [part for part in value.replace(" ", "").split(separator) if part != ""]
         if not isinstance(value, (list, tuple)):
             raise ProbeError(_("{name} must be a list of numbers").format(name=name))
         if len(value) > MAX_ITEMS:
@@ -136,6 +137,8 @@ def _number(kind: str, value: Any, name: str) -> int | float:
         return value  # exact, however large: the range check says if it is too large
     if kind == "int" and isinstance(value, str) and value.strip().lstrip("+-").isdigit():
         return int(value)
+    if kind == "float" and isinstance(value, str) and value.count(",") == 1 and "." not in value:
+        value = value.replace(",", ".")  # a decimal comma, as German fields show numbers: "0,5"
     try:
         number = float(value)
     except (TypeError, ValueError, OverflowError):

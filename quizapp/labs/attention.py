@@ -233,21 +233,23 @@ class AttentionLab(LabScreen):
         grid = self.query_one("#grid", Vertical)
         grid.remove_children()
         minis = []
+        room = self.query_one("#overview").content_region.width
         for outcome in outcomes:
             result = outcome.result
             if result is None:
                 continue
             layer, head = result["layer"], result["head"]
-            width = max(len(result["tokens"]), 6)
-            title = f"L{layer} H{head} {_(result['role'])}"[:width]
+            # the role on its own line, as wide as a layer's heads side by side allow ("vorheriges Token")
+            width = max(len(result["tokens"]), 6, room // max(1, self.n_heads) - 2)
+            title = f"L{layer} H{head}\n{_(result['role'])[:width]}"
             masked = [[not a for a in row] for row in result["mask"]]
             mini = MiniHeatmap(title, result["weights"], masked=masked, key=(layer, head),
                                classes="-selected" if (layer, head) == (self.layer_no, self.head_no) else "")
             mini.tooltip = _("layer {layer}, head {head}: {role}").format(layer=layer, head=head, role=_(result["role"]))
             minis.append(mini)
         if minis:  # one layer per row, wrapped when its heads do not fit side by side
-            room = self.query_one("#overview").content_region.width
-            per_row = max(1, min(self.n_heads, room // (minis[0].get_content_width(None, None) + 2)))
+            widest = max(mini.get_content_width(None, None) for mini in minis)
+            per_row = max(1, min(self.n_heads, room // (widest + 2)))
             rows = []
             for layer in range(self.n_layers):
                 of_layer = [m for m in minis if m.key[0] == layer]

@@ -14,19 +14,13 @@ from quizapp.labs.base import LabScreen, Outcome, text_field
 from quizapp.i18n import N_, _, num
 from quizapp.widgets.bars import BarRow, Bars, bar
 from quizapp.widgets.heatmap import visible_token
-from quizapp.widgets.number import NumberInput
+from quizapp.widgets.number import NumberInput, numbers_text
 
 CHECKPOINTS = ("pretrain", "sft", "rlhf")
 STAGE_NAMES = {"pretrain": N_("pretrained"), "sft": "SFT", "rlhf": "RLHF"}
 DEFAULT_TEXT = "the policy picks the next"  # no trailing space: a BPE model would read it as its own token
-DEFAULT_SCORES = "2.0, 1.0, 0.5, -1.0"
+DEFAULT_SCORES = [2.0, 1.0, 0.5, -1.0]
 SOFTMAX_FIELDS = ("scores", "sm-temperature", "sm-dk", "sm-power")
-
-
-def scores_text(value) -> str:
-    if isinstance(value, (list, tuple)):
-        return ", ".join(f"{v:g}" for v in value)
-    return str(value)
 
 
 class PolicyLab(LabScreen):
@@ -58,7 +52,7 @@ class PolicyLab(LabScreen):
             with TabPane(_("Softmax"), id="softmax"):
                 with Horizontal(classes="field-row"):
                     yield Label(_("scores"), classes="field-label")
-                    yield text_field(DEFAULT_SCORES, placeholder=_("numbers, comma-separated"), id="scores")
+                    yield text_field(numbers_text(DEFAULT_SCORES), placeholder=_("numbers, comma-separated"), id="scores")
                     yield Label("T", classes="field-label")
                     yield NumberInput(1.0, step=0.1, lo=0.1, hi=10, digits=2, id="sm-temperature", classes="number")
                 with Horizontal(classes="field-row"):
@@ -75,15 +69,15 @@ class PolicyLab(LabScreen):
         tab = "softmax" if self.probe in ("softmax", "scaled_softmax") else "next"
         self.query_one("#tabs", TabbedContent).active = tab
         if self.probe in ("softmax", "scaled_softmax"):
-            self.fill("#scores", scores_text(args.get("scores", DEFAULT_SCORES)))
-            self.fill("#sm-temperature", str(args.get("temperature", 1.0)))
+            self.fill("#scores", numbers_text(args.get("scores", DEFAULT_SCORES)))
+            self.fill("#sm-temperature", numbers_text(args.get("temperature", 1.0)))
             self.fill("#sm-dk", str(args.get("d_k", "")))
-            self.fill("#sm-power", str(args.get("power", 0.5)))
+            self.fill("#sm-power", numbers_text(args.get("power", 0.5)))
         else:
             self.fill("#text", str(args.get("text", DEFAULT_TEXT)))
             for name in ("temperature", "top_k"):
                 if name in args:
-                    self.fill(f"#{name}", str(args[name]))
+                    self.fill(f"#{name}", numbers_text(args[name]))
         self.query_one("#scores" if tab == "softmax" else "#text", Input).focus()
         self.compute_next()
         self.compute_softmax()

@@ -115,7 +115,7 @@ class PositionalLab(LabScreen):
         self.position = min(self.position, n - 1)
         formula = result["formula"]
         if len(formula) + 2 > self.query_one("#formula").size.width:  # one line on narrow screens
-            formula = formula[: formula.index("), ") + 1].replace(" / ", "/") + ",  PE[pos, 2i+1] = cos(same)"
+            formula = formula[: formula.index("), ") + 1].replace(" / ", "/") + ",  " + _("PE[pos, 2i+1] = cos(same)")
         self.query_one("#formula", Static).update(Text(formula, style="bold"))
         room = self.query_one("#maps").size.width // 2
         positions = [str(p) for p in range(n)]

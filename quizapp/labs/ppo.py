@@ -19,7 +19,7 @@ from quizapp.labs.lazy_pane import LazyPane
 from quizapp.i18n import N_, _, num
 from quizapp.widgets.cycler import Cycler
 from quizapp.widgets.heatmap import visible_token
-from quizapp.widgets.number import NumberInput
+from quizapp.widgets.number import NumberInput, numbers_text
 from quizapp.widgets.plot import BraillePlot, PlotData
 
 TAB_OF_PROBE = {"ppo_clip": "clip", "clip_branch": "clip", "ratio_from_logprobs": "clip", "gae": "gae", "kl": "kl",
@@ -32,18 +32,12 @@ KL_PAIRS = [("sft|rlhf", "sft ‖ rlhf"), ("rlhf|sft", "rlhf ‖ sft"), ("pretra
 ESTIMATORS = {"k1": "−log ρ", "k2": "½ (log ρ)²", "k3": "(ρ − 1) − log ρ"}
 DEFAULTS: dict[str, dict[str, Any]] = {
     "clip": {"ratio": 1.5, "advantage": 1.0, "epsilon": 0.2},
-    "gae": {"rewards": "0, 0, 1", "values": "0.4, 0.5, 0.7", "gamma": 0.99, "lam": 0.95},
+    "gae": {"rewards": [0, 0, 1], "values": [0.4, 0.5, 0.7], "gamma": 0.99, "lam": 0.95},
     "kl": {"text": "the reward model scores the answer", "checkpoint_a": "sft", "checkpoint_b": "rlhf",
            "samples": 1000, "seed": 0},
     "step": {"prompt": "what does the critic do?", "seed": 0},
     "stages": {"prompt": "what is an agent?", "seed": 0},
 }
-
-
-def numbers_text(value: Any) -> str:
-    if isinstance(value, (list, tuple)):
-        return ", ".join(f"{v:g}" for v in value)
-    return str(value)
 
 
 def branch_text(result: dict) -> str:
@@ -117,9 +111,9 @@ class PPOLab(LabScreen):
         d = DEFAULTS
         with Horizontal(classes="field-row"):
             yield Label(_("rewards"), classes="field-label")
-            yield text_field(d["gae"]["rewards"], id="rewards", classes="list")
+            yield text_field(numbers_text(d["gae"]["rewards"]), id="rewards", classes="list")
             yield Label(_("values"), classes="field-label")
-            yield text_field(d["gae"]["values"], id="values", classes="list")
+            yield text_field(numbers_text(d["gae"]["values"]), id="values", classes="list")
         with Horizontal(classes="field-row"):
             yield Label("γ", classes="field-label")
             yield NumberInput(d["gae"]["gamma"], step=0.01, lo=0, hi=1, id="gamma", classes="number")

@@ -72,7 +72,8 @@ class ExamSetupScreen(TranslatedBindings, ModalScreen[None]):
         try:
             exam = ExamSession.start(self.pack.questions, self.topics, count, minutes * 60, pass_mark / 100, self.seed)
         except ValueError as error:
-            self.query_one("#error", Static).update(f"{str(error).capitalize()}.")
+            message = str(error)  # str.capitalize() would lower German nouns: raise only the first letter
+            self.query_one("#error", Static).update(f"{message[:1].upper()}{message[1:]}.")
             return
         self.dismiss()
         open_exam(self.app, exam, self.pack, {"topics": self.topics, "count": count, "minutes": minutes})

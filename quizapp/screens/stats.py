@@ -98,7 +98,7 @@ class StatsScreen(TranslatedBindings, Screen[None]):
                 days, counts = due_per_day(snapshot, now)
                 charts = Charts(daily_history(self.pack, snapshot, store.review_logs(), now), days, counts)
         except StoreError as error:
-            message = f"The exam forecast could not be read: {error}"
+            message = _("The exam forecast could not be read: {error}").format(error=error)
             if not get_current_worker().is_cancelled:
                 self.app.call_from_thread(self._show_message, message)
             return
@@ -124,15 +124,15 @@ class StatsScreen(TranslatedBindings, Screen[None]):
 
     def _draw(self, charts: Charts) -> None:
         history = charts.history
-        labels = [d.strftime("%d/%m") for d in history.days]
+        labels = [d.strftime(_("%d/%m")) for d in history.days]  # the language's short date: 02/12, 02.12.
         xs = list(range(len(history.days)))
         ticks = xs[::max(1, len(xs) // 6)]
 
         plt = self.query_one("#forecast-chart", PlotextPlot).plt
         plt.clear_data()
         plt.clear_figure()
-        plt.plot(xs, [100 * e.mean for e in history.forecast], label="forecast", marker="braille")
-        plt.plot(xs, [100 * e.low for e in history.forecast], label="80 % range", marker="·", color="gray")
+        plt.plot(xs, [100 * e.mean for e in history.forecast], label=_("forecast"), marker="braille")
+        plt.plot(xs, [100 * e.low for e in history.forecast], label=_("80 % range"), marker="·", color="gray")
         plt.plot(xs, [100 * e.high for e in history.forecast], marker="·", color="gray")
         _percent_axis(plt)
         plt.xticks(ticks, [labels[i] for i in ticks])
@@ -155,7 +155,7 @@ class StatsScreen(TranslatedBindings, Screen[None]):
         plt.clear_figure()
         ahead = list(range(len(charts.due_counts)))
         plt.bar(ahead, list(charts.due_counts), marker="sd", width=0.6)
-        plt.xticks(ahead[::5], [d.strftime("%d/%m") for d in charts.due_days[::5]])
+        plt.xticks(ahead[::5], [d.strftime(_("%d/%m")) for d in charts.due_days[::5]])
         top = max(charts.due_counts, default=0)
         step = max(1, -(-top // 4))
         plt.yticks(list(range(0, top + step, step)))

@@ -201,7 +201,7 @@ def render_stats(stats: Stats, questions: bool = False):
         parts.append(Text(_("No packs loaded.")))
     for p in stats.packs:
         table = Table(title=f"{p.total.title} ({p.pack_id})", title_justify="left", expand=False)
-        table.add_column(_("Topic"), ratio=1, min_width=16)
+        table.add_column(_("Topic"), ratio=1, min_width=18)  # German topic words ("Positionskodierung") fit whole
         for column, justify in ((_("Questions"), "right"), (_("Seen"), "right"), (_("Attempts"), "right"),
                                 (_("Accuracy"), "right"), (_("Trend %"), "left"), (_("Due"), "right")):
             table.add_column(column, justify=justify, no_wrap=True)  # type: ignore[arg-type]

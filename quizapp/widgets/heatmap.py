@@ -296,7 +296,7 @@ class Heatmap(ScrollView, can_focus=True):
 
 
 class MiniHeatmap(Widget, can_focus=False):
-    """A small matrix, two rows per line with half blocks, under a one-line title."""
+    """A small matrix, two rows per line with half blocks, under a title (one line, or more split by newlines)."""
 
     DEFAULT_CSS = """
     MiniHeatmap {
@@ -335,10 +335,10 @@ class MiniHeatmap(Widget, can_focus=False):
         return scale_colour((value - self.vmin) / span if span else 0.5)
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
-        return max(len(self.values[0]) if self.values else 0, len(self.title))
+        return max(len(self.values[0]) if self.values else 0, *(len(line) for line in self.title.split("\n")))
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return 1 + (len(self.values) + 1) // 2
+        return self.title.count("\n") + 1 + (len(self.values) + 1) // 2
 
     def render(self) -> Text:
         text = Text(self.title + "\n", style="bold", no_wrap=True, overflow="crop")

@@ -1,10 +1,27 @@
-"""A one-line number field: type a value, or nudge it with ↑/↓ by a fixed step within bounds."""
+"""A one-line number field: type a value, or nudge it with ↑/↓ by a fixed step within bounds.
+
+Decimals show in the interface language's style (1,5 in German) and may be typed with either mark."""
 from __future__ import annotations
+
+from typing import Any
 
 from textual.binding import Binding
 from textual.widgets import Input
 
-from quizapp.i18n import N_
+from quizapp.i18n import N_, num
+
+# A decimal number as typed in either language: 0.5 or 0,5 (the engine reads both).
+DECIMAL = r"[-+]?\d*[.,]?\d*"
+
+
+def numbers_text(value: Any) -> str:
+    """A value for a lab field in the interface language's style: 1,5 and "2; 1; 0,5" in German (the
+    comma is the decimal mark there, so a semicolon separates the numbers; the engine reads both styles)."""
+    if isinstance(value, (list, tuple)):
+        return ("; " if "," in num(0.5, ".1f") else ", ").join(num(v, "g") for v in value)
+    if isinstance(value, float):
+        return num(value, "g")
+    return str(value)
 
 
 class NumberInput(Input):
@@ -22,8 +39,8 @@ class NumberInput(Input):
         self.lo, self.hi = lo, hi
         self.integer = integer
         self.digits = digits
-        super().__init__(self._format(value), type="integer" if integer else "number", id=id, classes=classes,
-                         select_on_focus=True)
+        super().__init__(self._format(value), type="integer" if integer else "text",
+                         restrict=None if integer else DECIMAL, id=id, classes=classes, select_on_focus=True)
         if tooltip:
             self.tooltip = tooltip
 
@@ -32,14 +49,14 @@ class NumberInput(Input):
             return value
         if self.integer:
             return str(int(round(value)))
-        text = f"{value:.{self.digits}f}".rstrip("0")
-        return text + "0" if text.endswith(".") else text
+        text = num(value, f".{self.digits}f").rstrip("0")  # 1,5 in German
+        return text + "0" if text.endswith((".", ",")) else text
 
     @property
     def number(self) -> float | None:
         """The value as a number, or None while the text is not one (e.g. half typed)."""
         try:
-            return int(self.value) if self.integer else float(self.value)
+            return int(self.value) if self.integer else float(self.value.replace(",", "."))
         except ValueError:
             return None
 

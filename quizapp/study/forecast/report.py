@@ -140,7 +140,7 @@ def forecast_table(f: PackForecast):
                   caption_justify="left",
                   caption=_("80 % ranges. Exam: {n} questions drawn per topic like the mock exam.").format(
                       n=f.exam_questions))
-    table.add_column(_("Topic"), ratio=1, min_width=16)
+    table.add_column(_("Topic"), ratio=1, min_width=18)  # German topic words ("Positionskodierung") fit whole
     for column in (_("Forecast"), _("80 % range"), _("Never seen"), _("In exam")):
         table.add_column(column, justify="right", no_wrap=True)
     for t in f.topics:
