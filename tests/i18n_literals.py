@@ -8,7 +8,7 @@ parts) is user-facing when it is
   Static, Label, Button, Option, Selection, TabPane, Text, Text.assemble (each part), .append, .update, .notify,
   set_markdown, add_column / add_columns, every cell of add_row, ConfirmScreen, MiniHeatmap, BarRow's label;
 - the description of a Binding (third positional argument or description=);
-- a placeholder=, tooltip=, legend_label=, mask_label=, title=, caption=, message=, help= (argparse) keyword,
+- a placeholder=, tooltip=, legend_label=, mask_label=, label= (chart legends), title=, caption=, message=, help= (argparse) keyword,
   or an assignment to `.tooltip`;
 - a class attribute LAB_TITLE, HINT, TITLE or SUB_TITLE;
 - an argument of print() or of a `say`/`ask` call (the line-by-line mode).
@@ -45,7 +45,7 @@ MESSAGE_CHECKED = ["quizapp/cli.py", "quizapp/cli_args.py", "quizapp/instructor_
 FIRST_ARG = {"Static", "Label", "Button", "Option", "Selection", "TabPane", "Text", "append", "update",
              "notify", "set_markdown", "add_column", "ConfirmScreen", "MiniHeatmap", "BarRow"}
 ALL_ARGS = {"assemble", "add_columns", "add_row", "print", "say", "ask"}
-KEYWORDS = {"placeholder", "tooltip", "legend_label", "mask_label", "title", "caption", "message", "description",
+KEYWORDS = {"placeholder", "tooltip", "legend_label", "mask_label", "label", "title", "caption", "message", "description",
             "help"}
 CLASS_ATTRS = {"LAB_TITLE", "HINT", "TITLE", "SUB_TITLE"}
 MARKERS = {"_", "N_", "ngettext"}
