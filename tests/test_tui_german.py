@@ -99,17 +99,21 @@ async def test_labs_menu_title_is_whole_in_german_at_80_columns():
 
 async def test_attention_key_table_and_head_roles_fit_german_at_80_columns():
     i18n.set_language("de")
-    text = "the cat sat on the mat"
-    app = LabHost(open_lab("attention", "attention", {"text": text}))
+    text = "The animal did not cross the street because it was tired"  # word model: keys like "7 ␣because"
+    app = LabHost(open_lab("attention", "attention", {"text": text, "model": "word"}))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         table = app.screen.query_one("#keys", DataTable)
-        shown = text_of(app, "#keys")
+        for _ in range(250):  # the table measures its new rows when it is next idle
+            shown = text_of(app, "#keys")
+            if "maskiert" in shown:
+                break
+            await pilot.pause(0.02)
         assert "Gewicht" in shown and "maskiert" in shown and "masked" not in shown, shown
         assert sum(c.get_render_width(table) for c in table.columns.values()) <= table.content_region.width
         await pilot.press("tab", "a")  # every head as a small heatmap, its role under "L0 H0"
         await settle(app, pilot)
-        result = run_probe("attention", {"text": text, "layer": 0, "head": 1})
+        result = run_probe("attention", {"text": text, "layer": 0, "head": 1, "model": "word"})
         mini = next(m for m in app.screen.query(MiniHeatmap) if m.key == (0, 1))
         head, role = mini.render().plain.split("\n")[:2]
         assert head == "L0 H1" and role.strip() == i18n._(result["role"])  # the German role name, whole
@@ -144,3 +148,14 @@ def test_engine_reads_decimal_commas_and_semicolon_lists_but_not_thousands_in_wh
         assert "1,000" in str(error)
     else:
         raise AssertionError("'1,000' was read as a whole number")
+
+
+def test_ppo_update_evidence_names_its_statistics_in_german():
+    from quizapp.evidence.draw import draw_ppo_step
+    i18n.set_language("de")
+    result = {"epsilon": 0.2, "beta": 0.05, "gradient_steps": 8,
+              "stats": {"reward_score": 0.9085, "kl_to_ref": 3.1318, "clipfrac_outside": 0.0433, "approx_kl": 0.0044,
+                        "ratio_min": 0.344, "ratio_max": 2.0735}}
+    shown = draw_ppo_step(result, "de").plain
+    assert "Reward-Modell-Score: 0,9085" in shown and "größte Ratio: 2,0735" in shown
+    assert "reward score" not in shown and "clipfrac" not in shown and "ratio max" not in shown

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from quizapp.widgets.bars import bar
 from question_bank.numbers import localize_number
-from quizapp.i18n import _
+from quizapp.i18n import N_, _
 
 BAR = 22  # cells of a bar
 LABEL = 12  # cells of a label before its bar
@@ -159,13 +159,19 @@ def draw_kl(r: dict, lang: str | None) -> Text:
     return out
 
 
+# The update's statistics as the evidence names them (the result's keys are data and stay as they are).
+PPO_STEP_STATS = {"reward_score": N_("reward-model score"), "kl_to_ref": N_("KL to the reference model"),
+                  "clipfrac_outside": N_("share of ratios outside the clip range"), "approx_kl": N_("approx KL"),
+                  "ratio_min": N_("smallest ratio"), "ratio_max": N_("largest ratio")}
+
+
 def draw_ppo_step(r: dict, lang: str | None) -> Text:
     stats = r.get("stats", {})
     out = Text(_("one PPO update: ε = {epsilon}, β = {beta}, {steps} gradient steps").format(
         epsilon=num(r["epsilon"], 2, lang), beta=num(r["beta"], 3, lang), steps=r["gradient_steps"]) + "\n", "dim")
-    for key in ("reward_score", "kl_to_ref", "clipfrac_outside", "approx_kl", "ratio_min", "ratio_max"):
+    for key, label in PPO_STEP_STATS.items():
         if key in stats and isinstance(stats[key], (int, float)):
-            out.append(f"  {key.replace('_', ' ')}: {num(stats[key], 4, lang)}\n")
+            out.append("  " + _("{name}: {value}").format(name=_(label), value=num(stats[key], 4, lang)) + "\n")
     return out
 
 
