@@ -159,3 +159,15 @@ def test_ppo_update_evidence_names_its_statistics_in_german():
     shown = draw_ppo_step(result, "de").plain
     assert "Reward-Modell-Score: 0,9085" in shown and "größte Ratio: 2,0735" in shown
     assert "reward score" not in shown and "clipfrac" not in shown and "ratio max" not in shown
+
+
+def test_generic_evidence_names_and_values_are_german():
+    """pe_entry, ratio_from_logprobs and clip_branch have no drawing of their own: their keys were shown raw."""
+    from quizapp.evidence.draw import draw_scalars
+    i18n.set_language("de")
+    entry = draw_scalars(run_probe("pe_entry", {"pos": 3, "i": 1, "d_model": 16}), "de").plain
+    assert "Frequenz ω: 0,3162" in entry and "Winkel: 0,9487" in entry  # 10000^(-2/16) = 0.3162, 3 × that
+    assert "frequency" not in entry and "angle" not in entry
+    branch = draw_scalars(run_probe("clip_branch", {"ratio": 1.5, "advantage": 1.0}), "de").plain
+    assert "Zweig: (1+ε)·Â, bei 1+ε geclippt" in branch and "Gradient fließt: nein" in branch
+    assert "clipped at" not in branch and "False" not in branch and "advantage" not in branch

@@ -189,22 +189,39 @@ def draw_compare_stages(r: dict, lang: str | None) -> Text:
     return out
 
 
+# What the generic drawing calls a result's key: a symbol, or words through the catalogue; other keys
+# (pos, i, d_model, sin, cos, k1 …) are symbols already and show as they are.
+SCALAR_NAMES = {"frequency": N_("frequency ω"), "angle": N_("angle"), "logp_new": "log π_θ", "logp_old": "log π_θold",
+                "prob_new": "π_θ", "prob_old": "π_θold", "log_ratio": "log r", "ratio": "r", "advantage": "Â",
+                "epsilon": "ε", "unclipped": "r·Â", "clipped": "clip(r, 1−ε, 1+ε)·Â", "objective": "L^CLIP",
+                "branch": N_("branch"), "gradient_flows": N_("gradient flows")}
+
+
+def _scalar(value: Any, lang: str | None) -> str:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, str):
+        return _(value)  # labels a probe returns as data (a clip branch) are in the catalogue
+    return num(value, 4, lang)
+
+
 def draw_scalars(r: dict, lang: str | None, width: int = 70) -> Text:
-    """`key: value` for every number or short text of the result, in lines of at most `width` cells."""
+    """`name: value` for every number or short text of the result, in lines of at most `width` cells."""
     out = Text()
     line = 0
     for key, value in r.items():
         if not isinstance(value, (int, float, str, bool)) or (isinstance(value, str) and len(value) > 60):
             continue
-        item = f"{key}: {num(value, 4, lang)}"
+        name, shown = _(SCALAR_NAMES.get(key, key)), _scalar(value, lang)
+        item = f"{name}: {shown}"
         if line and line + 3 + len(item) > width:
             out.append("\n")
             line = 0
         elif line:
             out.append("   ")
             line += 3
-        out.append(f"{key}: ", "bold")
-        out.append(num(value, 4, lang))
+        out.append(f"{name}: ", "bold")
+        out.append(shown)
         line += len(item)
     return out
 
