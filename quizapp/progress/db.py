@@ -25,14 +25,18 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quizapp.i18n import _
-from quizapp.progress.records import (MODES, AnswerRecord, CardRecord, ItemRecord, PredictionPair, ResultRow,
-                                      ReviewRecord,
-                                      SessionRecord)
-from quizapp.progress.salvage import Salvaged, salvage
 from quizapp.progress.schema import CURRENT_VERSION, NewerSchemaError, migrate
+
+# The record classes (progress.records) and the salvage of a corrupt file are imported where they are
+# used: their dataclasses cost more to build than the rest of the store, and opening the store for the
+# first screen needs none of them.
+if TYPE_CHECKING:
+    from quizapp.progress.records import (AnswerRecord, CardRecord, ItemRecord, PredictionPair, ResultRow, ReviewRecord,
+                                          SessionRecord)
+    from quizapp.progress.salvage import Salvaged
 
 BUSY_TIMEOUT_MS = 15_000
 _CORRUPT_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
@@ -192,6 +196,7 @@ def open_store(path: str | os.PathLike[str] | None = None) -> Store:
         except _Unreadable as problem:
             raise StoreError(_("cannot start a fresh progress database at {path}: {reason}").format(
                 path=path, reason=problem)) from None
+        from quizapp.progress.salvage import salvage
         saved = salvage(backup, conn)
         message = _("Your progress database could not be read ({reason}), so it was kept as {backup} and a fresh one "
                     "was started; {kept}.").format(reason=reason, backup=backup, kept=saved.clause())
@@ -290,6 +295,7 @@ class Store:
                       remaining_seconds: float | None = None, pack_version: str | None = None) -> int:
         """Record a new open session with its items (question key, choice order, and for a calculated
         question the parameter values it was drawn with) and return its id."""
+        from quizapp.progress.records import MODES
         if mode not in MODES:
             raise ValueError(_("unknown mode {mode} (expected one of {modes})").format(mode=repr(mode),
                                                                                       modes=", ".join(MODES)))
@@ -413,11 +419,13 @@ class Store:
         items: tuple[ItemRecord, ...] = ()
         answers: dict[int, AnswerRecord] = {}
         if details:
+            from quizapp.progress.records import ItemRecord
             items = tuple(ItemRecord(pos, key, tuple(json.loads(order)), json.loads(drawn) if drawn else None)
                           for pos, key, order, drawn in self._execute(
                               "SELECT position, question_key, choice_order, drawn FROM session_items"
                               " WHERE session_id = ? ORDER BY position", (sid,)))
             answers = {a.position: a for a in self._answers("WHERE session_id = ? AND superseded = 0", (sid,))}
+        from quizapp.progress.records import SessionRecord
         return SessionRecord(
             id=sid, mode=mode, pack_id=pack_id, settings=json.loads(settings), status=status,
             started_at=started_at, finished_at=finished_at, items=items, answers=answers,
@@ -445,6 +453,7 @@ class Store:
         rows = self._execute(
             "SELECT id, session_id, position, question_key, picked, picked_choices, correct, seconds, answered_at"
             f" FROM answers {where} ORDER BY answered_at, id", params).fetchall()
+        from quizapp.progress.records import AnswerRecord
         return [AnswerRecord(id=r[0], session_id=r[1], position=r[2], question_key=r[3],
                              picked=frozenset(json.loads(r[4])), picked_choices=tuple(json.loads(r[5])),
                              correct=bool(r[6]), seconds=r[7], answered_at=r[8]) for r in rows]
@@ -462,6 +471,7 @@ class Store:
             prefix = pack_id + "/"
             sql += " AND substr(a.question_key, 1, ?) = ?"
             params += [len(prefix), prefix]
+        from quizapp.progress.records import ResultRow
         with self._reading():
             cursor = self._execute(sql + " ORDER BY a.answered_at, a.id", params)
             while rows := cursor.fetchmany(batch):
@@ -518,6 +528,7 @@ class Store:
                 "SELECT p.question_key, p.predicted_at, p.probability, p.running, p.retrievability, p.prior,"
                 " a.correct, a.answered_at FROM predictions p JOIN answers a ON a.id = p.answer_id"
                 " WHERE a.superseded = 0 ORDER BY a.answered_at, a.id").fetchall()
+        from quizapp.progress.records import PredictionPair
         return [PredictionPair(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7]) for r in rows]
 
     # -- FSRS cards and review logs -----------------------------------------------------------
@@ -526,6 +537,7 @@ class Store:
         with self._lock:
             row = self._execute("SELECT question_key, card, due, state, updated_at FROM cards WHERE question_key = ?",
                                 (question_key,)).fetchone()
+        from quizapp.progress.records import CardRecord
         return None if row is None else CardRecord(row[0], json.loads(row[1]), row[2], row[3], row[4])
 
     def cards(self, question_keys: Iterable[str] | None = None) -> dict[str, CardRecord]:
@@ -536,6 +548,7 @@ class Store:
             params.append(_json(list(question_keys)))
         with self._lock:
             rows = self._execute(sql, params).fetchall()
+        from quizapp.progress.records import CardRecord
         return {r[0]: CardRecord(r[0], json.loads(r[1]), r[2], r[3], r[4]) for r in rows}
 
     def due_keys(self, question_keys: Iterable[str], at: float) -> list[str]:
@@ -576,6 +589,7 @@ class Store:
             params.append(question_key)
         with self._lock:
             rows = self._execute(sql + " ORDER BY id", params).fetchall()
+        from quizapp.progress.records import ReviewRecord
         return [ReviewRecord(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]) if r[7] else None)
                 for r in rows]
 
@@ -586,6 +600,7 @@ class Store:
                 " FROM review_logs WHERE question_key = ? ORDER BY id DESC LIMIT 1", (question_key,)).fetchone()
         if row is None:
             return None
+        from quizapp.progress.records import ReviewRecord
         return ReviewRecord(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
                             json.loads(row[7]) if row[7] else None)
 
