@@ -17,11 +17,11 @@ from quizapp.i18n import N_, _
 from quizapp.options import Options
 from quizapp.progress.db import Store, StoreError
 from quizapp.screens.home import HomeScreen
-from quizapp.study.review import ReviewScheduler
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
+    from quizapp.study.review import ReviewScheduler
     from quizapp.warm import Warmer
 
 
@@ -45,12 +45,21 @@ class QuizApp(App[None]):
         self.catalog = catalog
         self.options = options or Options(user_packs=None)
         self.store = store  # None: nothing is recorded (a throwaway run)
-        self.scheduler = ReviewScheduler(store) if store is not None else None
+        self._scheduler: ReviewScheduler | None = None
         self.language = i18n.set_language(self.options.lang or i18n.language())
         self.sub_title = _("LLM foundations exam prep")
         self.warm = warm
         self.warmer: Warmer | None = None
         self.crash: Exception | None = None  # a bug met while running (_handle_exception)
+
+    @property
+    def scheduler(self) -> ReviewScheduler | None:
+        """The review schedule (None in a throwaway run), made when first asked for: the first screen
+        shows without it (fsrs and the due count come a moment later, as the forecast does)."""
+        if self._scheduler is None and self.store is not None:
+            from quizapp.study.review import ReviewScheduler
+            self._scheduler = ReviewScheduler(self.store)
+        return self._scheduler
 
     def switch_language(self, lang: str) -> None:
         """The interface (and the questions, where translated) in `lang` from now on, and next time."""

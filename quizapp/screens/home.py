@@ -175,6 +175,11 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         self.query_one("#plan", Static).update(text)
 
     def _update_due(self) -> None:
+        """The due line and the forecast, after the next paint: the review scheduler (fsrs) and the
+        count over the pack's questions are not needed to show the screen."""
+        self.call_after_refresh(self._show_due)
+
+    def _show_due(self) -> None:
         scheduler, pack = self.app.scheduler, self.pack
         self.query_one(ReadinessLine).show_pack(pack)  # the forecast moves with the due count
         if scheduler is None or pack is None:
