@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from rich.text import Text
-from textual.widgets import Header, Label, OptionList, SelectionList, Static
+from textual.widgets import Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
@@ -21,6 +21,7 @@ from quizapp.options import Options
 from quizapp.progress.db import StoreError
 from quizapp.screens.translated import TranslatedBindings
 from quizapp.widgets.footer import KeyFooter
+from quizapp.widgets.header import TitleBar
 from quizapp.widgets.readiness import ReadinessLine
 
 # What the keys open is imported when a key is pressed (and, once the home screen is up, ahead of
@@ -61,7 +62,7 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         return chosen or all_ids
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="columns"):
             with Vertical(id="packs-column"):
                 yield Label(_("Packs  (tab switches lists)"), id="packs-title", classes="section-title")
