@@ -66,3 +66,47 @@ async def test_the_forecast_worker_starts_without_describing_the_pack(monkeypatc
             assert forecasts and set(forecasts) == {app.screen.pack_id}
     finally:
         store.close()
+
+
+def screen_cells(app) -> list[str]:
+    """Every row of the screen as drawn: its text and each segment's style."""
+    return ["".join(f"{segment.text}\0{segment.style}" for segment in strip)
+            for strip in app.screen._compositor.render_strips()]
+
+
+async def test_the_first_screen_drawn_without_a_second_styling_pass_is_the_fully_styled_one():
+    # The home screen skips Textual's restyle of every widget when it is first shown (each was styled
+    # as it was mounted): what it draws must be what a full restyle draws.
+    app = QuizApp(load_catalog([], None), Options(user_packs=None, seed=1))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        first = screen_cells(app)
+        app.screen.update_node_styles(animate=False)
+        await pilot.pause()
+        assert screen_cells(app) == first
+        text = ["".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips()]
+        assert any("Enter starts practice" in row for row in text)  # the screen is filled in
+
+
+async def test_the_due_line_fills_in_after_the_first_paint_and_again_on_return_to_home():
+    from textual.screen import Screen
+
+    from quizapp.progress.db import open_store
+
+    store = open_store()
+    try:
+        catalog = load_catalog([MINI], None)
+        app = QuizApp(catalog, Options(user_packs=None, packs=(MINI,), seed=1), store)
+        async with app.run_test(size=(100, 32)) as pilot:
+            due = app.screen.query_one("#due")
+            while "No reviews due today." not in str(due.render()):
+                await pilot.pause(0.02)
+            app.push_screen(Screen())  # away from home (a session would be here) ...
+            await pilot.pause()
+            key = catalog.pack("mini").questions[0].key
+            app.scheduler.rate(key, False, 5.0, None)  # ... where a question was missed: due again today
+            app.pop_screen()
+            while "1 question due for review today" not in str(due.render()):
+                await pilot.pause(0.02)
+    finally:
+        store.close()

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -55,6 +56,7 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         self.pack_id: str | None = catalog.requested[0] if catalog.requested else largest and largest.id
         self.count = options.count
         self._topic_counts: dict[str, dict[str, int]] = {}
+        self._resumed = False  # shown once: later resumes are returns from other screens
 
     def _initial_topics(self, pack: Pack) -> set[str]:
         all_ids = {t.id for t in pack.topics}
@@ -207,7 +209,15 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         language = {"de": "t: Deutsch", "en": "t: English"}.get(next_language(self.app.language), "")
         return "  ·  ".join(hint for hint in (language, _("^p: commands")) if hint)
 
-    def on_screen_resume(self) -> None:  # back from a session: the due count (and maybe the language) moved
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        if not self._resumed:
+            # Shown for the first time: each widget was styled as it was mounted on this screen, and
+            # on_mount has asked for the due line. Textual would style the whole screen a second time
+            # (some 4 % of the instructions to the first paint).
+            self._resumed = True
+            event.refresh_styles = False
+            return
+        # Back from a session: the due count (and maybe the language) moved.
         if self.shown_in != self.app.language:
             self.retranslate()
         self._update_due()
