@@ -417,3 +417,26 @@ def test_pack_and_topic_titles_are_shown_in_the_language_of_the_session(tmp_path
         topic = next(t for t in pack.topics if f"· {t.title_in(lang)}\n" in out.stdout + "\n")
         assert topic.title_in(lang) == (topic.translations["de"].title if lang == "de" and "de" in topic.translations
                                         else topic.title)
+
+
+@pytest.mark.parametrize("markdown, plain", [
+    ("Why does L^CLIP take the **minimum**?", "Why does L^CLIP take the minimum?"),
+    ("Write `type: calculated` and d_model = 2*i", "Write type: calculated and d_model = 2*i"),
+    ("a ** b stays, as does 2 * 3 * 4", "a ** b stays, as does 2 * 3 * 4"),
+])
+def test_bold_and_code_marks_are_left_out_but_formulas_stay(markdown, plain):
+    from quizapp.plain.console import without_markdown_marks
+
+    assert without_markdown_marks(markdown) == plain
+
+
+def test_a_question_in_markdown_reaches_the_pipe_without_its_marks(tmp_path):
+    pack = tmp_path / "md.yaml"
+    pack.write_text(MINI.read_text(encoding="utf-8").replace("prompt: \"", "prompt: \"Is it **bold**? `code`? "),
+                    encoding="utf-8")
+    marked = pack.read_text(encoding="utf-8").count("**bold**")
+    assert marked == MINI.read_text(encoding="utf-8").count('prompt: "') > 0  # the reference: every prompt marked
+    out = subprocess.run([sys.executable, "-m", "quizapp", "--plain", "--pack", str(pack), "--count", "1"],
+                         input="q\n", capture_output=True, text=True, timeout=180,
+                         env={**os.environ, "QUIZAPP_HOME": str(tmp_path / "home"), "NO_COLOR": "1"})
+    assert "Is it bold? code? " in out.stdout and "**" not in out.stdout and "`" not in out.stdout

@@ -8,6 +8,7 @@ bounded memory.
 from __future__ import annotations
 
 import os
+import re
 import select
 import sys
 import time
@@ -18,6 +19,15 @@ from rich.text import Text
 MAX_LINE = 4096
 STYLES = {"right": "\033[32m", "wrong": "\033[31m", "bold": "\033[1m", "dim": "\033[2m"}
 RESET = "\033[0m"
+
+
+# Packs write Markdown: a reader or a script would get "**Minimum**" and "`type`" letter for letter.
+# Only the marks that cannot be part of a formula go (bold and code); d_model, a*b and 2^i stay as written.
+BOLD_OR_CODE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|`([^`\n]+)`")
+
+
+def without_markdown_marks(text: str) -> str:
+    return BOLD_OR_CODE.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text)
 
 
 class Reader(Protocol):
@@ -69,6 +79,7 @@ class Console:
         """One or more lines; with `markup`, Rich tags such as [b] are taken out (or made bold)."""
         if markup:
             text = Text.from_markup(text).plain
+        text = without_markdown_marks(text)
         self.out.write(self.paint(text, style) + "\n")
         self.out.flush()
 
