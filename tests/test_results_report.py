@@ -301,3 +301,20 @@ def test_the_html_report_escapes_what_the_pack_says(tmp_path):
     path.write_text(line("a", "q0", [0]) + "\n", encoding="utf-8")
     page = render_html(analyse(read_results([path]), load_pack(pack_path).pack))
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_chart_ticks_follow_the_language(simulated, tmp_path):
+    from quizapp import i18n
+
+    sim, data, pack, results = simulated
+    pages = {}
+    for lang in ("en", "de"):
+        i18n.set_language(lang)  # as `quizapp --lang de report` does; the test's fixture goes back to English
+        target = tmp_path / f"report-{lang}.html"
+        status, _, err = report(results, "--pack", pack, "--html", target)
+        assert status == 0, err
+        pages[lang] = target.read_text(encoding="utf-8")
+    tick = re.compile(r"<text[^>]*>\s*([−-]?\d+[.,]\d+)\s*</text>")
+    english, german = tick.findall(pages["en"]), tick.findall(pages["de"])
+    assert english and all("." in t for t in english)  # the scatter's axes: 0.0 … 1.0
+    assert german == [t.replace(".", ",") for t in english]

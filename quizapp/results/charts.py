@@ -10,7 +10,8 @@ from __future__ import annotations
 import io
 import re
 
-from quizapp.i18n import _
+from question_bank.numbers import localize_number
+from quizapp.i18n import _, language
 from quizapp.results.analysis import TOO_EASY, TOO_HARD, WEAK, ItemStats
 
 COLOURS = {"serious": "#c0392b", "warning": "#d68910", "fine": "#2e86c1"}
@@ -18,9 +19,31 @@ MAX_LABELS = 30  # question ids written next to flagged points; more would overl
 _PROLOGUE = re.compile(r"^.*?(?=<svg)", re.DOTALL)
 
 
+def _ticks_in_language(figure) -> None:
+    """matplotlib writes 0.2 on its axes; in German the ticks read 0,2 like every other number of the report."""
+    from matplotlib.ticker import Formatter
+
+    lang = language()
+
+    class InLanguage(Formatter):
+        def __init__(self, inner: Formatter) -> None:
+            self.inner = inner
+
+        def __call__(self, x, pos=None) -> str:
+            return localize_number(self.inner(x, pos), lang)
+
+        def format_ticks(self, values) -> list[str]:
+            return [localize_number(text, lang) for text in self.inner.format_ticks(values)]
+
+    for ax in figure.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_major_formatter(InLanguage(axis.get_major_formatter()))
+
+
 def _svg(figure) -> str:
     import matplotlib
 
+    _ticks_in_language(figure)
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "quizapp-report"}):
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
