@@ -44,10 +44,9 @@ def set_language(code: str | None) -> str:
     global _language
     lang = primary(code) or SOURCE
     _language = lang
-    if lang == SOURCE:
-        use_catalogue(None)
-    else:  # one catalogue for all three packages, and the language's number style for the engine's drawings
-        use_catalogue(_catalogue_for(lang), num)
+    # One catalogue for all three packages (none for English), and for the engine's drawings the numbers
+    # of the app: the language's separators and the same half-up rounding in every language.
+    use_catalogue(None if lang == SOURCE else _catalogue_for(lang), num)
     return lang
 
 
@@ -55,9 +54,10 @@ def _catalogue_for(lang: str) -> Any:
     if lang not in _loaded:
         path = LOCALE_DIR / f"{lang}.po"
         if path.is_file():
+            from quizapp.locations import cache_dir
             from quizapp.po import load_translations
 
-            _loaded[lang] = load_translations(path)
+            _loaded[lang] = load_translations(path, cache_dir() / "locale")
         else:
             _loaded[lang] = None
     return _loaded[lang]

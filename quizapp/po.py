@@ -1,15 +1,19 @@
 """A small reader for gettext .po catalogues, and the .mo bytes the stdlib's gettext reads.
 
-The catalogues live in the repository and the wheel as .po text only; the app turns
-one into a GNUTranslations object in memory when the language is first used (a few
-milliseconds), so there is no build step and no compiled file to keep in step.
+The catalogues live in the repository and the wheel as .po text only, so there is no
+build step and no compiled file to keep in step. Reading a .po costs about 20 ms, on
+the path to the first screen of every German start, so the compiled .mo is kept in the
+cache folder, named after the .po's size and time of change, and rebuilt when it changes
+or is damaged.
 Handles what our catalogues use: msgctxt, msgid, msgid_plural, msgstr, msgstr[N],
 multi-line strings, comments and the "fuzzy" flag (fuzzy entries are left out, as
 msgfmt does).
 """
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import re
 import struct
 from dataclasses import dataclass, field
@@ -126,8 +130,33 @@ def mo_bytes(entries: list[Entry]) -> bytes:
     return out + blob.getvalue()
 
 
-def load_translations(path: Path):
-    """A gettext.GNUTranslations for a .po file."""
+def load_translations(path: Path, cache_folder: Path | None = None):
+    """A gettext.GNUTranslations for a .po file, from its compiled copy in `cache_folder` when that is current."""
     import gettext
 
-    return gettext.GNUTranslations(io.BytesIO(mo_bytes(read_po(path.read_text(encoding="utf-8")))))
+    stat = path.stat()
+    compiled = None if cache_folder is None else cache_folder / f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}.mo"
+    if compiled is not None:
+        try:
+            return gettext.GNUTranslations(io.BytesIO(compiled.read_bytes()))
+        except Exception:  # absent, or damaged in any way: compile again, the .po is the truth
+            pass
+    data = mo_bytes(read_po(path.read_text(encoding="utf-8")))
+    if compiled is not None:
+        _keep(compiled, data)
+    return gettext.GNUTranslations(io.BytesIO(data))
+
+
+def _keep(compiled: Path, data: bytes) -> None:
+    """Write the compiled catalogue whole (or not at all) and drop the older copies of the same catalogue."""
+    partial = compiled.with_name(f".{compiled.name}.{os.getpid()}.part")
+    try:
+        compiled.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
+        os.replace(partial, compiled)
+        for old in compiled.parent.glob(f"{compiled.name.rsplit('-', 2)[0]}-*.mo"):
+            if old != compiled:
+                old.unlink(missing_ok=True)
+    except OSError:  # a read-only or full disk, or no folder there: the catalogue works from memory
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)

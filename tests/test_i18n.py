@@ -193,3 +193,36 @@ def test_german_locale_starts_the_cli_in_german_and_lang_overrides_it(tmp_path):
     out = run("--count", "0", env_extra={"LANG": "de_DE.UTF-8", **home})
     assert out.returncode == 2
     assert out.stderr.strip().splitlines()[-1] == "quizapp: Fehler: Argument --count: muss mindestens 1 sein"
+
+
+def test_the_compiled_catalogue_is_kept_reused_rebuilt_when_damaged_or_changed(tmp_path, monkeypatch):
+    import quizapp.po as po
+
+    source = tmp_path / "de.po"
+    source.write_text(CATALOGUE.read_text(encoding="utf-8"), encoding="utf-8")
+    cache = tmp_path / "cache"
+    first = po.load_translations(source, cache)
+    [compiled] = cache.glob("de-*.mo")
+    assert first.gettext("Practice") == "Üben"
+
+    monkeypatch.setattr(po, "read_po", lambda text: pytest.fail("the .po was read again"))
+    assert po.load_translations(source, cache).gettext("Practice") == "Üben"  # from the compiled copy
+    monkeypatch.undo()
+
+    compiled.write_bytes(b"\xde\x12\x04\x95 damaged")
+    assert po.load_translations(source, cache).gettext("Practice") == "Üben"
+    assert compiled.read_bytes() == po.mo_bytes(po.read_po(source.read_text(encoding="utf-8")))
+
+    source.write_text(source.read_text(encoding="utf-8").replace('msgstr "Üben"', 'msgstr "Trainieren"'),
+                      encoding="utf-8")
+    assert po.load_translations(source, cache).gettext("Practice") == "Trainieren"
+    assert [p.name for p in cache.glob("de-*.mo")] != [compiled.name] and len(list(cache.glob("de-*.mo"))) == 1
+
+
+def test_an_unwritable_cache_folder_still_gives_the_catalogue(tmp_path):
+    from quizapp.po import load_translations
+
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    assert load_translations(CATALOGUE, blocker).gettext("Practice") == "Üben"
+    assert not list(tmp_path.glob(".*.part"))

@@ -227,10 +227,11 @@ def _one_at_a_time(function):
 
 
 def _optimizer(policy, lr: float):
-    """The training's optimizer (ppo_trainer.make_optimizer: Adam, eps 1e-5), without torch.optim's import of
+    """The training's optimizer (ppo_trainer.make_optimizer), without torch.optim's import of
     torch._dynamo; the same numbers (tests compare it with make_optimizer)."""
     from engine.rlhf.adam import PlainAdam
-    return PlainAdam(policy.parameters(), lr=lr, eps=1e-5)
+    from engine.rlhf.ppo_trainer import ADAM_EPS
+    return PlainAdam(policy.parameters(), lr=lr, eps=ADAM_EPS)
 
 
 @_one_at_a_time
@@ -324,9 +325,8 @@ def ppo_step(prompt: str, seed: int = 0, answers: int = 8, model: str = "char") 
 def warm() -> None:
     """Load what ppo_step and compare_stages run on and run each once on a small batch, results dropped.
 
-    A first call pays for torch's import (and torch._dynamo's, which its optimiser pulls in), the
-    checkpoints and torch's first-use set-up; after this, the first call a learner makes costs what
-    later ones do. Both models: a question's example uses the character model, a lab opened on its
+    A first call pays for torch's import, the checkpoints and torch's first-use set-up; after this,
+    the first call a learner makes costs what later ones do. Both models: a question's example uses the character model, a lab opened on its
     own the word model.
     """
     for model in MODELS:

@@ -414,8 +414,11 @@ def make_controller(s: PPOSettings, beta: float | None = None):
     return FixedKLController(beta)
 
 
+ADAM_EPS = 1e-5  # CleanRL's choice of eps; the lab's PlainAdam uses it too
+
+
 def make_optimizer(policy: PolicyWithValue, lr: float) -> torch.optim.Optimizer:
-    return torch.optim.Adam(policy.parameters(), lr=lr, eps=1e-5)  # CleanRL's choice of eps
+    return torch.optim.Adam(policy.parameters(), lr=lr, eps=ADAM_EPS)
 
 
 def train_ppo(out: Path | str, seed: int = 0, steps: int | None = None, settings: PPOSettings | None = None,
