@@ -68,7 +68,7 @@ async def test_statistics_screen_shows_forecast_charts_and_starts_the_suggested_
         screen = app.screen
         assert type(screen).__name__ == "StatsScreen"
         head = text_of(app, "#readiness")
-        assert "Exam today: about" in head and "Study next (n): " in head and "Forecasts so far (1 answers)" in head
+        assert "Exam today: about" in head and "Study next (n): " in head and "Forecasts so far (1 answer)" in head
         table = text_of(app, "#forecast-table")
         assert "Never seen" in table and "Mock exam score" in table
         plots = list(screen.query(PlotextPlot))

@@ -10,7 +10,7 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from question_bank.models import Pack
 from quizapp import i18n
-from quizapp.i18n import _
+from quizapp.i18n import _, ngettext
 from quizapp.progress.db import Store
 from quizapp.study.forecast.calibration import Calibration
 from quizapp.study.forecast.measure import CalibrationReport, calibration_report
@@ -160,8 +160,11 @@ def calibration_text(r: Readiness) -> str:
     if c is None:
         return _("Forecasts so far: none has met its answer yet.")
     b = c.brier
-    return _("Forecasts so far ({pairs} answers): Brier {forecast} against {running} for your running accuracy "
-             "and {constant} for a constant {base} (lower is better); calibration error {error}.").format(
+    return ngettext("Forecasts so far ({pairs} answer): Brier {forecast} against {running} for your running "
+                    "accuracy and {constant} for a constant {base} (lower is better); calibration error {error}.",
+                    "Forecasts so far ({pairs} answers): Brier {forecast} against {running} for your running "
+                    "accuracy and {constant} for a constant {base} (lower is better); calibration error {error}.",
+                    c.pairs).format(
         pairs=c.pairs, forecast=i18n.num(b["forecast"], ".3f"), running=i18n.num(b["running"], ".3f"),
         constant=i18n.num(b["constant"], ".3f"), base=percent(c.base_rate),
         error=i18n.num(c.calibration_error["forecast"], ".3f"))
