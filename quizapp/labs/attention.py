@@ -18,6 +18,7 @@ from textual.widgets import ContentSwitcher, DataTable, Input, Label, Static
 
 from quizapp.labs.base import LabScreen, Outcome, text_field
 from quizapp.i18n import N_, _, num
+from quizapp.widgets.table_rows import set_rows
 from quizapp.widgets.heatmap import SEQUENTIAL, Heatmap, MiniHeatmap, scale_colour, visible_token
 
 DEFAULT_TEXT = "The animal did not cross the street because it was tired"
@@ -202,7 +203,7 @@ class AttentionLab(LabScreen):
         i = self.query_row
         info = Text(no_wrap=True, overflow="ellipsis")
         table = self.query_one("#keys", DataTable)
-        table.clear()
+        rows = []
         if "word_weights" in result:
             info.append(_("query word {i} {word!r}").format(i=i, word=result["word_labels"][i]), style="bold")
             info.append(f"  Σ = {num(sum(result['word_weights'][i][:i + 1]), '.3f')}")
@@ -211,9 +212,10 @@ class AttentionLab(LabScreen):
                 top = row["weight"] is not None and rank < TOP
                 weight = num(row["weight"], ".3f") if row["weight"] is not None else _("masked")
                 style = "bold" if top else ("dim" if row["weight"] is None else "")
-                table.add_row(Text(f"{row['position']} {row['token']}", style=style), Text("", style=style),
-                              Text("", style=style), Text(weight, style=style + (" reverse" if top else ""),
-                                                          justify="right"))
+                rows.append([Text(f"{row['position']} {row['token']}", style=style), Text("", style=style),
+                             Text("", style=style), Text(weight, style=style + (" reverse" if top else ""),
+                                                         justify="right")])
+            set_rows(table, rows)
             return
         tokens = result["tokens"]
         allowed_weights = [w for w, m in zip(result["weights"][i], result["mask"][i]) if m]
@@ -226,8 +228,9 @@ class AttentionLab(LabScreen):
             weight = num(row["weight"], ".3f") if row["weight"] is not None else _("masked")
             cells = [f"{row['position']} {visible_token(row['token'])}", num(row["score"], ".3f"),
                      num(row["scaled"], ".3f"), weight]
-            table.add_row(*(Text(c, style=style + (" reverse" if top and k == 3 else ""), justify="right" if k else "left")
-                            for k, c in enumerate(cells)))
+            rows.append([Text(c, style=style + (" reverse" if top and k == 3 else ""), justify="right" if k else "left")
+                         for k, c in enumerate(cells)])
+        set_rows(table, rows)
 
     def show_overview(self, outcomes: list[Outcome]) -> None:
         grid = self.query_one("#grid", Vertical)

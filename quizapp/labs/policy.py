@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Input, Label, Static, TabbedContent, TabP
 
 from quizapp.labs.base import LabScreen, Outcome, text_field
 from quizapp.i18n import N_, _, num
+from quizapp.widgets.table_rows import set_rows
 from quizapp.widgets.bars import BarRow, Bars, bar
 from quizapp.widgets.heatmap import visible_token
 from quizapp.widgets.number import NumberInput, numbers_text
@@ -168,9 +169,11 @@ class PolicyLab(LabScreen):
         table.clear(columns=True)
         table.add_columns("i", "s_i", "s_i/c" if scaled_by_dk else "s_i/T", "p_i", "")
         best = max(range(len(result["probabilities"])), key=lambda i: result["probabilities"][i])
+        rows = []
         for i, (s, z, p) in enumerate(zip(result["scores"], result["scaled"], result["probabilities"])):
             style = "bold" if i == best else ""
-            table.add_row(Text(str(i), style=style), Text(num(s, ".3f"), style=style, justify="right"),
-                          Text(num(z, ".3f"), style=style, justify="right"),
-                          Text(num(p, ".3f"), style=style, justify="right"),
-                          Text(bar(p, 24), style="green" if i == best else ""))
+            rows.append([Text(str(i), style=style), Text(num(s, ".3f"), style=style, justify="right"),
+                         Text(num(z, ".3f"), style=style, justify="right"),
+                         Text(num(p, ".3f"), style=style, justify="right"),
+                         Text(bar(p, 24), style="green" if i == best else "")])
+        set_rows(table, rows)

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Input, Label, Static, TabbedContent, TabP
 from quizapp.labs.base import LabScreen, text_field, warm_models
 from quizapp.labs.lazy_pane import LazyPane
 from quizapp.i18n import N_, _, num
+from quizapp.widgets.table_rows import set_rows
 from quizapp.widgets.cycler import Cycler
 from quizapp.widgets.heatmap import visible_token
 from quizapp.widgets.number import NumberInput, numbers_text
@@ -373,13 +374,12 @@ class PPOLab(LabScreen):
     # --- GAE ---
 
     def show_gae(self, result: dict) -> None:
-        table = self.query_one("#gae-table", DataTable)
-        table.clear()
         columns = zip(result["rewards"], result["values"], result["dones"], result["deltas"],
                       result["advantages"], result["returns"])
-        for t, (r, v, done, delta, adv, ret) in enumerate(columns):
-            table.add_row(str(t), num(r, "g"), num(v, "g"), str(done), num(delta, ".4f"),
-                          Text(num(adv, ".4f"), style="bold"), num(ret, ".4f"))
+        set_rows(self.query_one("#gae-table", DataTable),
+                 ([str(t), num(r, "g"), num(v, "g"), str(done), num(delta, ".4f"),
+                   Text(num(adv, ".4f"), style="bold"), num(ret, ".4f")]
+                  for t, (r, v, done, delta, adv, ret) in enumerate(columns)))
 
     # --- KL ---
 
@@ -396,17 +396,14 @@ class PPOLab(LabScreen):
         text.append(f"   KL[{b} ‖ {a}] = {num(result['exact_kl_reverse'], '.5f')}")
         text.append("\n" + _("{n} samples x ~ π_a, ρ = π_b(x)/π_a(x):").format(n=result["samples"]), style="dim")
         self.query_one("#kl-exact", Static).update(text)
-        est = self.query_one("#kl-estimators", DataTable)
-        est.clear()
-        for name, formula in ESTIMATORS.items():
-            e = result["estimates"][name]
-            est.add_row(Text(name, style="bold"), formula, num(e["mean"], ".5f"), num(e["stderr"], ".5f"),
-                        num(e["expected"], ".5f"), num(e["bias"], "+.5f"))
-        tokens = self.query_one("#kl-tokens", DataTable)
-        tokens.clear()
-        for t in result["top_tokens"]:
-            tokens.add_row(visible_token(t["token"]), num(t["p_a"], ".4f"), num(t["p_b"], ".4f"),
-                           num(t["log_rho"], "+.4f"), num(t["kl_contribution"], "+.5f"))
+        estimates = result["estimates"]
+        set_rows(self.query_one("#kl-estimators", DataTable),
+                 ([Text(name, style="bold"), formula, num(estimates[name]["mean"], ".5f"),
+                   num(estimates[name]["stderr"], ".5f"), num(estimates[name]["expected"], ".5f"),
+                   num(estimates[name]["bias"], "+.5f")] for name, formula in ESTIMATORS.items()))
+        set_rows(self.query_one("#kl-tokens", DataTable),
+                 ([visible_token(t["token"]), num(t["p_a"], ".4f"), num(t["p_b"], ".4f"), num(t["log_rho"], "+.4f"),
+                   num(t["kl_contribution"], "+.5f")] for t in result["top_tokens"]))
 
     # --- PPO step ---
 
@@ -446,14 +443,14 @@ class PPOLab(LabScreen):
             score=num(episode["reward_score"], ".3f"), kl=num(episode["kl_to_ref"], ".3f")) + " · ")
         info.append(repr(episode["answer"]), style="italic")
         self.query_one("#step-answer", Static).update(info)
-        table = self.query_one("#step-table", DataTable)
-        table.clear()
+        rows = []
         for t, tok in enumerate(episode["tokens"]):
             style = "bold yellow" if tok["clipped"] else ""
             cells = [str(t), ("✂" if tok["clipped"] else " ") + visible_token(tok["token"]),
                      num(tok["pi_old"], ".4f"), num(tok["pi_new"], ".4f"), num(tok["ratio"], ".4f"),
                      num(tok["advantage_normalized"], "+.3f"), num(tok["reward"], "+.4f"), num(tok["kl_penalty"], "+.4f")]
-            table.add_row(*(Text(c, style=style, justify="right" if k > 1 else "left") for k, c in enumerate(cells)))
+            rows.append([Text(c, style=style, justify="right" if k > 1 else "left") for k, c in enumerate(cells)])
+        set_rows(self.query_one("#step-table", DataTable), rows)
 
     def explore_keys(self) -> bool:
         return self.query_one("#tabs", TabbedContent).active == "step"

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from quizapp.labs.base import LabScreen, Outcome, text_field
 from quizapp.i18n import N_, _, num
+from quizapp.widgets.table_rows import set_rows
 from quizapp.widgets.bars import BarRow, Bars
 from quizapp.widgets.heatmap import visible_token
 
@@ -139,19 +140,17 @@ class TokensLab(LabScreen):
             summary.append(" · " + _("not in the vocabulary (<unk>, id 0): {chars}").format(chars=chars),
                            style="bold red")
         self.query_one("#summary", Static).update(summary)
-        table = self.query_one("#char-table", DataTable)
-        table.clear()
+        rows = []
         for i, (token, token_id) in enumerate(zip(char["tokens"], char["ids"])):
             # an unknown character shows as <unk> (�) followed by the character it replaced
             shown = Text(f"{visible_token(token)} {char['text'][i]}", style="bold red") if i in unknown \
                 else Text(visible_token(token))
-            table.add_row(str(i), shown, str(token_id))
+            rows.append([str(i), shown, str(token_id)])
+        set_rows(self.query_one("#char-table", DataTable), rows)
         bpe_unknown = {u["position"] for u in bpe["unknown"]}
-        table = self.query_one("#bpe-table", DataTable)
-        table.clear()
-        for i, (token, token_id) in enumerate(zip(bpe["tokens"], bpe["ids"])):
-            table.add_row(str(i), Text(visible_token(token), style="bold red" if i in bpe_unknown else ""),
-                          str(token_id))
+        set_rows(self.query_one("#bpe-table", DataTable),
+                 ([str(i), Text(visible_token(token), style="bold red" if i in bpe_unknown else ""), str(token_id)]
+                  for i, (token, token_id) in enumerate(zip(bpe["tokens"], bpe["ids"]))))
         self.select(min(self.selected, len(char["tokens"]) - 1))
 
     def select(self, index: int) -> None:
