@@ -144,3 +144,17 @@ def test_probes_and_the_train_parser_never_import_torch():
             "print('torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+@pytest.mark.parametrize("columns", [60, 80, 200])
+def test_the_probe_list_fits_the_terminal_and_names_every_flag(columns, capsys, monkeypatch):
+    from engine.probes import all_probes
+    monkeypatch.setenv("COLUMNS", str(columns))
+    assert main(["list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert max(len(line) for line in lines) <= columns
+    flat = " ".join(lines)
+    for probe in all_probes().values():
+        assert any(line.startswith(probe.name.replace("_", "-") + " ") for line in lines)
+        for arg in probe.args:
+            assert f"--{arg.name.replace('_', '-')} {arg.kind.upper()}" in flat  # a flag is never split from its kind

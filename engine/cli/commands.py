@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import sys
 
 from engine.probes import ProbeError, all_probes
@@ -73,14 +74,27 @@ def _join_negative_values(argv: list[str]) -> list[str]:
     return out
 
 
+def _wrap(words: list[str], indent: int, width: int) -> str:
+    """The words on lines that fit `width` after an indent of `indent` columns (a word is never split)."""
+    lines = [""]
+    for word in words:
+        if lines[-1] and indent + len(lines[-1]) + 1 + len(word) > width:
+            lines.append(word)
+        else:
+            lines[-1] = f"{lines[-1]} {word}" if lines[-1] else word
+    return ("\n" + " " * indent).join(lines)
+
+
 def main(argv: list[str] | None = None, prog: str = "quizapp engine") -> int:
     parser = build_parser(prog)
     ns = parser.parse_args(_join_negative_values(sys.argv[1:] if argv is None else argv))
     if ns.command == "list":
+        width = max(shutil.get_terminal_size().columns, 40)
         for probe in all_probes().values():
-            args = " ".join(f"{_flag(a.name)} {a.kind.upper()}" if a.required else f"[{_flag(a.name)} {a.kind.upper()}]"
-                            for a in probe.args)
-            print(f"{probe.name.replace('_', '-'):<20} {args}\n{'':<20} {_(probe.summary)}")
+            args = [f"{_flag(a.name)} {a.kind.upper()}" if a.required else f"[{_flag(a.name)} {a.kind.upper()}]"
+                    for a in probe.args]
+            print(f"{probe.name.replace('_', '-'):<20} {_wrap(args, 21, width)}")
+            print(" " * 21 + _wrap(_(probe.summary).split(), 21, width))
         return 0
     if hasattr(ns, "run"):
         return ns.run(ns)
