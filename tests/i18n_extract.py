@@ -74,21 +74,28 @@ def render_entry(message: Message, msgstr: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def read_catalogue(path: Path):
+    """The catalogue as babel reads it (babel.messages.catalog.Catalog)."""
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as source:
+        return read_po(source)
+
+
+def translations_of(catalogue) -> dict[str, list[str]]:
+    """msgid (the singular for plural entries) → its translated forms."""
+    return {(m.id if isinstance(m.id, str) else m.id[0]): list(m.string if isinstance(m.string, tuple) else [m.string])
+            for m in catalogue if m.id}
+
+
 def merge(target: Path, translations: dict[str, list[str]] | None = None) -> tuple[int, int]:
     """Rewrite the catalogue from the source; returns (new entries, dropped entries)."""
-    sys.path.insert(0, str(ROOT))
-    from quizapp.po import read_po
-
-    entries = read_po(target.read_text(encoding="utf-8"))
-    header = next(e for e in entries if e.msgid == "")
-    known = {e.msgid: e.msgstr for e in entries if e.msgid}
+    text = target.read_text(encoding="utf-8")
+    known = translations_of(read_catalogue(target))
     known.update(translations or {})
     found, _ = extract()
-    comment = "".join(line + "\n" for line in target.read_text(encoding="utf-8").splitlines()
-                      if line.startswith("# "))
-    parts = [comment + 'msgid ""\nmsgstr ""\n' + "".join(po_quote(line + "\n") + "\n"
-                                                          for line in header.msgstr[0].splitlines())]
-    parts += [render_entry(m, known.get(m.msgid, [])) for m in found.values()]
+    header = text[:text.index("\n\n") + 1]  # the leading comments and the header entry, kept as they are
+    parts = [header] + [render_entry(m, known.get(m.msgid, [])) for m in found.values()]
     target.write_text("\n".join(parts), encoding="utf-8")
     return sum(1 for m in found if m not in known), sum(1 for m in known if m not in found)
 
