@@ -65,3 +65,14 @@ async def test_ctrl_t_switches_tabs_and_focuses_the_new_tabs_field():
         await pilot.pause(0.2)
         assert app.focused is app.screen.query_one("#text", Input)
         await settle(app, pilot)
+
+
+async def test_the_context_line_names_the_whole_context_or_its_end():
+    for text in ("the policy picks the next", "the reward model scores the answer and the policy picks the next"):
+        app = LabHost(open_lab("policy", "next_token", {"text": text, "model": "word"}))
+        async with app.run_test(size=(120, 30)) as pilot:
+            await settle(app, pilot)
+            line = str(app.screen.query_one("#context-info", Static).content)
+            n = len(run_probe("next_token", {"text": text, "model": "word"})["context"])
+            shown = text if len(text) <= 32 else "…" + text[-31:]  # the end is what the next token follows
+            assert line.startswith(f"{n} tokens: {shown!r}"), line

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Label, Static, TabbedContent, TabPane
 
 from quizapp.labs.base import LabScreen, Outcome, text_field
-from quizapp.i18n import N_, _, num
+from quizapp.i18n import N_, _, ngettext, num
 from quizapp.widgets.table_rows import set_rows
 from quizapp.widgets.bars import BarRow, Bars, bar
 from quizapp.widgets.heatmap import visible_token
@@ -21,6 +21,7 @@ CHECKPOINTS = ("pretrain", "sft", "rlhf")
 STAGE_NAMES = {"pretrain": N_("pretrained"), "sft": "SFT", "rlhf": "RLHF"}
 DEFAULT_TEXT = "the policy picks the next"  # no trailing space: a BPE model would read it as its own token
 DEFAULT_SCORES = [2.0, 1.0, 0.5, -1.0]
+CONTEXT_SHOWN = 32  # characters of the context named above the three columns
 SOFTMAX_FIELDS = ("scores", "sm-temperature", "sm-dk", "sm-power")
 
 
@@ -119,8 +120,10 @@ class PolicyLab(LabScreen):
         first = next(o.result for o in outcomes if o.result)
         context = "".join(first["context"])
         info = Text(no_wrap=True, overflow="ellipsis")
-        info.append(_("{n} tokens, last:").format(n=len(first["context"])) + " ")
-        info.append(repr(context[-24:]), style="bold")
+        n = len(first["context"])
+        info.append(ngettext("{n} token:", "{n} tokens:", n).format(n=n) + " ")
+        # the end of the context is what the next token follows: a long one loses its beginning
+        info.append(repr(context if len(context) <= CONTEXT_SHOWN else "…" + context[1 - CONTEXT_SHOWN:]), style="bold")
         info.append(f"  ·  T = {num(first['temperature'], 'g')}  ·  "
                     + _("{n} most likely next tokens").format(n=len(first["top"])))
         self.query_one("#context-info", Static).update(info)
