@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from rich.text import Text
-from textual.widgets import Label, OptionList, SelectionList, Static
+from textual.widgets import OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
@@ -70,12 +70,12 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         yield TitleBar()
         with Horizontal(id="columns"):
             with Vertical(id="packs-column"):
-                yield Label(_("Packs  (tab switches lists)"), id="packs-title", classes="section-title")
+                yield Static(_("Packs  (tab switches lists)"), id="packs-title", classes="section-title")
                 yield OptionList(*[Option(self._pack_label(p), id=p.id) for p in self.catalog.summaries], id="packs")
                 yield Static(self._broken_text(), id="broken")  # above the description: never pushed off screen
                 yield Static(id="pack-info")
             with Vertical(id="topics-column"):
-                yield Label(_("Topics  (space toggles, a selects all)"), id="topics-title", classes="section-title")
+                yield Static(_("Topics  (space toggles, a selects all)"), id="topics-title", classes="section-title")
                 yield SelectionList[str](id="topics")
         yield Static(id="due")
         yield ReadinessLine(id="readiness")
@@ -229,8 +229,8 @@ class HomeScreen(TranslatedBindings, Screen[None]):
     def retranslate(self) -> None:
         """Every text of this screen again, in the interface language."""
         self.shown_in = self.app.language
-        self.query_one("#packs-title", Label).update(_("Packs  (tab switches lists)"))
-        self.query_one("#topics-title", Label).update(_("Topics  (space toggles, a selects all)"))
+        self.query_one("#packs-title", Static).update(_("Packs  (tab switches lists)"))
+        self.query_one("#topics-title", Static).update(_("Topics  (space toggles, a selects all)"))
         self.query_one("#broken", Static).update(self._broken_text())
         self._show_pack_info()
         self._update_plan()
