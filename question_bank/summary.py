@@ -41,14 +41,14 @@ class TopicSummary(_Titled):
 
 class PackSummary(_Titled):
     __slots__ = ("id", "title", "version", "language", "authors", "description", "translations", "topics",
-                 "questions", "question_languages", "path")
+                 "question_count", "question_languages", "path")
 
     def __init__(self, id: str, title: str, version: str | None, language: str, authors: tuple[str, ...],
                  description: str | None, translations: Translations, topics: tuple[TopicSummary, ...],
-                 questions: int, question_languages: tuple[str, ...], path: str) -> None:
+                 question_count: int, question_languages: tuple[str, ...], path: str) -> None:
         self.id, self.title, self.version, self.language, self.authors = id, title, version, language, authors
         self.description, self.translations, self.topics = description, translations, topics
-        self.questions = questions  # how many, calculated ones included
+        self.question_count = question_count  # calculated questions included
         self.question_languages = question_languages  # the languages its questions are translated into, sorted
         self.path = path
 
@@ -59,18 +59,18 @@ class PackSummary(_Titled):
     def to_data(self) -> list[Any]:
         topics = [[t.id, t.title, t.description, _translations_data(t.translations), t.count] for t in self.topics]
         return [self.id, self.title, self.version, self.language, list(self.authors), self.description,
-                _translations_data(self.translations), topics, self.questions, list(self.question_languages),
+                _translations_data(self.translations), topics, self.question_count, list(self.question_languages),
                 self.path]
 
     @classmethod
     def from_data(cls, data: list[Any]) -> PackSummary:
         """The summary `to_data` wrote; ValueError or TypeError for anything else (a crafted entry)."""
-        (id, title, version, language, authors, description, translations, topics, questions, languages,
+        (id, title, version, language, authors, description, translations, topics, count, languages,
          path) = data
         made = cls(id, title, version, language, tuple(authors), description, _translations(translations),
                    tuple(TopicSummary(t_id, t_title, t_description, _translations(t_translations), count)
                          for t_id, t_title, t_description, t_translations, count in topics),
-                   questions, tuple(languages), path)
+                   count, tuple(languages), path)
         if made.to_data() != data:
             raise TypeError("a value of the wrong kind")
         return made

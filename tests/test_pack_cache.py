@@ -350,7 +350,7 @@ def test_a_summary_says_what_a_fresh_load_of_its_pack_says(folder, parsed, tmp_p
         assert (summary.id, summary.title, summary.version, summary.language, summary.authors, summary.description,
                 summary.path) == (pack.id, pack.title, pack.version, pack.language, pack.authors, pack.description,
                                   pack.path)
-        assert summary.questions == len(pack.questions)
+        assert summary.question_count == len(pack.questions)
         assert summary.count_by_topic() == {t.id: sum(q.topic == t.id for q in pack.questions) for t in pack.topics}
         assert summary.question_languages == tuple(sorted({lang for q in pack.questions for lang in q.translations}))
         for lang in (None, "en", "de", "fr", "xx"):
@@ -369,7 +369,7 @@ def test_a_pack_listed_from_its_summary_is_the_pack_built_later_even_if_its_file
     [lazy] = lazily([pack], folder)
     write_pack(pack, question("q1", prompt="Edited"))  # while the app is running
     parsed.reset()
-    assert lazy.summary.questions == 2 and lazy.pack() == before
+    assert lazy.summary.question_count == 2 and lazy.pack() == before
     assert parsed.paths == []
 
 

@@ -56,7 +56,7 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         # The screen shows the packs' summaries: their questions are built when first needed (quizapp.catalog).
         self.selected: dict[str, set[str]] = {p.id: self._initial_topics(p) for p in catalog.summaries}
         # Selected at launch: the first --pack, else the largest pack (the course, not the format tour).
-        largest = max(catalog.summaries, key=lambda p: p.questions, default=None)
+        largest = max(catalog.summaries, key=lambda p: p.question_count, default=None)
         self.pack_id: str | None = catalog.requested[0] if catalog.requested else largest and largest.id
         self.count = options.count
         self._resumed = False  # shown once: later resumes are returns from other screens
@@ -84,7 +84,7 @@ class HomeScreen(TranslatedBindings, Screen[None]):
 
     @staticmethod
     def _pack_label(pack: PackSummary) -> str:
-        return f"{shown_title(pack)}  ({pack.questions})"
+        return f"{shown_title(pack)}  ({pack.question_count})"
 
     def _broken_text(self) -> str:
         if not self.catalog.broken:
