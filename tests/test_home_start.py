@@ -62,10 +62,9 @@ async def test_the_forecast_worker_starts_without_describing_the_pack(monkeypatc
     try:
         app = QuizApp(load_catalog([], None), Options(user_packs=None, seed=1), store)
         async with app.run_test(size=(100, 32)) as pilot:
-            await pilot.pause()
-            while any(w.is_running for w in app.workers):
+            while not forecasts or any(w.is_running for w in app.workers):  # it starts after the first paint
                 await pilot.pause(0.02)
-            assert forecasts and set(forecasts) == {app.screen.pack_id}
+            assert set(forecasts) == {app.screen.pack_id}
     finally:
         store.close()
 

@@ -182,9 +182,9 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         self.query_one("#plan", Static).update(text)
 
     def _update_due(self) -> None:
-        """The due line and the forecast, after the next paint: the review scheduler (fsrs) and the
-        count over the pack's questions are not needed to show the screen."""
-        self.call_after_refresh(self._show_due)
+        """The due line and the forecast, once the screen is on the terminal: the review scheduler (fsrs),
+        the selected pack's objects and the count over its questions are not needed to show it."""
+        self.app.after_first_frame(lambda: self.call_after_refresh(self._show_due))  # if still mounted
 
     def _show_due(self) -> None:
         scheduler, pack = self.app.scheduler, self.pack
