@@ -19,60 +19,41 @@ the pack or None, every problem, where the pack id is written — under a key:
   engine.probes.engine_identity(): the probe code and the checkpoints' recorded
   sha256. A pack that names no probe survives a retrained engine.
 
+Besides the load result, an entry of a good pack holds its summary (question_bank.summary),
+made from the pack when the entry was written: the home screen is drawn from it, and the pack's
+objects are built when the pack is first needed (CachedPack), from bytes read and checked at start.
+
 The format is JSON of plain data, never pickle or marshal: an entry is a file that
 anyone with access to the cache folder can replace, and reading JSON runs no code
-whatever the file holds. A first line (the key, the payload's sha256 and length) is
-read before the payload, so a stale entry costs no parsing; the checksum turns a
-damaged payload into a miss. Any entry that cannot be read or decoded is removed
+whatever the file holds. A first line (the key, the sha256 and length of the rest) is
+read before the rest, so a stale entry costs no parsing; then a line with the summary
+and where the pack id is written, then the payload (question_bank.entry_codec). The
+checksum covers both, so a damaged summary or payload is a miss. Any entry that cannot be read or decoded is removed
 silently and the pack is loaded from its files (and cached again).
 
 `quizapp validate` never uses this: it is the author's check and always reads the files.
 """
 from __future__ import annotations
 
-import base64
-import gc
 import hashlib
 import json
 import os
-from dataclasses import MISSING, fields
-from datetime import date, datetime
+import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from question_bank.evidence import Claim
 from question_bank.files import MAX_FILE_BYTES, YAML_SUFFIXES, folder_files, read_regular
-from question_bank.models import (EMPTY, CalculatedQuestion, CalculatedTranslation, Choice, FrozenMap, LiveLink,
-                                  Pack, Question, TitleTranslation, Topic, Translation, ValueSpec)
-from question_bank.problems import Problem
-from question_bank.results import IdPlace, LoadResult, unique_ids
+from question_bank.summary import PackSummary, summarise
 
-FORMAT = 1  # of the entry files; a change of layout bumps it
+if TYPE_CHECKING:
+    from question_bank.models import Pack
+    from question_bank.results import IdPlace, LoadResult
+
+FORMAT = 2  # of the entry files; a change of layout bumps it
 MAX_ENTRIES = 200  # entries kept; the least recently written go first
 MAX_HEADER = 1 << 20  # bytes of an entry's first line (a folder of some 5,000 files)
 _SOURCE = Path(__file__).resolve().parent
-
-# Tags of the encoded values; every JSON list in a payload starts with one. A tuple of plain
-# values and a tuple of choices (most of a pack) have tags of their own, read without a step per item.
-_TUPLE, _PLAIN_TUPLE, _CHOICES, _MAP, _DATE, _DATETIME, _BYTES = "", "S", "C", "M", "D", "T", "B"
-_CLASSES: dict[str, type] = {"pack": Pack, "topic": Topic, "q": Question, "c": Choice, "live": LiveLink,
-                             "claim": Claim, "tr": Translation, "calc": CalculatedQuestion, "spec": ValueSpec,
-                             "ctr": CalculatedTranslation, "problem": Problem, "ttr": TitleTranslation}
-_TAGS = {cls: tag for tag, cls in _CLASSES.items()}
-_FIELDS = {cls: tuple(f.name for f in fields(cls)) for cls in _CLASSES.values()}
-# Fields left at their default at the end of an object are not written: most questions have
-# no live blocks, translations or extras, and skipping them halves the work of reading.
-_DEFAULTS = {cls: tuple(f.default for f in fields(cls)) for cls in _CLASSES.values()}
-# A list of choices is stored flat, their leading plain fields one after the other, when the rest
-# (the `x-` keys) are at their defaults: the fields up to the first whose default is not plain.
-_CHOICE_WIDTH = next(i for i, d in enumerate(_DEFAULTS[Choice]) if d is not MISSING and d.__class__ not in
-                     (str, int, float, bool, type(None)))
-_SCALARS = (str, int, float, bool, type(None))
-
-
-class _Corrupt(Exception):
-    """An entry that does not decode: it is removed and the pack is loaded from its files."""
 
 
 @lru_cache(maxsize=1)
@@ -120,11 +101,16 @@ class PackCache:
 
     def load(self, path: Path) -> tuple[LoadResult, IdPlace]:
         """The pack's load result, from its entry when the key still matches, else from its files."""
+        got, id_place = self.load_lazily(path)
+        return (got.result() if isinstance(got, CachedPack) else got), id_place
+
+    def load_lazily(self, path: Path) -> tuple[CachedPack | LoadResult, IdPlace]:
+        """As `load`, but a good pack read from its entry is a CachedPack: its summary now, its objects later."""
         files = pack_files(path)
         key = self._key(path, files) if files is not None else None
         entry = self._entry_path(path)
         if key is not None:
-            cached = self._read(entry, key)
+            cached = self._read(entry, key, path)
             if cached is not None:
                 return cached
         from question_bank.loader import load_one
@@ -156,7 +142,7 @@ class PackCache:
         name = hashlib.sha256(f"{path}\0{os.path.abspath(path)}\0{self.language}".encode()).hexdigest()[:40]
         return self.folder / f"{name}.json"
 
-    def _read(self, entry: Path, key: dict[str, Any]) -> tuple[LoadResult, IdPlace] | None:
+    def _read(self, entry: Path, key: dict[str, Any], path: Path) -> tuple[CachedPack | LoadResult, IdPlace] | None:
         try:
             with entry.open("rb") as f:
                 header = json.loads(f.readline(MAX_HEADER))
@@ -165,10 +151,18 @@ class PackCache:
                 engine = header.get("engine")
                 if engine is not None and engine != self.engine():
                     return None
-                payload = f.read(int(header["length"]) + 1)
-            if len(payload) != header["length"] or hashlib.sha256(payload).hexdigest() != header["sha256"]:
-                raise _Corrupt("the payload does not match its checksum")
-            return _decode_entry(json.loads(payload))
+                body = f.read(int(header["length"]) + 1)
+            # The checksum covers the summary as well as the payload: a summary never outlives its pack.
+            if len(body) != header["length"] or hashlib.sha256(body).hexdigest() != header["sha256"]:
+                _discard(entry)
+                return None
+            split = int(header["summary"])
+            summary_data, (where, line, col) = json.loads(body[:split])
+            id_place = (str(where), int(line), int(col))
+            if summary_data is None:  # a broken pack: its problems are read now (they are shown at once)
+                from question_bank.entry_codec import decode_entry
+                return decode_entry(json.loads(body[split:]))[0], id_place
+            return CachedPack(PackSummary.from_data(summary_data), body[split:], entry, path), id_place
         except FileNotFoundError:
             return None
         except Exception:  # damaged in any way: drop it, the files are the truth
@@ -176,18 +170,22 @@ class PackCache:
             return None
 
     def _write(self, entry: Path, key: dict[str, Any], loaded: tuple[LoadResult, IdPlace]) -> None:
+        from question_bank.entry_codec import encode_entry
         result, id_place = loaded
+        good = result.pack is not None and not result.errors
         try:
-            payload = json.dumps([_encode(result.pack), [_encode(p) for p in result.problems], list(id_place)],
-                                 ensure_ascii=False, separators=(",", ":")).encode()
+            payload = json.dumps(encode_entry(loaded), ensure_ascii=False, separators=(",", ":")).encode()
         except TypeError:
             return  # a value JSON cannot hold faithfully: this pack is simply not cached
+        summary = json.dumps([summarise(result.pack).to_data() if good else None, list(id_place)],
+                             ensure_ascii=False, separators=(",", ":")).encode()
+        body = summary + payload
         header = {"key": key, "engine": self.engine() if _uses_engine(result) else None,
-                  "sha256": hashlib.sha256(payload).hexdigest(), "length": len(payload)}
+                  "sha256": hashlib.sha256(body).hexdigest(), "length": len(body), "summary": len(summary)}
         partial = entry.with_name(f".{entry.stem}.{os.getpid()}.part")  # the entry is complete or absent, never half
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            partial.write_bytes(json.dumps(header).encode() + b"\n" + payload)
+            partial.write_bytes(json.dumps(header).encode() + b"\n" + body)
             os.replace(partial, entry)
             self._prune()
         except OSError:
@@ -207,111 +205,78 @@ def _discard(entry: Path) -> None:
         pass
 
 
+class Unlisted(Exception):
+    """A crafted entry's payload did not decode, and the pack's files changed since the start: no pack
+    matches what the home screen listed (quizapp's crash report names it; a new start reads the files)."""
+
+
+class CachedPack:
+    """A good pack read from its cache entry: `summary` at once, the pack's objects when first asked for.
+
+    The entry's bytes were read and checked against its checksum at start, so a later change
+    of the files or of the entry does not matter: the pack is the one the summary describes.
+    """
+
+    def __init__(self, summary: PackSummary, payload: bytes, entry: Path, path: Path) -> None:
+        self.summary = summary
+        self._payload: bytes | None = payload
+        self._entry, self._path = entry, path
+        self._result: LoadResult | None = None
+        self._lock = threading.Lock()  # built once, whichever thread asks first
+
+    @property
+    def built(self) -> bool:
+        return self._result is not None
+
+    def pack(self) -> Pack:
+        pack = self.result().pack
+        assert pack is not None  # a CachedPack is made for good packs only
+        return pack
+
+    def result(self) -> LoadResult:
+        with self._lock:
+            if self._result is None:
+                self._result = self._decode()
+                self._payload = None
+            return self._result
+
+    def _decode(self) -> LoadResult:
+        from question_bank.entry_codec import decode_entry
+        try:
+            result = decode_entry(json.loads(self._payload or b""))[0]
+            if result.pack is not None and summarise(result.pack) == self.summary:
+                return result
+        except Exception:  # a payload that matched its checksum but is no pack: a crafted entry
+            pass
+        _discard(self._entry)
+        from question_bank.loader import load_one
+        result = load_one(self._path)[0]
+        if result.pack is None or summarise(result.pack) != self.summary:
+            raise Unlisted(str(self._path))
+        return result
+
+
 def load_packs_cached(paths: Iterable[Path], cache: PackCache) -> list[LoadResult]:
     """load_packs through the cache: the same results, the same check of ids across packs."""
+    from question_bank.results import unique_ids
     return unique_ids(cache.load(Path(path)) for path in paths)
+
+
+def load_packs_lazily(paths: Iterable[Path], cache: PackCache) -> list[CachedPack | LoadResult]:
+    """load_packs_cached, with every good pack read from its entry left a CachedPack."""
+    owners: dict[str, str] = {}  # pack id -> path of the pack that has it (unique_ids' rule)
+    results: list[CachedPack | LoadResult] = []
+    for path in paths:
+        got, id_place = cache.load_lazily(Path(path))
+        if isinstance(got, CachedPack) and got.summary.id not in owners:
+            owners[got.summary.id] = got.summary.path
+            results.append(got)
+        else:  # loaded from its files, broken, or its id is taken: the rule as load_packs applies it
+            from question_bank.results import unique_ids
+            results += unique_ids([(got.result() if isinstance(got, CachedPack) else got, id_place)], owners)
+    return results
 
 
 def _uses_engine(result: LoadResult) -> bool:
     pack = result.pack
     return pack is None or any(q.live or q.type == "calculated" for q in pack.questions)
-
-
-# --- plain data both ways ---
-
-def _encode(value: Any) -> Any:
-    kind = value.__class__
-    if kind in _SCALARS:
-        return value
-    if kind is tuple:
-        if value and all(item.__class__ is Choice for item in value):
-            lead, rest = _FIELDS[Choice][:_CHOICE_WIDTH], _FIELDS[Choice][_CHOICE_WIDTH:]
-            plain = [getattr(choice, name) for choice in value for name in lead]
-            if all(item.__class__ in _SCALARS for item in plain) and all(
-                    getattr(choice, name) == default for choice in value
-                    for name, default in zip(rest, _DEFAULTS[Choice][_CHOICE_WIDTH:])):
-                return [_CHOICES, *plain]
-        if all(item.__class__ in _SCALARS for item in value):
-            return [_PLAIN_TUPLE, *value]
-        return [_TUPLE, *map(_encode, value)]
-    if kind is FrozenMap:
-        out: list[Any] = [_MAP]
-        for name, item in value.items():
-            if name.__class__ is not str:
-                raise TypeError("a map key that is not text")
-            out += (name, _encode(item))
-        return out
-    if kind in _TAGS:
-        values = [getattr(value, name) for name in _FIELDS[kind]]
-        defaults = _DEFAULTS[kind]
-        while values and values[-1].__class__ is defaults[len(values) - 1].__class__ \
-                and values[-1] == defaults[len(values) - 1]:
-            values.pop()
-        return [_TAGS[kind], *map(_encode, values)]
-    if kind is datetime:
-        return [_DATETIME, value.isoformat()]
-    if kind is date:
-        return [_DATE, value.isoformat()]
-    if kind is bytes:
-        return [_BYTES, base64.b64encode(value).decode()]
-    raise TypeError(f"cannot cache a {kind.__name__}")
-
-
-def _decoded(items: list[Any]) -> list[Any]:
-    return [v if v.__class__ is not list else _DECODERS[v[0]](v) for v in items]
-
-
-def _tuple(value: list[Any]) -> tuple[Any, ...]:
-    return tuple(_decoded(value[1:])) if len(value) > 1 else ()
-
-
-def _choices(value: list[Any]) -> tuple[Choice, ...]:
-    if (len(value) - 1) % _CHOICE_WIDTH:
-        raise _Corrupt("a broken list of choices")
-    return tuple(map(Choice, *(value[1 + i::_CHOICE_WIDTH] for i in range(_CHOICE_WIDTH))))
-
-
-def _map(value: list[Any]) -> FrozenMap[str, Any]:
-    if len(value) == 1:
-        return EMPTY
-    names = value[1::2]
-    if len(names) != len(value) // 2 or any(name.__class__ is not str for name in names):
-        raise _Corrupt("a broken map")
-    return FrozenMap(zip(names, _decoded(value[2::2])))
-
-
-def _maker(cls: type) -> Callable[[list[Any]], Any]:
-    most = len(_FIELDS[cls]) + 1
-
-    def make(value: list[Any]) -> Any:
-        if len(value) > most:
-            raise _Corrupt(f"a {cls.__name__} with {len(value) - 1} fields")
-        return cls(*_decoded(value[1:]))
-    return make
-
-
-# The reader of each tag; an unknown tag is a KeyError, which makes the entry corrupt.
-_DECODERS: dict[str, Callable[[list[Any]], Any]] = {
-    _TUPLE: _tuple, _PLAIN_TUPLE: lambda value: tuple(value[1:]), _CHOICES: _choices, _MAP: _map,
-    _DATE: lambda value: date.fromisoformat(value[1]),
-    _DATETIME: lambda value: datetime.fromisoformat(value[1]),
-    _BYTES: lambda value: base64.b64decode(value[1], validate=True),
-    **{tag: _maker(cls) for tag, cls in _CLASSES.items()},
-}
-
-
-def _decode_entry(payload: Any) -> tuple[LoadResult, IdPlace]:
-    pack_data, problems, id_place = payload
-    # Tens of thousands of objects and no cycles among them: a collection while building them only costs time.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        pack = None if pack_data is None else _decoded([pack_data])[0]
-        decoded = tuple(_decoded(problems))
-    finally:
-        if collecting:
-            gc.enable()
-    if (pack is not None and not isinstance(pack, Pack)) or not all(isinstance(p, Problem) for p in decoded):
-        raise _Corrupt("not a pack and its problems")
-    where, line, col = id_place
-    return LoadResult(pack, decoded), (str(where), int(line), int(col))

@@ -6,11 +6,13 @@ are checked by the same rule without importing it.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from engine.texts import _
-from question_bank.models import Pack
 from question_bank.problems import Problem
+
+if TYPE_CHECKING:
+    from question_bank.models import Pack
 
 IdPlace = tuple[str, int, int]  # file, line, column where a pack's id is written
 
@@ -35,10 +37,13 @@ class LoadResult:
         return not self.errors
 
 
-def unique_ids(loaded: Iterable[tuple[LoadResult, IdPlace]]) -> list[LoadResult]:
-    """The results in order; a pack whose id an earlier pack already uses fails with an error."""
+def unique_ids(loaded: Iterable[tuple[LoadResult, IdPlace]], owners: dict[str, str] | None = None) -> list[LoadResult]:
+    """The results in order; a pack whose id an earlier pack already uses fails with an error.
+
+    `owners` (pack id -> path of the pack that has it) holds the ids taken before, and gets these packs' ids.
+    """
     results: list[LoadResult] = []
-    owners: dict[str, str] = {}  # pack id -> path of the pack that has it
+    owners = {} if owners is None else owners
     for result, (where, line, col) in loaded:
         pack = result.pack
         if pack is not None and pack.id in owners:

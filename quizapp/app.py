@@ -5,7 +5,7 @@ import gc
 import inspect
 import sys
 from pathlib import Path, PurePath
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
@@ -34,6 +34,11 @@ class QuizApp(App[None]):
     # below). Textual's own switch stays off: it would add an English footer key, which a German
     # footer has no room for, an English tooltip on the header icon, and its English system commands.
     ENABLE_COMMAND_PALETTE = False
+    # Seconds between the first paint and the work that waits for it (the due line, the forecast, the
+    # warm-up). Textual writes a frame from its output thread, which needs the interpreter lock between
+    # the chunks a terminal takes: work started at the paint held it, and on a busy machine the home
+    # screen reached the terminal some 10 % later (bench_startup.py).
+    FIRST_FRAME_GRACE = 0.15
     BINDINGS = [Binding("ctrl+q", "quit", N_("Quit"), priority=True),
                 Binding("ctrl+p", "command_palette", N_("Commands"), show=False, priority=True)]
 
@@ -51,6 +56,8 @@ class QuizApp(App[None]):
         self.warm = warm
         self.warmer: Warmer | None = None
         self.crash: Exception | None = None  # a bug met while running (_handle_exception)
+        self._first_frame_out = False
+        self._after_first_frame: list[Callable[[], object]] = []
 
     @property
     def scheduler(self) -> ReviewScheduler | None:
@@ -85,7 +92,7 @@ class QuizApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen(self.catalog, self.options))
-        self.call_after_refresh(self._home_painted)
+        self.call_after_refresh(self.set_timer, self.FIRST_FRAME_GRACE, self._home_painted)
         if self.store is None:
             return
         if self.store.message:
@@ -99,9 +106,20 @@ class QuizApp(App[None]):
             from quizapp.screens.resume import ResumeScreen
             self.push_screen(ResumeScreen(unfinished))
 
+    def after_first_frame(self, callback: Callable[[], object]) -> None:
+        """Run `callback` once the first screen is on the terminal; after that, after the next refresh."""
+        if self._first_frame_out:
+            self.call_after_refresh(callback)
+        else:
+            self._after_first_frame.append(callback)
+
     def _home_painted(self) -> None:
         """The first screen is up: what was put off for it may run now."""
         gc.enable()  # the CLI keeps the collector off during the start-up
+        self._first_frame_out = True
+        for callback in self._after_first_frame:
+            callback()
+        self._after_first_frame.clear()
         from quizapp.warm import Warmer, wanted
         if self.warmer is None and wanted(self.warm, self.is_headless):
             self.warmer = Warmer(after_study=lambda: self.call_from_thread(self._read_study_styles),

@@ -2,47 +2,60 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
 
+from question_bank.cache import CachedPack, PackCache, load_packs_lazily
 from question_bank.files import PACK_FILE, YAML_SUFFIXES, bundled_pack_paths
-from question_bank.models import Pack
-from question_bank.problems import Problem
+from question_bank.summary import PackSummary, summarise
 from quizapp import i18n
 from quizapp.i18n import _
 
+if TYPE_CHECKING:
+    from question_bank.models import Pack
+    from question_bank.results import LoadResult
+    from quizapp.broken_pack import BrokenPack
 
-@dataclass(frozen=True)
-class BrokenPack:
-    """A pack that did not load, with its first error in the language it was loaded in (`language`)."""
 
-    path: str
-    error: Problem
-    language: str = i18n.SOURCE
-    _others: dict[str, Problem] = field(default_factory=dict, compare=False, repr=False)  # by language
+class Catalog:
+    """The good packs, the broken ones (with their first error) and the ids given with --pack, in order.
+
+    A good pack may be a question_bank.cache.CachedPack: `summaries` (what the home screen
+    shows) are at hand at once, and a pack's objects are built when `pack(id)` or `packs`
+    first asks for them, so the first screen is drawn before any question object is built.
+    """
+
+    def __init__(self, packs: Iterable[Pack | CachedPack], broken: Iterable[BrokenPack],
+                 requested: Iterable[str]) -> None:
+        self._sources = tuple(packs)
+        self.broken: tuple[BrokenPack, ...] = tuple(broken)
+        self.requested: tuple[str, ...] = tuple(requested)
+        self.summaries: tuple[PackSummary, ...] = tuple(
+            p.summary if isinstance(p, CachedPack) else summarise(p) for p in self._sources)
 
     @property
-    def first_error(self) -> Problem:
-        """The first error in the interface language: after `t`, the pack is read again (a broken pack is
-        rare and its error short), once per language."""
-        lang = i18n.language()
-        if lang == self.language:
-            return self.error
-        if lang not in self._others:
-            from question_bank.loader import load_pack
-            errors = load_pack(Path(self.path)).errors
-            self._others[lang] = errors[0] if errors else self.error
-        return self._others[lang]
-
-
-@dataclass(frozen=True)
-class Catalog:
-    packs: tuple[Pack, ...]
-    broken: tuple[BrokenPack, ...]
-    requested: tuple[str, ...]  # ids of the packs given with --pack, in order
+    def packs(self) -> tuple[Pack, ...]:
+        """Every good pack, built."""
+        return tuple(_built(p) for p in self._sources)
 
     def pack(self, pack_id: str) -> Pack | None:
-        return next((p for p in self.packs if p.id == pack_id), None)
+        return next((_built(p) for p, s in zip(self._sources, self.summaries) if s.id == pack_id), None)
+
+    def summary(self, pack_id: str) -> PackSummary | None:
+        return next((s for s in self.summaries if s.id == pack_id), None)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Catalog) and (self.packs, self.broken, self.requested) == (
+            other.packs, other.broken, other.requested)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Catalog({[s.id for s in self.summaries]!r}, {self.broken!r}, {self.requested!r})"
+
+
+def _built(source: Pack | CachedPack) -> Pack:
+    return source.pack() if isinstance(source, CachedPack) else source
 
 
 def missing_pack_error(prog: str, paths: list[Path]) -> str | None:
@@ -79,20 +92,22 @@ def load_catalog(extra: list[Path], user_folder: Path | None, cache_folder: Path
         asked.append(where.setdefault(os.path.realpath(path), len(paths)))
         if asked[-1] == len(paths):
             paths.append(path)
+    results: list[CachedPack | LoadResult]
     if cache_folder is None:
         from question_bank.loader import load_packs
-        results = load_packs(paths)
+        results = list(load_packs(paths))
     else:
-        from question_bank.cache import PackCache, load_packs_cached
         from quizapp import __version__
-        from quizapp.i18n import language
-        results = load_packs_cached(paths, PackCache(cache_folder, __version__, language=language()))
-    packs, broken = [], []
+        results = load_packs_lazily(paths, PackCache(cache_folder, __version__, language=i18n.language()))
+    good: dict[int, Pack | CachedPack] = {}
+    broken = []
     for i, result in enumerate(results):
-        if result.pack is not None and not result.errors:
-            packs.append(result.pack)
+        if isinstance(result, CachedPack):
+            good[i] = result
+        elif result.pack is not None and not result.errors:
+            good[i] = result.pack
         else:
+            from quizapp.broken_pack import BrokenPack
             broken.append(BrokenPack(str(paths[i]), result.errors[0], i18n.language()))
-    requested = [results[i].pack.id for i in dict.fromkeys(asked) if results[i].pack is not None
-                 and not results[i].errors]
-    return Catalog(tuple(packs), tuple(broken), tuple(requested))
+    ids = {i: p.summary.id if isinstance(p, CachedPack) else p.id for i, p in good.items()}
+    return Catalog(good.values(), broken, [ids[i] for i in dict.fromkeys(asked) if i in ids])

@@ -250,7 +250,7 @@ def _start(ns: argparse.Namespace, lang: str | None, plain: bool) -> int:
     count = ns.count or (20 if ns.mode == "exam" else 10)
     options = Options(packs=tuple(ns.pack), topics=tuple(ns.topic), count=count, seed=ns.seed, lang=lang)
     catalog = load_catalog(list(options.packs), options.user_packs, pack_cache_dir())
-    known = {t.id for p in catalog.packs for t in p.topics}
+    known = {t.id for p in catalog.summaries for t in p.topics}
     unknown = [t for t in options.topics if t not in known]
     if unknown:
         print(_("quizapp: error: no topic {unknown} in the loaded packs (topics: {known})").format(

@@ -1,6 +1,8 @@
 """The home screen's start-up work: the selected pack is filled in once, not after another pack first."""
 from pathlib import Path
 
+import pytest
+
 from quizapp.app import QuizApp
 from quizapp.catalog import load_catalog
 from quizapp.options import Options
@@ -60,10 +62,9 @@ async def test_the_forecast_worker_starts_without_describing_the_pack(monkeypatc
     try:
         app = QuizApp(load_catalog([], None), Options(user_packs=None, seed=1), store)
         async with app.run_test(size=(100, 32)) as pilot:
-            await pilot.pause()
-            while any(w.is_running for w in app.workers):
+            while not forecasts or any(w.is_running for w in app.workers):  # it starts after the first paint
                 await pilot.pause(0.02)
-            assert forecasts and set(forecasts) == {app.screen.pack_id}
+            assert set(forecasts) == {app.screen.pack_id}
     finally:
         store.close()
 
@@ -110,3 +111,26 @@ async def test_the_due_line_fills_in_after_the_first_paint_and_again_on_return_t
                 await pilot.pause(0.02)
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+async def test_the_home_screen_drawn_from_cached_summaries_is_the_one_drawn_from_loaded_packs(tmp_path, lang):
+    from question_bank.cache import CachedPack
+
+    cache = tmp_path / "cache"
+    load_catalog([MINI], None, cache)  # writes the entries: the next load lists the packs from their summaries
+    screens = []
+    for catalog in (load_catalog([MINI], None), load_catalog([MINI], None, cache)):
+        lazy = [p for p in catalog._sources if isinstance(p, CachedPack)]
+        app = QuizApp(catalog, Options(user_packs=None, packs=(MINI,), seed=1, lang=lang))
+        async with app.run_test(size=(120, 40)) as pilot:
+            due = app.screen.query_one("#due")
+            while "t: " not in str(due.render()):  # filled in after the first paint
+                await pilot.pause(0.02)
+            screens.append(screen_cells(app))
+            await pilot.press("enter")  # practice starts from the pack built on demand
+            await pilot.pause()
+            assert type(app.screen).__name__ == "QuestionScreen"
+        assert [p.built for p in lazy] == [p.summary.id == "mini" for p in lazy]  # only the pack in use
+    assert len(lazy) == 3  # the second catalog came from the cache
+    assert screens[0] == screens[1]

@@ -15,10 +15,11 @@ import pytest
 
 from question_bank import cache as cache_module
 from question_bank import loader
-from question_bank.cache import PackCache, load_packs_cached
+from question_bank.cache import CachedPack, PackCache, load_packs_cached, load_packs_lazily
 from question_bank.files import bundled_pack_paths
 from question_bank.loader import load_packs
 from question_bank.models import FrozenMap
+from question_bank.summary import summarise
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "fixtures" / "mini.yaml"
@@ -83,6 +84,10 @@ def folder(tmp_path) -> Path:
 
 def cached(paths, folder: Path, version: str = "1.0", engine: str = "engine-1"):
     return load_packs_cached(paths, PackCache(folder, version, engine_identity=lambda: engine))
+
+
+def lazily(paths, folder: Path):
+    return load_packs_lazily(paths, PackCache(folder, "1.0", engine_identity=lambda: "engine-1"))
 
 
 # --- the same results ---
@@ -263,12 +268,22 @@ def test_an_entry_that_decodes_to_the_wrong_things_is_dropped(folder, parsed, tm
     pack = write_pack(tmp_path / "demo.yaml", question("q1"))
     cached([pack], folder)
     [entry] = entry_files(folder)
-    header = json.loads(entry.read_bytes().splitlines()[0])
+    first, body = entry.read_bytes().split(b"\n", 1)
+    header = json.loads(first)
+    summary = body[:header["summary"]]  # the summary is right; the payload after it is not a pack
     fresh = load_packs([pack])
     for payload in (b'[["topic", "t1", "T"], [], ["x", 1, 1]]', b'[null, [["nope"]], ["x", 1, 1]]',
                     b'[["q", ' + b'"x", ' * 40 + b'"x"], [], ["x", 1, 1]]'):
-        header.update(sha256=hashlib.sha256(payload).hexdigest(), length=len(payload))
-        entry.write_bytes(json.dumps(header).encode() + b"\n" + payload)
+        body = summary + payload
+        header.update(sha256=hashlib.sha256(body).hexdigest(), length=len(body))
+        entry.write_bytes(json.dumps(header).encode() + b"\n" + body)
+        parsed.reset()
+        [lazy] = lazily([pack], folder)
+        assert parsed.paths == []  # listed from the summary ...
+        assert lazy.pack() == fresh[0].pack  # ... and built from the files when the payload fails
+        assert parsed.paths == [str(pack)]
+        assert not entry.exists()
+        entry.write_bytes(json.dumps(header).encode() + b"\n" + body)
         parsed.reset()
         assert cached([pack], folder) == fresh
         assert parsed.paths == [str(pack)]
@@ -288,6 +303,98 @@ def test_missing_and_misnamed_packs_are_left_to_the_loader(folder, tmp_path):
     paths[2].mkdir()
     assert cached(paths, folder) == load_packs(paths)
     assert entry_files(folder) == []
+
+
+# --- summaries: the home screen is drawn before a pack's objects are built ---
+
+def fixture_packs(tmp_path: Path) -> list[Path]:
+    translated = tmp_path / "translated.yaml"
+    translated.write_text(textwrap.dedent("""\
+        format: 1
+        pack:
+          id: translated
+          title: Demo
+          version: "2.1"
+          authors: [Ann, Bo]
+          description: What it covers
+          translations:
+            de: {title: Vorführung}
+            fr: {title: Démo, description: Ce qu'il couvre}
+        topics:
+          - id: t1
+            title: Topic one
+            translations: {de: {title: Thema eins}}
+          - id: t2
+            title: Topic two, empty
+        questions:
+        """) + question("q1", extra="""\
+        translations:
+          de:
+            prompt: Wähle eine
+            choices: [a, b]
+        """) + question("q2"), encoding="utf-8")
+    return [*bundled_pack_paths(), MINI, translated]
+
+
+def test_a_summary_says_what_a_fresh_load_of_its_pack_says(folder, parsed, tmp_path):
+    paths = fixture_packs(tmp_path)
+    fresh = [r.pack for r in load_packs(paths)]
+    cached(paths, folder)
+    parsed.reset()
+    results = lazily(paths, folder)
+    assert parsed.paths == [] and all(isinstance(r, CachedPack) and not r.built for r in results)
+    for got, pack in zip(results, fresh):
+        summary = got.summary
+        assert summary == summarise(pack)
+        # Each field against the pack itself, not against summarise():
+        assert (summary.id, summary.title, summary.version, summary.language, summary.authors, summary.description,
+                summary.path) == (pack.id, pack.title, pack.version, pack.language, pack.authors, pack.description,
+                                  pack.path)
+        assert summary.question_count == len(pack.questions)
+        assert summary.count_by_topic() == {t.id: sum(q.topic == t.id for q in pack.questions) for t in pack.topics}
+        assert summary.question_languages == tuple(sorted({lang for q in pack.questions for lang in q.translations}))
+        for lang in (None, "en", "de", "fr", "xx"):
+            assert summary.title_in(lang) == pack.title_in(lang)
+            assert summary.description_in(lang) == pack.description_in(lang)
+            assert [t.title_in(lang) for t in summary.topics] == [t.title_in(lang) for t in pack.topics]
+        assert got.pack() == pack and got.built
+    assert results[-1].summary.title_in("fr") == "Démo" and results[-1].summary.count_by_topic()["t2"] == 0
+    assert parsed.paths == []  # the packs came from their entries
+
+
+def test_a_pack_listed_from_its_summary_is_the_pack_built_later_even_if_its_file_changed(folder, parsed, tmp_path):
+    pack = write_pack(tmp_path / "demo.yaml", question("q1"), question("q2"))
+    before = load_packs([pack])[0].pack
+    cached([pack], folder)
+    [lazy] = lazily([pack], folder)
+    write_pack(pack, question("q1", prompt="Edited"))  # while the app is running
+    parsed.reset()
+    assert lazy.summary.question_count == 2 and lazy.pack() == before
+    assert parsed.paths == []
+
+
+def test_a_damaged_summary_is_a_damaged_entry(folder, parsed, tmp_path):
+    pack = write_pack(tmp_path / "demo.yaml", question("q1"))
+    cached([pack], folder)
+    [entry] = entry_files(folder)
+    entry.write_bytes(entry.read_bytes().replace(b'"Demo"', b'"Dumb"', 1))  # same length: only the checksum sees it
+    parsed.reset()
+    [lazy] = lazily([pack], folder)
+    assert parsed.paths == [str(pack)]  # loaded from the file again, not listed as "Dumb"
+    assert not isinstance(lazy, CachedPack) and lazy.pack.title == "Demo"
+
+
+def test_broken_and_clashing_packs_read_lazily_are_what_load_packs_gives(folder, tmp_path):
+    first = write_pack(tmp_path / "a.yaml", question("q1"), pack_id="same")
+    second = write_pack(tmp_path / "b.yaml", question("q1"), pack_id="same")
+    broken = write_pack(tmp_path / "broken.yaml", question("q1", extra="difficulty: 9\n"), pack_id="broken")
+    paths = [first, second, broken]
+    cached(paths, folder)
+    fresh = load_packs(paths)
+    results = lazily(paths, folder)
+    assert isinstance(results[0], CachedPack) and results[0].pack() == fresh[0].pack
+    assert results[1:] == fresh[1:]
+    assert "already used" in results[1].errors[0].message and "difficulty" in results[2].errors[0].message
 
 
 # --- who uses it ---

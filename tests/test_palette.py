@@ -71,7 +71,8 @@ async def test_the_palette_speaks_german_and_runs_the_german_command(private_hom
     app = make_app("de", store)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
-        assert "^p: Befehle" in str(app.screen.query_one("#due").render())  # how the learner finds it
+        # How the learner finds it, on the due line (filled in after the first paint):
+        await until(pilot, lambda: "^p: Befehle" in str(app.screen.query_one("#due").render()))
         await pilot.press("ctrl+p")
         await until(pilot, lambda: isinstance(app.screen, Palette))
         await until(pilot, lambda: len(shown_commands(app)) > 5)  # every command, before anything is typed

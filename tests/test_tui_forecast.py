@@ -22,6 +22,9 @@ def text_of(app, selector: str) -> str:
 
 
 async def settle(app, pilot) -> None:
+    while type(app.screen).__name__ == "HomeScreen" and "t: " not in text_of(app, "#due"):
+        await pilot.pause(0.02)  # the due line and the forecast start a moment after the first paint
+    await pilot.pause()  # the forecast's worker starts after the due line's refresh
     await app.workers.wait_for_complete()
     await pilot.pause()
 

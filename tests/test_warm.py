@@ -79,8 +79,9 @@ async def test_the_app_starts_warming_only_once_the_home_screen_is_up(monkeypatc
     monkeypatch.setattr(warm, "Warmer", Probe)
     app = QuizApp(load_catalog([], None), Options(user_packs=None, seed=1), warm=True)
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.pause()
-        assert app.warmer is not None and app.warmer.done.is_set()
+        while app.warmer is None:  # a moment after the first paint (QuizApp.FIRST_FRAME_GRACE)
+            await pilot.pause(0.02)
+        assert app.warmer.done.is_set()
     assert seen == ["HomeScreen"]
 
 
@@ -124,7 +125,7 @@ async def question_screen_after_enter(preload: bool, monkeypatch) -> tuple[int, 
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
         if preload:
-            while not app.warmer.done.is_set():
+            while app.warmer is None or not app.warmer.done.is_set():
                 await pilot.pause(0.01)
             assert app.warmer.failures == []
         reparse = app.stylesheet.reparse

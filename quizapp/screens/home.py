@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import ComposeResult
@@ -11,11 +11,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from rich.text import Text
-from textual.widgets import Label, OptionList, SelectionList, Static
+from textual.widgets import OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from question_bank.models import AnyQuestion, Pack
 from quizapp.i18n import N_, _, ngettext, shown_title
 from quizapp.catalog import Catalog
 from quizapp.options import Options
@@ -24,6 +23,10 @@ from quizapp.screens.translated import TranslatedBindings
 from quizapp.widgets.footer import KeyFooter
 from quizapp.widgets.header import TitleBar
 from quizapp.widgets.readiness import ReadinessLine
+
+if TYPE_CHECKING:
+    from question_bank.models import AnyQuestion, Pack
+    from question_bank.summary import PackSummary
 
 # What the keys open is imported when a key is pressed (and, once the home screen is up, ahead of
 # time by quizapp.warm): the first screen shows sooner without the study modes.
@@ -50,15 +53,15 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         self.catalog = catalog
         self.options = options
         # Topic selection per pack, kept while the learner moves between packs.
-        self.selected: dict[str, set[str]] = {p.id: self._initial_topics(p) for p in catalog.packs}
+        # The screen shows the packs' summaries: their questions are built when first needed (quizapp.catalog).
+        self.selected: dict[str, set[str]] = {p.id: self._initial_topics(p) for p in catalog.summaries}
         # Selected at launch: the first --pack, else the largest pack (the course, not the format tour).
-        largest = max(catalog.packs, key=lambda p: len(p.questions), default=None)
+        largest = max(catalog.summaries, key=lambda p: p.question_count, default=None)
         self.pack_id: str | None = catalog.requested[0] if catalog.requested else largest and largest.id
         self.count = options.count
-        self._topic_counts: dict[str, dict[str, int]] = {}
         self._resumed = False  # shown once: later resumes are returns from other screens
 
-    def _initial_topics(self, pack: Pack) -> set[str]:
+    def _initial_topics(self, pack: PackSummary) -> set[str]:
         all_ids = {t.id for t in pack.topics}
         chosen = all_ids & set(self.options.topics)
         return chosen or all_ids
@@ -67,12 +70,12 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         yield TitleBar()
         with Horizontal(id="columns"):
             with Vertical(id="packs-column"):
-                yield Label(_("Packs  (tab switches lists)"), id="packs-title", classes="section-title")
-                yield OptionList(*[Option(self._pack_label(p), id=p.id) for p in self.catalog.packs], id="packs")
+                yield Static(_("Packs  (tab switches lists)"), id="packs-title", classes="section-title")
+                yield OptionList(*[Option(self._pack_label(p), id=p.id) for p in self.catalog.summaries], id="packs")
                 yield Static(self._broken_text(), id="broken")  # above the description: never pushed off screen
                 yield Static(id="pack-info")
             with Vertical(id="topics-column"):
-                yield Label(_("Topics  (space toggles, a selects all)"), id="topics-title", classes="section-title")
+                yield Static(_("Topics  (space toggles, a selects all)"), id="topics-title", classes="section-title")
                 yield SelectionList[str](id="topics")
         yield Static(id="due")
         yield ReadinessLine(id="readiness")
@@ -80,8 +83,8 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         yield KeyFooter()
 
     @staticmethod
-    def _pack_label(pack: Pack) -> str:
-        return f"{shown_title(pack)}  ({len(pack.questions)})"
+    def _pack_label(pack: PackSummary) -> str:
+        return f"{shown_title(pack)}  ({pack.question_count})"
 
     def _broken_text(self) -> str:
         if not self.catalog.broken:
@@ -109,10 +112,10 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         self.query_one("#topics", SelectionList).focus()
 
     def _show_pack_info(self) -> None:
-        pack = self.pack
+        pack = self.summary
         if pack is None:
             return
-        languages = sorted({lang for q in pack.questions for lang in q.translations})
+        languages = pack.question_languages
         lines = [pack.description_in(self.app.language) or ""]
         meta = [f"v{pack.version}" if pack.version else "", pack.language.upper(),
                 (_("translations: {languages}").format(languages=", ".join(languages))) if languages else "",
@@ -122,16 +125,20 @@ class HomeScreen(TranslatedBindings, Screen[None]):
 
     @property
     def pack(self) -> Pack | None:
+        """The selected pack, built (its summary is `summary`)."""
         return self.catalog.pack(self.pack_id) if self.pack_id else None
 
+    @property
+    def summary(self) -> PackSummary | None:
+        return self.catalog.summary(self.pack_id) if self.pack_id else None
+
     def _show_topics(self) -> None:
-        pack = self.pack
+        pack = self.summary
         topics = self.query_one("#topics", SelectionList)
         topics.clear_options()
         if pack is None:
             return
-        counts = self._counts(pack)
-        topics.add_options([Selection(f"{shown_title(t)}  ({counts.get(t.id, 0)})", t.id, t.id in self.selected[pack.id])
+        topics.add_options([Selection(f"{shown_title(t)}  ({t.count})", t.id, t.id in self.selected[pack.id])
                             for t in pack.topics])
         self._update_plan()
 
@@ -146,19 +153,16 @@ class HomeScreen(TranslatedBindings, Screen[None]):
             self._update_due()
 
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
-        if self.pack is not None:
-            self.selected[self.pack.id] = set(event.selection_list.selected)
+        if self.pack_id is not None:
+            self.selected[self.pack_id] = set(event.selection_list.selected)
             self._update_plan()
 
-    def _counts(self, pack: Pack) -> dict[str, int]:
-        """Questions per topic, counted once per pack: every toggle asks, and a pack may hold 10,000 questions."""
-        if pack.id not in self._topic_counts:
-            self._topic_counts[pack.id] = pack.count_by_topic()
-        return self._topic_counts[pack.id]
-
     def _available(self) -> int:
-        pack = self.pack
-        return sum(self._counts(pack).get(t, 0) for t in self.selected[pack.id]) if pack else 0
+        pack = self.summary
+        if pack is None:
+            return 0
+        counts = pack.count_by_topic()
+        return sum(counts.get(t, 0) for t in self.selected[pack.id])
 
     def action_count(self, step: int) -> None:
         self.count = max(1, min(self.count + step, max(self._available(), 1)))
@@ -178,9 +182,9 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         self.query_one("#plan", Static).update(text)
 
     def _update_due(self) -> None:
-        """The due line and the forecast, after the next paint: the review scheduler (fsrs) and the
-        count over the pack's questions are not needed to show the screen."""
-        self.call_after_refresh(self._show_due)
+        """The due line and the forecast, once the screen is on the terminal: the review scheduler (fsrs),
+        the selected pack's objects and the count over its questions are not needed to show it."""
+        self.app.after_first_frame(lambda: self.call_after_refresh(self._show_due))  # if still mounted
 
     def _show_due(self) -> None:
         scheduler, pack = self.app.scheduler, self.pack
@@ -225,12 +229,12 @@ class HomeScreen(TranslatedBindings, Screen[None]):
     def retranslate(self) -> None:
         """Every text of this screen again, in the interface language."""
         self.shown_in = self.app.language
-        self.query_one("#packs-title", Label).update(_("Packs  (tab switches lists)"))
-        self.query_one("#topics-title", Label).update(_("Topics  (space toggles, a selects all)"))
+        self.query_one("#packs-title", Static).update(_("Packs  (tab switches lists)"))
+        self.query_one("#topics-title", Static).update(_("Topics  (space toggles, a selects all)"))
         self.query_one("#broken", Static).update(self._broken_text())
         self._show_pack_info()
         self._update_plan()
-        for pack in self.catalog.packs:  # titles in the new language (a pack may translate them)
+        for pack in self.catalog.summaries:  # titles in the new language (a pack may translate them)
             self.query_one("#packs", OptionList).replace_option_prompt(pack.id, self._pack_label(pack))
         self._show_topics()
 
@@ -251,7 +255,7 @@ class HomeScreen(TranslatedBindings, Screen[None]):
 
     def _ready_pack(self) -> Pack | None:
         """The highlighted pack when its selected topics have questions; else says what is missing."""
-        if self.pack is None or not self._available():
+        if self.pack_id is None or not self._available():
             self.notify(_("Select a pack and at least one topic that has questions."), severity="warning")
             return None
         return self.pack

@@ -2,12 +2,16 @@
 worker so the home screen never waits for it (the forecast modules load there, not at start-up)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from question_bank.models import Pack
 from quizapp.progress.db import StoreError
+
+if TYPE_CHECKING:
+    from question_bank.models import Pack
 
 
 WORKER_NAME = "readiness"  # Textual's name for the worker in its debug output, never shown to the learner
