@@ -218,7 +218,6 @@ def _fresh_policy(model: str):
     with torch.no_grad():
         for mine, bundled in zip(policy.parameters(), _ppo_models(model)[0].parameters()):
             mine.copy_(bundled)
-            mine.grad = None
     return policy
 
 
@@ -281,6 +280,7 @@ def ppo_step(prompt: str, seed: int = 0, answers: int = 8, model: str = "char") 
     controller = FixedKLController(beta)
     log, rollout, stats = ppo_iteration(policy, ref, reward_model_judge(rm, tok.eot_id), tok, optimizer,
                                         [text] * answers, settings, controller, gen)
+    optimizer.zero_grad(set_to_none=True)     # the scratch policy stays in memory; its last gradients need not
     adv_norm = normalized_advantages(rollout, settings.normalize_advantages)
     eps = settings.clip_epsilon
     # Every per-token number as Python lists at once: reading tensors one element at a time cost more
