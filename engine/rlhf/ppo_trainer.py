@@ -176,6 +176,7 @@ class Rollout:
     episodes: Episodes
     prompts: list[str]
     mask: torch.Tensor         # [B, T−1] 1.0 at actions
+    logits_old: torch.Tensor   # [B, T−1, vocab] π_θold(·|s_t) in full, for the exact KL after the update
     logp_old: torch.Tensor     # log π_θold(a_t|s_t)
     logp_ref: torch.Tensor     # log π_ref(a_t|s_t)
     values: torch.Tensor       # V(s_t) under θold
@@ -221,7 +222,7 @@ def collect_rollout(policy: PolicyWithValue, ref: GPT, score_fn: Callable[[Episo
     _, adv, ret = gae(rewards.numpy(), values.numpy(), s.gamma, s.lam, dones.numpy())
     advantages = torch.from_numpy(adv).float() * mask
     returns = torch.from_numpy(ret).float() * mask
-    return Rollout(episodes, prompts, mask, logp_old, logp_ref, values, kl, kl_exact, scores, rewards,
+    return Rollout(episodes, prompts, mask, logits, logp_old, logp_ref, values, kl, kl_exact, scores, rewards,
                    advantages, returns, beta)
 
 
@@ -239,6 +240,7 @@ class UpdateStats:
     ratio_mean: list[float] = field(default_factory=list)
     ratio_max: list[float] = field(default_factory=list)
     first_minibatch_ratio_error: float = float("nan")           # max |r − 1| before the first step: 0 up to rounding
+    logp_after: torch.Tensor | None = None                      # log π_θ(a_t|s_t) after the update, every position
 
 
 def normalized_advantages(rollout: Rollout, enabled: bool = True) -> torch.Tensor:
@@ -277,7 +279,8 @@ def ppo_update(policy: PolicyWithValue, optimizer: torch.optim.Optimizer, rollou
             ratio = log_ratio.exp()                                  # r_t(θ); 1 at non-actions
             pg_loss = -masked_mean(clipped_surrogate(ratio, advantages, s.clip_epsilon), mask)   # −L^CLIP
             v_loss = masked_mean(clipped_value_loss(values, values_old, returns, s.value_clip), mask)
-            ent = masked_mean(entropy(logits), mask)
+            # With c_H = 0 the entropy is only reported: no gradient through it (it would add zeros).
+            ent = masked_mean(entropy(logits if s.ent_coef else logits.detach()), mask)
             loss = pg_loss + s.vf_coef * v_loss - s.ent_coef * ent
 
             optimizer.zero_grad(set_to_none=True)
@@ -347,17 +350,16 @@ def ppo_iteration(policy: PolicyWithValue, ref: GPT, score_fn: Callable[[Episode
     """Rollout → rewards → GAE → epochs of minibatches → statistics and the next β."""
     started = time.perf_counter()
     rollout = collect_rollout(policy, ref, score_fn, tok, prompts, s, controller.beta, gen)
-    with torch.no_grad():
-        logits_old, _ = policy(rollout.episodes.inputs)  # π_θold(·|s_t) in full, for the exact KL afterwards
     if s.epochs > 0 and (rollout.mask.sum() > 0):
         stats = ppo_update(policy, optimizer, rollout, s, gen)
     else:
         stats = UpdateStats()
     with torch.no_grad():
-        logits_new, _ = policy(rollout.episodes.inputs)
+        logits_new, _ = policy.lm(rollout.episodes.inputs)  # the policy's logits, without its values
         m = rollout.mask.bool()
-        ratio_after = (token_log_probs(logits_new, rollout.episodes.targets) - rollout.logp_old).exp()[m]
-        kl_old_new = float(exact_kl(logits_old, logits_new)[m].mean())
+        stats.logp_after = token_log_probs(logits_new, rollout.episodes.targets)
+        ratio_after = (stats.logp_after - rollout.logp_old).exp()[m]
+        kl_old_new = float(exact_kl(rollout.logits_old, logits_new)[m].mean())
     beta_next = controller.update(float(rollout.kl_per_answer.mean()))
     log = iteration_log(it, rollout, stats, kl_old_new, ratio_after, beta_next, s, time.perf_counter() - started)
     return log, rollout, stats
