@@ -99,13 +99,9 @@ class PackCache:
             self._engine = self._engine_identity()
         return self._engine
 
-    def load(self, path: Path) -> tuple[LoadResult, IdPlace]:
-        """The pack's load result, from its entry when the key still matches, else from its files."""
-        got, id_place = self.load_lazily(path)
-        return (got.result() if isinstance(got, CachedPack) else got), id_place
-
     def load_lazily(self, path: Path) -> tuple[CachedPack | LoadResult, IdPlace]:
-        """As `load`, but a good pack read from its entry is a CachedPack: its summary now, its objects later."""
+        """The pack's load result, from its entry when the key still matches, else from its files; a good
+        pack read from its entry is a CachedPack: its summary now, its objects later."""
         files = pack_files(path)
         key = self._key(path, files) if files is not None else None
         entry = self._entry_path(path)
@@ -256,14 +252,9 @@ class CachedPack:
         return result
 
 
-def load_packs_cached(paths: Iterable[Path], cache: PackCache) -> list[LoadResult]:
-    """load_packs through the cache: the same results, the same check of ids across packs."""
-    from question_bank.results import unique_ids
-    return unique_ids(cache.load(Path(path)) for path in paths)
-
-
 def load_packs_lazily(paths: Iterable[Path], cache: PackCache) -> list[CachedPack | LoadResult]:
-    """load_packs_cached, with every good pack read from its entry left a CachedPack."""
+    """load_packs through the cache: the same results and the same check of ids across packs, except that
+    every good pack read from its entry is left a CachedPack."""
     owners: dict[str, str] = {}  # pack id -> path of the pack that has it (unique_ids' rule)
     results: list[CachedPack | LoadResult] = []
     for path in paths:

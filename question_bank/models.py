@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterable, Iterator, Literal, Mapping, TypeVar
 
 from question_bank.evidence import Claim
+from question_bank.titled import Titled
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -219,27 +220,8 @@ class TitleTranslation:
     description: str | None = None  # None: keep the original description
 
 
-class _Titled:
-    """title_in / description_in for the frozen Pack and Topic, which have title, description and translations."""
-
-    title: str
-    description: str | None
-    translations: Mapping[str, TitleTranslation]
-
-    def title_in(self, lang: str | None) -> str:
-        """The title in `lang` where the pack gives one, else the original."""
-        translation = self.translations.get(lang) if lang else None
-        return translation.title if translation is not None else self.title
-
-    def description_in(self, lang: str | None) -> str | None:
-        translation = self.translations.get(lang) if lang else None
-        if translation is not None and translation.description is not None:
-            return translation.description
-        return self.description
-
-
 @dataclass(frozen=True)
-class Topic(_Titled):
+class Topic(Titled):
     id: str
     title: str
     description: str | None = None  # optional: what the topic covers (a Moodle category's info on import)
@@ -247,7 +229,7 @@ class Topic(_Titled):
 
 
 @dataclass(frozen=True)
-class Pack(_Titled):
+class Pack(Titled):
     id: str
     title: str
     version: str | None = None

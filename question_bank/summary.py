@@ -9,28 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
-Translations = dict[str, tuple[str, "str | None"]]  # language -> (title, description or None)
+from question_bank.titled import Titled
 
 
-class _Titled:
-    __slots__ = ()
-    title: str
-    description: str | None
-    translations: Translations
+class TitleText:
+    """A title (and description, None keeping the original) in another language."""
 
-    # The same rules as question_bank.models' title_in and description_in (a test holds them together).
-    def title_in(self, lang: str | None) -> str:
-        translation = self.translations.get(lang) if lang else None
-        return translation[0] if translation is not None else self.title
+    __slots__ = ("title", "description")
 
-    def description_in(self, lang: str | None) -> str | None:
-        translation = self.translations.get(lang) if lang else None
-        if translation is not None and translation[1] is not None:
-            return translation[1]
-        return self.description
+    def __init__(self, title: str, description: str | None) -> None:
+        self.title, self.description = title, description
 
 
-class TopicSummary(_Titled):
+Translations = dict[str, TitleText]  # language -> its title and description
+
+
+class TopicSummary(Titled):
     __slots__ = ("id", "title", "description", "translations", "count")
 
     def __init__(self, id: str, title: str, description: str | None, translations: Translations,
@@ -39,7 +33,7 @@ class TopicSummary(_Titled):
         self.count = count  # questions in this topic
 
 
-class PackSummary(_Titled):
+class PackSummary(Titled):
     __slots__ = ("id", "title", "version", "language", "authors", "description", "translations", "topics",
                  "question_count", "question_languages", "path")
 
@@ -85,15 +79,15 @@ class PackSummary(_Titled):
 
 
 def _translations_data(translations: Translations) -> dict[str, list[str | None]]:
-    return {lang: list(pair) for lang, pair in translations.items()}
+    return {lang: [text.title, text.description] for lang, text in translations.items()}
 
 
 def _translations(data: dict[str, list[str | None]]) -> Translations:
-    return {lang: (title, description) for lang, (title, description) in data.items()}
+    return {lang: TitleText(title, description) for lang, (title, description) in data.items()}
 
 
 def _title_translations(item: Any) -> Translations:
-    return {lang: (t.title, t.description) for lang, t in item.translations.items()}
+    return {lang: TitleText(t.title, t.description) for lang, t in item.translations.items()}
 
 
 def summarise(pack: Any) -> PackSummary:

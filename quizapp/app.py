@@ -107,9 +107,9 @@ class QuizApp(App[None]):
             self.push_screen(ResumeScreen(unfinished))
 
     def after_first_frame(self, callback: Callable[[], object]) -> None:
-        """Run `callback` once the first screen is on the terminal; after that, after the next refresh."""
+        """Run `callback` once the first screen is on the terminal (at once when it already is)."""
         if self._first_frame_out:
-            self.call_after_refresh(callback)
+            callback()
         else:
             self._after_first_frame.append(callback)
 

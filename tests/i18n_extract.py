@@ -11,6 +11,7 @@ import ast
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = (ROOT / "quizapp", ROOT / "question_bank", ROOT / "engine")  # one catalogue for all three
@@ -82,16 +83,24 @@ def read_catalogue(path: Path):
         return read_po(source)
 
 
-def translations_of(catalogue) -> dict[str, list[str]]:
-    """msgid (the singular for plural entries) → its translated forms."""
-    return {(m.id if isinstance(m.id, str) else m.id[0]): list(m.string if isinstance(m.string, tuple) else [m.string])
-            for m in catalogue if m.id}
+def entries(catalogue) -> dict[str, Any]:
+    """msgid (the singular of a plural entry) → babel's Message, the header left out."""
+    return {(m.id if isinstance(m.id, str) else m.id[0]): m for m in catalogue if m.id}
+
+
+def forms(message) -> list[str]:
+    """The translated forms of an entry: one, or one per plural form."""
+    return list(message.string) if isinstance(message.string, tuple) else [message.string]
+
+
+def plural_of(message) -> str | None:
+    return message.id[1] if isinstance(message.id, tuple) else None
 
 
 def merge(target: Path, translations: dict[str, list[str]] | None = None) -> tuple[int, int]:
     """Rewrite the catalogue from the source; returns (new entries, dropped entries)."""
     text = target.read_text(encoding="utf-8")
-    known = translations_of(read_catalogue(target))
+    known = {msgid: forms(m) for msgid, m in entries(read_catalogue(target)).items()}
     known.update(translations or {})
     found, _ = extract()
     header = text[:text.index("\n\n") + 1]  # the leading comments and the header entry, kept as they are

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from i18n_extract import extract, read_catalogue
+from i18n_extract import entries, extract, forms, plural_of, read_catalogue
 from i18n_literals import MESSAGE_CHECKED, checked_files, english_words, untranslated
 from question_bank.numbers import format_number, localize_number
 from quizapp import i18n
@@ -22,16 +22,7 @@ TAGS = re.compile(r"\[/?[a-z$][^\]]*\]|\[/\]|\*\*")
 
 
 def german() -> dict[str, object]:
-    """msgid (the singular of a plural entry) → babel's Message."""
-    return {(m.id if isinstance(m.id, str) else m.id[0]): m for m in read_catalogue(CATALOGUE) if m.id}
-
-
-def forms(message) -> list[str]:
-    return list(message.string) if isinstance(message.string, tuple) else [message.string]
-
-
-def plural_of(message) -> str | None:
-    return message.id[1] if isinstance(message.id, tuple) else None
+    return entries(read_catalogue(CATALOGUE))
 
 
 def test_every_translatable_text_has_a_german_entry():

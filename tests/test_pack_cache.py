@@ -15,7 +15,7 @@ import pytest
 
 from question_bank import cache as cache_module
 from question_bank import loader
-from question_bank.cache import CachedPack, PackCache, load_packs_cached, load_packs_lazily
+from question_bank.cache import CachedPack, PackCache, load_packs_lazily
 from question_bank.files import bundled_pack_paths
 from question_bank.loader import load_packs
 from question_bank.models import FrozenMap
@@ -83,7 +83,9 @@ def folder(tmp_path) -> Path:
 
 
 def cached(paths, folder: Path, version: str = "1.0", engine: str = "engine-1"):
-    return load_packs_cached(paths, PackCache(folder, version, engine_identity=lambda: engine))
+    """The load results through the cache, every pack built."""
+    return [got.result() if isinstance(got, CachedPack) else got
+            for got in load_packs_lazily(paths, PackCache(folder, version, engine_identity=lambda: engine))]
 
 
 def lazily(paths, folder: Path):
