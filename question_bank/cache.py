@@ -16,7 +16,7 @@ the pack or None, every problem, where the pack id is written — under a key:
   and forth costs no reload, and a German run never shows English diagnostics);
 - for a pack that uses the engine (live blocks, with their captions and evidence
   claims; calculated questions; or a broken pack, which a probe name may break),
-  engine.probes.engine_identity(): the probe code and the checkpoints' recorded
+  engine.identity.engine_identity(): the probe code and the checkpoints' recorded
   sha256. A pack that names no probe survives a retrained engine.
 
 Besides the load result, an entry of a good pack holds its summary (question_bank.summary),
@@ -80,7 +80,7 @@ class PackCache:
     """Load packs through entries in `folder`; `app_version` and `language` (of the messages) are part of every key.
 
     `engine_identity` is called (once) only when an entry of a pack that uses the engine
-    is read or written; it defaults to engine.probes.engine_identity.
+    is read or written; it defaults to engine.identity.engine_identity.
     """
 
     def __init__(self, folder: Path, app_version: str, engine_identity: Callable[[], str] | None = None,
@@ -94,7 +94,7 @@ class PackCache:
     def engine(self) -> str:
         if self._engine is None:
             if self._engine_identity is None:
-                from engine.probes import engine_identity
+                from engine.identity import engine_identity
                 self._engine_identity = engine_identity
             self._engine = self._engine_identity()
         return self._engine

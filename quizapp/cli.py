@@ -269,6 +269,10 @@ def _start(ns: argparse.Namespace, lang: str | None, plain: bool) -> int:
             return run_plain(catalog, options, store,
                              PlainSettings(ns.mode, ns.minutes * 60, ns.pass_mark / 100))
         from quizapp.app import QuizApp
+        # Textual writes each frame from its output thread, which waits for the interpreter lock while
+        # this thread works on: at the default 5 ms between switches, the first frame reached the
+        # terminal some 5 ms after it was made (bench_startup.py); 1 ms lets it out at once.
+        sys.setswitchinterval(0.001)
         gc.freeze()  # what is loaded so far stays for the whole run: no later collection needs to scan it
         app = QuizApp(catalog, options, store)
         app.run()

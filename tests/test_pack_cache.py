@@ -222,7 +222,7 @@ def test_a_new_engine_reloads_only_packs_that_use_it(folder, parsed, tmp_path):
 
 
 def test_the_engine_identity_follows_the_recorded_checkpoints(tmp_path, monkeypatch):
-    from engine.probes import engine_identity
+    from engine.identity import engine_identity
 
     def identity_of(folder: str, recorded: str) -> str:
         weights = tmp_path / folder

@@ -9,7 +9,7 @@ only, no numpy or torch); a probe's code is imported when it first runs.
 from engine.errors import ProbeError
 from engine.probes.registry import Arg, Probe, all_probes, get, register, run_probe, to_plain
 from engine.probes import catalogue  # noqa: F401  (registers every probe)
-from engine.probes.identity import engine_identity
+from engine.identity import engine_identity
 from engine.transformer.variants import MODELS, checkpoint_name
 
 

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 
 class HomeScreen(TranslatedBindings, Screen[None]):
     CSS_PATH = "home.tcss"
+    # Focused from the start: focusing it in on_mount restyled both lists after the first frame (drawn with
+    # the pack list focused, Textual's default) and drew the screen twice more.
+    AUTO_FOCUS = "#topics"
     BINDINGS = [
         Binding("enter", "start", N_("Practice"), priority=True),
         Binding("e", "exam", N_("Exam")),
@@ -109,7 +112,6 @@ class HomeScreen(TranslatedBindings, Screen[None]):
             self._update_due()
         else:
             self.query_one("#plan", Static).update(_("No packs loaded. Give one with --pack PATH."))
-        self.query_one("#topics", SelectionList).focus()
 
     def _show_pack_info(self) -> None:
         pack = self.summary
@@ -135,11 +137,14 @@ class HomeScreen(TranslatedBindings, Screen[None]):
     def _show_topics(self) -> None:
         pack = self.summary
         topics = self.query_one("#topics", SelectionList)
-        topics.clear_options()
-        if pack is None:
-            return
-        topics.add_options([Selection(f"{shown_title(t)}  ({t.count})", t.id, t.id in self.selected[pack.id])
-                            for t in pack.topics])
+        # Filling the list is not the learner's choice: its "selected changed" messages (one per selected
+        # topic) would each recount the plan and lay the screen out again after the first paint.
+        with self.prevent(SelectionList.SelectedChanged):
+            topics.clear_options()
+            if pack is None:
+                return
+            topics.add_options([Selection(f"{shown_title(t)}  ({t.count})", t.id, t.id in self.selected[pack.id])
+                                for t in pack.topics])
         self._update_plan()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:

@@ -3,7 +3,9 @@
 Callers that keep results derived from probes (the pack cache) compare it to
 tell an engine that changed. It hashes the source of engine/probes/ and the
 checkpoints' metadata files, which record each weights file's sha256: about
-0.3 MB read, no numpy or torch imported, no weights file read.
+0.3 MB read, no numpy or torch imported, no weights file read. It lives outside
+engine.probes, whose import registers every probe: the pack cache asks for it
+on the way to the first screen.
 """
 from __future__ import annotations
 
@@ -12,8 +14,8 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-_PROBES = Path(__file__).resolve().parent
-_BUNDLED = _PROBES.parent / "weights"
+_ENGINE = Path(__file__).resolve().parent
+_PROBES, _BUNDLED = _ENGINE / "probes", _ENGINE / "weights"
 
 
 def engine_identity() -> str:
