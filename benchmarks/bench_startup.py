@@ -75,6 +75,9 @@ def _display(self, screen, renderable):
 
 
 App._display = _display
+# The switch interval is wall-clock time, and valgrind runs some 50 times slower: quizapp's 1 ms would
+# switch threads far more often per instruction than in a real run (some 30 M more). Counted without it.
+sys.setswitchinterval = lambda interval: None
 if sys.argv[2] == "bare":
     from textual.widgets import Static
 

@@ -44,6 +44,30 @@ async def test_the_first_screen_is_shown_without_parsing_every_style_twice(monke
     assert reparses == []
 
 
+async def test_the_home_screens_default_styles_are_read_in_one_parse_as_its_widgets_would_add_them(monkeypatch):
+    from textual.css.stylesheet import Stylesheet
+
+    async def start(read_ahead: bool) -> tuple[list, int]:
+        parses: list[int] = []
+        parse = Stylesheet.parse
+        monkeypatch.setattr(Stylesheet, "parse", lambda self: (parses.append(1), parse(self))[1])
+        if not read_ahead:  # each widget adds its class's styles when first mounted, as Textual does
+            monkeypatch.setattr("quizapp.widgets.default_styles.read_default_styles", lambda app, classes: None)
+        app = QuizApp(load_catalog([MINI], None), Options(user_packs=None, packs=(MINI,), seed=1))
+        async with app.run_test(size=(100, 32), tooltips=True, notifications=True) as pilot:  # as in a terminal
+            await pilot.pause()
+            sources = [(where, source.tie_breaker, source.scope) for where, source in app.stylesheet.source.items()]
+        monkeypatch.undo()
+        return sources, len(parses)
+
+    natural, natural_parses = await start(read_ahead=False)
+    ahead, ahead_parses = await start(read_ahead=True)
+    # The same styles in the same order with the same priorities (a widget class missing from
+    # HomeScreen.WIDGET_CLASSES would come later and fail this), parsed once instead of in batches.
+    assert ahead == natural
+    assert (ahead_parses, natural_parses) == (1, 5)
+
+
 async def test_the_forecast_worker_starts_without_describing_the_pack(monkeypatch):
     import pytest
 

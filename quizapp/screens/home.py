@@ -11,7 +11,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from rich.text import Text
-from textual.widgets import OptionList, SelectionList, Static
+from textual.widgets import OptionList, SelectionList, Static, Tooltip
+from textual.widgets._toast import ToastRack
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
@@ -37,6 +38,11 @@ class HomeScreen(TranslatedBindings, Screen[None]):
     # Focused from the start: focusing it in on_mount restyled both lists after the first frame (drawn with
     # the pack list focused, Textual's default) and drew the screen twice more.
     AUTO_FOCUS = "#topics"
+    # Every widget class on this screen, in the order of their first mount (Textual's own two first):
+    # their default styles are read with the screen's in one parse before it is composed
+    # (quizapp.widgets.default_styles).
+    WIDGET_CLASSES = (ToastRack, Tooltip, TitleBar, Horizontal, Static, ReadinessLine, KeyFooter,
+                      Vertical, OptionList, SelectionList)
     BINDINGS = [
         Binding("enter", "start", N_("Practice"), priority=True),
         Binding("e", "exam", N_("Exam")),
