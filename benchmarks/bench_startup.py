@@ -89,6 +89,9 @@ if sys.argv[2] == "bare":
 else:
     import quizapp.app
 
+    # Its 0.15 s is some 3 ms of a run under valgrind: the work put off until after the first paint
+    # would start before it.
+    quizapp.app.QuizApp.FIRST_FRAME_GRACE = 3600
     quizapp.app.QuizApp.run = lambda self: App.run(self, headless=True, size=(100, 32))
     from quizapp.cli import main
     main(sys.argv[3:])
