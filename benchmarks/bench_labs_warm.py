@@ -157,7 +157,7 @@ def main() -> None:
     print(f"quick learner, then ctrl+t → compare-stages:  {med['quick stages']:6.2f} s")
     print(f"warm-up in the background, done after:        {med['warm-up']:6.2f} s from the home screen")
     print(f"warm, l → first PPO step on screen:           {med['warm step']:6.2f} s   (goal ≤ 0.5)")
-    print(f"warm, read {READING:.0f} s, l → first PPO step:      {med['reading step']:6.2f} s")
+    print(f"warm, read {READING:.0f} s, l → first PPO step on screen: {med['reading step']:6.2f} s   (goal ≤ 0.5)")
     print(f"warm, then n → the next PPO step on screen:   {med['warm next step']:6.2f} s   "
           f"(cold {med['cold next step']:.2f}, quick {med['quick next step']:.2f})")
     print(f"warm, ctrl+t → compare-stages on screen:      {med['warm stages']:6.2f} s   (goal ≤ 1)")
