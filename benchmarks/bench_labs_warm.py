@@ -14,9 +14,12 @@ question and presses `l`:
   the lab's own cost (the question's evidence panel computes the block's step
   when the question is answered, and the lab's first step is that same call);
 - warm: the app's background warm-up has finished (the process has used no CPU
-  for a second), as after a learner has read the home screen and a question
-  (goal ≤ 0.5 s for the first PPO step, ≤ 1 s for compare-stages, ctrl+t to the
-  Stages tab).
+  for a second), as after a learner has read the home screen; the keys are
+  pressed as soon as each screen shows (goal ≤ 0.5 s for the first PPO step,
+  ≤ 1 s for compare-stages, ctrl+t to the Stages tab);
+- warm, reading: the same, but the learner reads the question for 3 s before
+  answering (the question screen starts its evidence when the question is
+  shown, so the step may be done by then).
 
 For reference it also times the two probes alone in this process, after a
 warm-up call; the lab's figures are those plus the screen's own work. Resident
@@ -58,6 +61,7 @@ questions:
 STEP_SHOWN = "answer 1/8"  # the first line of the step's result (PPOLab.show_answer)
 NEXT_SHOWN = "seed 1:"  # the stats line of the next step's result (PPOLab.show_step)
 STAGES_SHOWN = "mean rater score"  # in every stage of compare_stages' result (PPOLab.show_stages)
+READING = 3.0  # seconds a reading learner spends on the question before answering
 
 
 def cpu_seconds(pid: int) -> float:
@@ -79,6 +83,13 @@ def wait_until_idle(term: Terminal, quiet: float = 1.0, timeout: float = 120.0) 
     raise TimeoutError("the app did not settle")
 
 
+def read_for(term: Terminal, seconds: float) -> None:
+    """Keep reading the screen for `seconds` without pressing anything."""
+    end = time.perf_counter() + seconds
+    while (left := end - time.perf_counter()) > 0:
+        term.drain(min(0.1, left))
+
+
 def one_run(root: Path, pack: Path, kind: str, results: dict[str, list[float]]) -> None:
     run = sum(len(v) for v in results.values())
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QUIZAPP_", "XDG_"))}
@@ -90,9 +101,15 @@ def one_run(root: Path, pack: Path, kind: str, results: dict[str, list[float]]) 
         if kind == "warm":
             results["warm-up"].append(wait_until_idle(t))
             results["RSS warm, before the lab"].append(t.rss_mb())
+        elif kind == "reading":
+            wait_until_idle(t)
         t.press("\r", "question 1/")
+        if kind == "reading":
+            read_for(t, READING)
         t.press("a", "Explanation.")
         results[f"{kind} step"].append(t.press("l", STEP_SHOWN, timeout=180))
+        if kind == "reading":
+            return
         # n: the next seed, a step the question's evidence did not compute: the lab's own cost.
         results[f"{kind} next step"].append(t.press("n", NEXT_SHOWN, timeout=180))
         results[f"{kind} stages"].append(t.press("\x14", STAGES_SHOWN, timeout=180))  # ctrl+t: the next tab
@@ -120,7 +137,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     names = ["cold step", "cold next step", "cold stages", "quick step", "quick next step", "quick stages", "warm-up",
-             "warm step", "warm next step", "warm stages",
+             "warm step", "warm next step", "warm stages", "reading step",
              "RSS warm, before the lab", "RSS cold, lab used", "RSS quick, lab used", "RSS warm, lab used"]
     results: dict[str, list[float]] = {name: [] for name in names}
     load_before = load_average()
@@ -129,7 +146,7 @@ def main() -> None:
         pack = root / "lab.yaml"
         pack.write_text(PACK, encoding="utf-8")
         for _ in range(args.runs):
-            for kind in ("cold", "quick", "warm"):
+            for kind in ("cold", "quick", "warm", "reading"):
                 one_run(root, pack, kind, results)
     alone = probes_alone(args.runs)
     med = {name: statistics.median(values) for name, values in results.items()}
@@ -140,6 +157,7 @@ def main() -> None:
     print(f"quick learner, then ctrl+t → compare-stages:  {med['quick stages']:6.2f} s")
     print(f"warm-up in the background, done after:        {med['warm-up']:6.2f} s from the home screen")
     print(f"warm, l → first PPO step on screen:           {med['warm step']:6.2f} s   (goal ≤ 0.5)")
+    print(f"warm, read {READING:.0f} s, l → first PPO step on screen: {med['reading step']:6.2f} s   (goal ≤ 0.5)")
     print(f"warm, then n → the next PPO step on screen:   {med['warm next step']:6.2f} s   "
           f"(cold {med['cold next step']:.2f}, quick {med['quick next step']:.2f})")
     print(f"warm, ctrl+t → compare-stages on screen:      {med['warm stages']:6.2f} s   (goal ≤ 1)")

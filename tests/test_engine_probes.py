@@ -158,3 +158,22 @@ def test_the_probe_list_fits_the_terminal_and_names_every_flag(columns, capsys, 
         assert any(line.startswith(probe.name.replace("_", "-") + " ") for line in lines)
         for arg in probe.args:
             assert f"--{arg.name.replace('_', '-')} {arg.kind.upper()}" in flat  # a flag is never split from its kind
+
+
+def test_results_become_plain_json_data():
+    from dataclasses import dataclass
+
+    from engine.probes.registry import to_plain
+
+    @dataclass
+    class Pair:
+        a: float
+        b: tuple
+
+    value = {1: [0.5, float("nan"), float("inf"), -float("inf"), np.float32(0.25), np.array([1.0, np.inf]),
+                 np.int64(3), True, None, "x", (1, 2)], "pair": Pair(2.0, (np.float64(1.5),))}
+    plain = to_plain(value)
+    assert plain == {"1": [0.5, None, 1e308, -1e308, 0.25, [1.0, 1e308], 3, True, None, "x", [1, 2]],
+                     "pair": {"a": 2.0, "b": [1.5]}}
+    assert json.loads(json.dumps(plain, allow_nan=False)) == plain
+    assert [type(v) for v in plain["1"][4:7]] == [float, list, int]  # no numpy types left

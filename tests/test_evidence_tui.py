@@ -2,16 +2,20 @@
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 
+import pytest
 from rich.text import Text
 
 from engine.probes import run_probe
 from question_bank.loader import load_pack
 from quizapp.app import QuizApp
 from quizapp.catalog import Catalog
-from quizapp.evidence.cache import ProbeCache
+from quizapp.evidence import panel as panel_module
+from quizapp.evidence.cache import SESSION, ProbeCache
 from quizapp.evidence.draw import draw
 from quizapp.evidence.panel import EvidencePanel
+from quizapp.screens.exam import ExamScreen
 from quizapp.options import Options
 from quizapp.screens.question import QuestionScreen
 from quizapp.screens.review import ReviewScreen
@@ -60,6 +64,16 @@ async def settled(pilot, screen) -> None:
     await pilot.pause()
 
 
+async def computed_ahead(pilot, screen) -> None:
+    """Until the evidence worker of the question shown has started (after the first paint) and finished."""
+    panel = screen.query_one(EvidencePanel)
+    for _ in range(500):
+        if panel.running == panel.request:
+            break
+        await pilot.pause(0.02)
+    await settled(pilot, screen)
+
+
 async def answer(pilot, app) -> QuestionScreen:
     await pilot.press("enter")
     await pilot.pause()
@@ -106,6 +120,56 @@ async def test_review_screen_shows_the_same_evidence(tmp_path):
         app.push_screen(review)
         await settled(pilot, review)
         assert "The scores become" in panel_text(review)
+
+
+@pytest.fixture
+def computed(monkeypatch) -> list[str]:
+    """The probes the evidence runs from now on (the session's cache starts empty)."""
+    calls: list[str] = []
+
+    def run(probe: str, args: dict) -> dict:
+        calls.append(probe)
+        return run_probe(probe, args)
+    monkeypatch.setattr(panel_module, "_run", run)
+    monkeypatch.setattr(SESSION, "_results", OrderedDict())
+    return calls
+
+
+async def test_evidence_is_computed_while_the_question_is_read_and_shown_only_after_the_answer(tmp_path, computed):
+    app = app_for(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, QuestionScreen)
+        await computed_ahead(pilot, screen)
+        assert computed == ["softmax", "ppo_clip"]  # done before the answer…
+        panel = screen.query_one(EvidencePanel)
+        assert not panel.display and not panel.query(".evidence--block")  # …and not shown
+        await pilot.press("t")  # the German question: the same calls, not computed again
+        await computed_ahead(pilot, screen)
+        assert not panel.display
+        await pilot.press("abcdefgh"[min(screen.session.current.correct_positions)])
+        await settled(pilot, screen)
+        exps = [math.exp(2), math.exp(1), math.exp(0)]
+        p = [e / sum(exps) for e in exps]
+        assert f"Die Scores werden zu {p[0]:.3f} und {p[1]:.3f}".replace(".", ",") in panel_text(screen)
+        assert "min = 1,200" in panel_text(screen)
+        assert computed == ["softmax", "ppo_clip"]
+
+
+async def test_an_exam_computes_no_evidence(tmp_path, computed):
+    app = app_for(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        await pilot.press("abcdefgh"[min(screen.exam.current.correct_positions)])
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert computed == []
 
 
 def test_cache_runs_a_probe_once_per_arguments():

@@ -3,6 +3,10 @@
 Probes run in one thread worker, block after block; each result is drawn as
 soon as it arrives, with the block's caption filled in. A newer question (or
 language) drops the results still on their way for the old one.
+
+A question screen starts that worker when the question is shown
+(`compute_ahead`), so that the answer (and the lab opened from it) finds the
+numbers done or on their way; nothing is drawn until `show`.
 """
 from __future__ import annotations
 
@@ -46,25 +50,52 @@ class EvidencePanel(Vertical):
         self.links: tuple[LiveLink, ...] = ()
         self.lang: str | None = None
         self.request = 0  # results of an older request are dropped
+        self.shown = False  # the blocks are drawn (after the answer), not only computed ahead
+        self.outcomes: dict[int, dict | str] = {}  # the request's results so far, by block
+        self.running = 0  # the request whose worker has started
 
     def compose(self) -> ComposeResult:
         yield Static(Text(_("Evidence, computed by the bundled engine just now"), "bold"), classes="evidence--title")
 
     def show(self, links: Sequence[LiveLink], lang: str | None = None) -> None:
-        """Compute and draw the blocks of one question (nothing when it has none)."""
-        self.request += 1
-        self.links, self.lang = tuple(links), lang
-        self.query(".evidence--block").remove()
+        """Compute and draw the blocks of one question (nothing when it has none). Blocks computed ahead
+        are drawn from their results, or as they arrive: the same request, not a second computation."""
+        links = tuple(links)
+        if self.shown or not links or not same_calls(links, self.links):
+            self._start(links)
+        self.links, self.lang, self.shown = links, lang, True
+        self._begin(self.request)
         self.display = bool(self.links)
-        if not self.links:
+        self.mount_all(Static(self._block_text(i), id=f"evidence-{self.request}-{i}", classes="evidence--block")
+                       for i in range(len(self.links)))
+
+    def compute_ahead(self, links: Sequence[LiveLink]) -> None:
+        """Start computing an unanswered question's blocks once the screen is painted; nothing is shown.
+        The same calls already under way (a language switch) go on."""
+        links = tuple(links)
+        if links and not self.shown and same_calls(links, self.links):
+            self.links = links
             return
-        request = self.request
-        self.mount_all(Static(Text(_(SLOW_PROBES.get(link.probe, N_("computing…"))), "dim italic"), id=f"evidence-{request}-{i}",
-                              classes="evidence--block") for i, link in enumerate(self.links))
-        self.run_worker(lambda: self._compute(request), thread=True, exclusive=True, group="evidence")
+        self._start(links)
+        if links:
+            request = self.request
+            self.call_after_refresh(lambda: self._begin(request))
 
     def clear(self) -> None:
-        self.show(())
+        self._start(())
+
+    def _start(self, links: tuple[LiveLink, ...]) -> None:
+        """A new request: the old one's results are dropped, the blocks removed and the panel hidden."""
+        self.request += 1
+        self.links, self.shown, self.outcomes = links, False, {}
+        self.query(".evidence--block").remove()
+        self.display = False
+
+    def _begin(self, request: int) -> None:
+        if request != self.request or self.running == request or not self.links:
+            return
+        self.running = request
+        self.run_worker(lambda: self._compute(request), thread=True, exclusive=True, group="evidence")
 
     def _compute(self, request: int) -> None:
         for index, link in enumerate(self.links):
@@ -79,12 +110,17 @@ class EvidencePanel(Vertical):
     def _fill(self, request: int, index: int, outcome: dict | str) -> None:
         if request != self.request or index >= len(self.links):
             return
+        self.outcomes[index] = outcome
+        if self.shown:
+            self.query_one(f"#evidence-{request}-{index}", Static).update(self._block_text(index))
+
+    def _block_text(self, index: int) -> Text:
         link = self.links[index]
-        block = self.query_one(f"#evidence-{request}-{index}", Static)
+        outcome = self.outcomes.get(index)
+        if outcome is None:
+            return Text(_(SLOW_PROBES.get(link.probe, N_("computing…"))), "dim italic")
         if isinstance(outcome, str):
-            block.update(Text(_("{probe}: could not be computed: {reason}").format(probe=link.probe, reason=outcome),
-                              "red"))
-            return
+            return Text(_("{probe}: could not be computed: {reason}").format(probe=link.probe, reason=outcome), "red")
         body = Text()
         if link.caption:
             try:
@@ -92,4 +128,9 @@ class EvidencePanel(Vertical):
             except EvidenceError as exc:
                 body.append(_("(caption: {problem})").format(problem=exc) + "\n", "dim")
         body.append_text(draw(link.probe, outcome, self.lang))
-        block.update(body)
+        return body
+
+
+def same_calls(a: Sequence[LiveLink], b: Sequence[LiveLink]) -> bool:
+    """The same probes with the same arguments (a translation changes only the captions)."""
+    return [(link.probe, link.args) for link in a] == [(link.probe, link.args) for link in b]

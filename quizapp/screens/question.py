@@ -104,10 +104,12 @@ class QuestionScreen(TranslatedBindings, Screen[None]):
         self.query_one("#rating", Static).update("")
         feedback = self.query_one("#feedback", MarkdownText)
         feedback.display = False
-        self.query_one(EvidencePanel).clear()
         if self.answer:
             self.show_feedback()
             self.show_rating()  # a language switch redraws the item: keep its rating line
+        else:
+            # Computed while the learner reads, shown once answered: a PPO step takes about half a second.
+            self.query_one(EvidencePanel).compute_ahead(question.live)
         self.query_one("#body", VerticalScroll).scroll_home(animate=False)
 
     def rows(self) -> list[ChoiceRow]:
