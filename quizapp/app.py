@@ -143,7 +143,8 @@ class QuizApp(App[None]):
         self.read_styles_ahead(LabsMenuScreen, *(lab_class(info.key) for info in LABS))
 
     def read_styles_ahead(self, *screens: type[Screen]) -> None:
-        """Read these screens' style files now, in one parse, while the learner reads the current screen.
+        """Read these screens' style files, and the default styles of the widgets they show
+        (WIDGET_CLASSES), now, in one parse, while the learner reads the current screen.
 
         Textual reads a screen's CSS files when the screen is first shown and then re-parses every
         style in the app: that made Enter on the home screen take about 100 ms, most of it parsing.
@@ -156,9 +157,12 @@ class QuizApp(App[None]):
             names = [screen.CSS_PATH] if isinstance(screen.CSS_PATH, (str, PurePath)) else screen.CSS_PATH or []
             paths += [(Path(inspect.getfile(screen)).parent / name).resolve() for name in names]
         missing = [path for path in dict.fromkeys(paths) if not self.stylesheet.has_source(str(path), "")]
-        if missing:
-            for path in missing:
-                self.stylesheet.read(path)
+        for path in missing:
+            self.stylesheet.read(path)
+        from quizapp.widgets.default_styles import read_default_styles
+        known = len(self.stylesheet.source)
+        read_default_styles(self, [widget for screen in screens for widget in getattr(screen, "WIDGET_CLASSES", ())])
+        if missing or len(self.stylesheet.source) > known:
             self.stylesheet.reparse()
             self.stylesheet.update(self)
 

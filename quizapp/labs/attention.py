@@ -59,6 +59,7 @@ def legend() -> Text:
 
 class AttentionLab(LabScreen):
     CSS_PATH = ["base.tcss", "attention.tcss"]
+    WIDGET_CLASSES = LabScreen.WIDGET_CLASSES + (ContentSwitcher, VerticalScroll, Heatmap, DataTable)
     LAB_TITLE = N_("Attention")
     HINT = N_("↑/↓ moves the query; Tab, then h/l change head and layer, a all heads, w words view; ctrl+o: model.")
     EXPLORE_ACTIONS = frozenset({"head", "layer", "overview", "checkpoint", "words"})

@@ -20,7 +20,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Input, Static, TabbedContent
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, Static, TabbedContent
 
 from engine import probes
 from question_bank.models import LiveLink
@@ -109,6 +110,9 @@ class LabScreen(TranslatedBindings, Screen[None]):
     """Base of every lab screen: compose_lab() for the body, start() to compute the first view."""
 
     CSS_PATH: ClassVar = "base.tcss"
+    # The widgets a lab shows (each lab adds its own), whose default styles the app reads ahead with the
+    # labs' style files (QuizApp.read_styles_ahead): a lab then opens without parsing styles.
+    WIDGET_CLASSES: ClassVar[tuple] = (Static, Horizontal, KeyFooter, Label, Input, Vertical)
     AUTO_FOCUS = ""  # each lab puts the focus where its learner starts (start())
     LAB_TITLE: ClassVar[str] = N_("Lab")
     HINT: ClassVar[str] = ""  # shown in the status line when nothing else is

@@ -7,8 +7,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Input, Label, Static, TabbedContent, TabPane
+from textual.containers import Container, Horizontal, Vertical, VerticalScroll
+from textual.widgets import ContentSwitcher, DataTable, Input, Label, Static, TabbedContent, TabPane
+from textual.widgets._tabbed_content import ContentTab, ContentTabs
+from textual.widgets._tabs import Underline
 
 from quizapp.labs.base import LabScreen, Outcome, text_field
 from quizapp.i18n import N_, _, ngettext, num
@@ -27,6 +29,8 @@ SOFTMAX_FIELDS = ("scores", "sm-temperature", "sm-dk", "sm-power")
 
 class PolicyLab(LabScreen):
     CSS_PATH = ["base.tcss", "policy.tcss"]
+    WIDGET_CLASSES = LabScreen.WIDGET_CLASSES + (TabbedContent, ContentTabs, ContentSwitcher, Container, TabPane,
+                                               DataTable, Underline, NumberInput, ContentTab, VerticalScroll, Bars)
     LAB_TITLE = N_("Policy π_θ(·|s)")
     HINT = N_("Type a context; ↑/↓ in T or top-k changes it; Tab moves between fields; ctrl+o: word/char model.")
     MODEL_LAB = True

@@ -26,6 +26,7 @@ def sparkline(values: list[float]) -> str:
 
 class PositionalLab(LabScreen):
     CSS_PATH = ["base.tcss", "positional.tcss"]
+    WIDGET_CLASSES = LabScreen.WIDGET_CLASSES + (NumberInput, Heatmap)
     LAB_TITLE = N_("Positional encoding")
     HINT = N_("↑/↓ in a field changes it; Tab to a heatmap, then ↑/↓ picks a position (pos).")
     BINDINGS = [Binding("tab", "next_field", N_("Next field"))]

@@ -11,8 +11,10 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Input, Label, Static, TabbedContent, TabPane
+from textual.containers import Container, Horizontal, Vertical, VerticalScroll
+from textual.widgets import ContentSwitcher, DataTable, Input, Label, Static, TabbedContent, TabPane
+from textual.widgets._tabbed_content import ContentTab, ContentTabs
+from textual.widgets._tabs import Underline
 
 from quizapp.labs.base import LabScreen, text_field, warm_models
 from quizapp.labs.lazy_pane import LazyPane
@@ -55,6 +57,9 @@ def branch_text(result: dict) -> str:
 
 class PPOLab(LabScreen):
     CSS_PATH = ["base.tcss", "ppo.tcss"]
+    WIDGET_CLASSES = LabScreen.WIDGET_CLASSES + (TabbedContent, ContentTabs, ContentSwitcher, Container, LazyPane,
+                                               Underline, NumberInput, ContentTab, BraillePlot, DataTable, Cycler,
+                                               VerticalScroll)
     LAB_TITLE = N_("PPO and RLHF")
     HINT = N_("ctrl+t: next tab · ↑/↓ in a number field changes it · Enter runs · ctrl+o: word/char model")
     MODEL_LAB = True

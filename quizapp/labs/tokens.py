@@ -42,6 +42,7 @@ def token_at(spans: list[list[int]], char: int) -> int | None:
 
 class TokensLab(LabScreen):
     CSS_PATH = ["base.tcss", "tokens.tcss"]
+    WIDGET_CLASSES = LabScreen.WIDGET_CLASSES + (DataTable, Bars)
     LAB_TITLE = N_("Tokens and embeddings")
     HINT = N_("Type any text; ↑/↓ picks a token and shows its nearest tokens; ctrl+o: word/char model.")
     MODEL_LAB = True

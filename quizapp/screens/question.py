@@ -30,6 +30,8 @@ MODE_TITLES = {"practice": N_("Practice"), "review": N_("Review"), "drill": N_("
 
 class QuestionScreen(TranslatedBindings, Screen[None]):
     CSS_PATH = "question.tcss"
+    # The widgets it shows, whose default styles the app reads ahead with its style file (QuizApp.read_styles_ahead).
+    WIDGET_CLASSES = (Static, VerticalScroll, KeyFooter, MarkdownText, Vertical, EvidencePanel, ChoiceRow)
     BINDINGS = [
         Binding("a", "pick(0)", N_("Pick"), key_display="a–h/1–8", show=True),
         *PICK_KEYS[1:],
