@@ -92,7 +92,7 @@ class QuizApp(App[None]):
 
     def get_default_screen(self) -> Screen:
         # The home screen is the first screen itself: pushed over Textual's empty default screen, that one
-        # was composed, styled and drawn first for nothing (a tenth of the start, bench_startup.py).
+        # was composed, styled and drawn first for nothing (docs/PERFORMANCE.md, sixth pass).
         from quizapp.widgets.default_styles import read_default_styles
         read_default_styles(self, (HomeScreen, *HomeScreen.WIDGET_CLASSES))
         return HomeScreen(self.catalog, self.options)

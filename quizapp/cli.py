@@ -271,7 +271,7 @@ def _start(ns: argparse.Namespace, lang: str | None, plain: bool) -> int:
         from quizapp.app import QuizApp
         # Textual writes each frame from its output thread, which waits for the interpreter lock while
         # this thread works on: at the default 5 ms between switches, the first frame reached the
-        # terminal some 5 ms after it was made (bench_startup.py); 1 ms lets it out at once.
+        # terminal up to 5 ms after it was made; with 1 ms, within about 1.5 ms.
         sys.setswitchinterval(0.001)
         gc.freeze()  # what is loaded so far stays for the whole run: no later collection needs to scan it
         app = QuizApp(catalog, options, store)
