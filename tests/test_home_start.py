@@ -68,6 +68,33 @@ async def test_the_home_screens_default_styles_are_read_in_one_parse_as_its_widg
     assert (ahead_parses, natural_parses) == (1, 5)
 
 
+async def test_the_topic_list_has_the_keys_when_the_app_starts_without_the_focus(monkeypatch):
+    from textual import events
+    from textual.drivers.headless_driver import HeadlessDriver
+
+    # `quizapp serve`'s browser page (and a terminal window in the background) tells the app at start that it
+    # does not have the focus; the keys must still reach the topic list once it has.
+    start = HeadlessDriver.start_application_mode
+
+    def start_unfocused(self) -> None:
+        start(self)
+        self._app.call_later(self._app.post_message, events.AppBlur())
+
+    monkeypatch.setattr(HeadlessDriver, "start_application_mode", start_unfocused)
+    app = QuizApp(load_catalog([MINI], None), Options(user_packs=None, packs=(MINI,), seed=1))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert not app.app_focus
+        app.post_message(events.AppFocus())
+        await pilot.pause()
+        topics = app.screen.query_one("#topics")
+        before = len(topics.selected)
+        await pilot.press("down", "space")
+        await pilot.pause()
+        assert app.focused is topics
+        assert len(topics.selected) == before - 1  # space took the second topic out
+
+
 async def test_the_forecast_worker_starts_without_describing_the_pack(monkeypatch):
     import pytest
 

@@ -118,6 +118,8 @@ class HomeScreen(TranslatedBindings, Screen[None]):
             self._update_due()
         else:
             self.query_one("#plan", Static).update(_("No packs loaded. Give one with --pack PATH."))
+        if self.focused is None:  # AUTO_FOCUS waits for the app to have the focus: a browser tab starts without
+            self.query_one("#topics", SelectionList).focus()
 
     def _show_pack_info(self) -> None:
         pack = self.summary

@@ -15,7 +15,7 @@ from textual.dom import DOMNode
 
 
 class _ClassOnly:
-    """What DOMNode._get_default_css reads of a widget: its classes that carry styles."""
+    """What DOMNode._get_default_css reads of a widget: the classes whose DEFAULT_CSS it inherits."""
 
     def __init__(self, widget_class: type[DOMNode]) -> None:
         self._node_bases = widget_class._css_bases(widget_class)
