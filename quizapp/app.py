@@ -17,6 +17,7 @@ from quizapp.i18n import N_, _
 from quizapp.options import Options
 from quizapp.progress.db import Store, StoreError
 from quizapp.screens.home import HomeScreen
+from quizapp.widgets.default_styles import read_default_styles
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -93,7 +94,6 @@ class QuizApp(App[None]):
     def get_default_screen(self) -> Screen:
         # The home screen is the first screen itself: pushed over Textual's empty default screen, that one
         # was composed, styled and drawn first for nothing (docs/PERFORMANCE.md, sixth pass).
-        from quizapp.widgets.default_styles import read_default_styles
         read_default_styles(self, (HomeScreen, *HomeScreen.WIDGET_CLASSES))
         return HomeScreen(self.catalog, self.options)
 
@@ -159,10 +159,8 @@ class QuizApp(App[None]):
         missing = [path for path in dict.fromkeys(paths) if not self.stylesheet.has_source(str(path), "")]
         for path in missing:
             self.stylesheet.read(path)
-        from quizapp.widgets.default_styles import read_default_styles
-        known = len(self.stylesheet.source)
-        read_default_styles(self, [widget for screen in screens for widget in getattr(screen, "WIDGET_CLASSES", ())])
-        if missing or len(self.stylesheet.source) > known:
+        added = read_default_styles(self, [widget for screen in screens for widget in getattr(screen, "WIDGET_CLASSES", ())])
+        if missing or added:
             self.stylesheet.reparse()
             self.stylesheet.update(self)
 

@@ -44,6 +44,15 @@ class Catalog:
     def summary(self, pack_id: str) -> PackSummary | None:
         return next((s for s in self.summaries if s.id == pack_id), None)
 
+    def largest_id(self) -> str | None:
+        """The pack with the most questions (the course, not the format tour), chosen without building any."""
+        largest = max(self.summaries, key=lambda s: s.question_count, default=None)
+        return largest.id if largest else None
+
+    def first_id(self) -> str | None:
+        """The pack a session starts on: the first given with --pack, else the largest."""
+        return self.requested[0] if self.requested else self.largest_id()
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Catalog) and (self.packs, self.broken, self.requested) == (
             other.packs, other.broken, other.requested)

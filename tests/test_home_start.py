@@ -52,7 +52,7 @@ async def test_the_home_screens_default_styles_are_read_in_one_parse_as_its_widg
         parse = Stylesheet.parse
         monkeypatch.setattr(Stylesheet, "parse", lambda self: (parses.append(1), parse(self))[1])
         if not read_ahead:  # each widget adds its class's styles when first mounted, as Textual does
-            monkeypatch.setattr("quizapp.widgets.default_styles.read_default_styles", lambda app, classes: None)
+            monkeypatch.setattr("quizapp.app.read_default_styles", lambda app, classes: 0)
         app = QuizApp(load_catalog([MINI], None), Options(user_packs=None, packs=(MINI,), seed=1))
         async with app.run_test(size=(100, 32), tooltips=True, notifications=True) as pilot:  # as in a terminal
             await pilot.pause()

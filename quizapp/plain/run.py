@@ -43,9 +43,8 @@ class PlainSettings:
 
 def pick_pack(catalog: Catalog) -> Pack | None:
     """As the home screen: the first --pack, else the largest pack."""
-    if catalog.requested:
-        return catalog.pack(catalog.requested[0])
-    return max(catalog.packs, key=lambda p: len(p.questions), default=None)
+    first = catalog.first_id()
+    return catalog.pack(first) if first else None
 
 
 def run_plain(catalog: Catalog, options: Options, store: Store | None, settings: PlainSettings,

@@ -64,9 +64,7 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         # Topic selection per pack, kept while the learner moves between packs.
         # The screen shows the packs' summaries: their questions are built when first needed (quizapp.catalog).
         self.selected: dict[str, set[str]] = {p.id: self._initial_topics(p) for p in catalog.summaries}
-        # Selected at launch: the first --pack, else the largest pack (the course, not the format tour).
-        largest = max(catalog.summaries, key=lambda p: p.question_count, default=None)
-        self.pack_id: str | None = catalog.requested[0] if catalog.requested else largest and largest.id
+        self.pack_id: str | None = catalog.first_id()  # selected at launch
         self.count = options.count
         self._resumed = False  # shown once: later resumes are returns from other screens
 

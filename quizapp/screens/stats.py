@@ -46,8 +46,7 @@ class StatsScreen(TranslatedBindings, Screen[None]):
     def __init__(self, catalog: Catalog, pack_id: str | None = None) -> None:
         super().__init__()
         self.catalog = catalog
-        largest = max(catalog.packs, key=lambda p: len(p.questions), default=None)
-        self.pack_id = pack_id if pack_id and catalog.pack(pack_id) else largest.id if largest else None
+        self.pack_id = pack_id if pack_id and catalog.summary(pack_id) else catalog.largest_id()
         self.per_question = False
         self.readiness: Readiness | None = None
 

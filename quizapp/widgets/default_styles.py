@@ -21,13 +21,16 @@ class _ClassOnly:
         self._node_bases = widget_class._css_bases(widget_class)
 
 
-def read_default_styles(app: App, widget_classes: Iterable[type[DOMNode]]) -> None:
-    """Add the default styles of `widget_classes` (in the order they will be mounted) to the app's styles."""
+def read_default_styles(app: App, widget_classes: Iterable[type[DOMNode]]) -> int:
+    """Add the default styles of `widget_classes` (in the order they will be mounted) to the app's styles;
+    how many sources the app did not have yet."""
     lowest: dict = {}  # source location -> (css, tie-breaker, scope), the lowest tie-breaker wins, as in Textual
     for widget_class in widget_classes:
         for read_from, css, tie_breaker, scope in DOMNode._get_default_css(_ClassOnly(widget_class)):  # type: ignore[arg-type]
             if read_from not in lowest or tie_breaker < lowest[read_from][1]:
                 lowest[read_from] = (css, tie_breaker, scope)
+    known = len(app.stylesheet.source)
     for read_from, (css, tie_breaker, scope) in lowest.items():
         app.stylesheet.add_source(css, read_from=read_from, is_default_css=True, tie_breaker=tie_breaker,
                                   scope=scope)
+    return len(app.stylesheet.source) - known
