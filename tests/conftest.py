@@ -5,6 +5,18 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as quizapp.cli does: tiny 
 import pytest
 
 
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """torch on one thread for a module's tests (pytestmark = usefixtures): tiny tensors, where a second
+    thread only adds waiting on a shared machine."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(autouse=True)
 def private_home(tmp_path, monkeypatch):
     """Every test gets its own QUIZAPP_HOME: nothing reads or writes the real user folder."""

@@ -5,9 +5,14 @@ by the code before that work (git commit ab62dd0), written by running this file:
 
     python tests/test_ppo_step_outputs.py
 
-Every number must agree to 1e-6 relative, or 1e-6 absolute for numbers near 0 (float32
-sums of terms near 1, such as advantages, are exact to about 1e-7 at best), every
-text and flag exactly: the same answers sampled, the same update, the same table.
+Every text and flag must agree exactly (the same answers sampled, the same tokens clipped,
+the same table), every number to 2e-5 relative, or 5e-6 absolute near 0. Bit for bit
+they no longer agree: the prompt that every answer shares is now computed once
+(GPT.hidden's `shared`, tests/test_shared_prompt.py), so float32 sums run in another
+order, and after eight Adam steps the numbers moved by at most 1.3e-5 relative (a
+ratio) and 2.4e-6 absolute (a per-token KL near 0: the difference of two log-probabilities
+of size ~5, each exact to ~1e-6 in float32). A real change (another sample, a wrong
+mask, another update) moves them by far more than that.
 """
 from __future__ import annotations
 
@@ -62,7 +67,7 @@ def mismatches(got, want, path: str = "") -> list[str]:
             return [f"{path}: {len(got)} items, not {len(want)}"]
         return [m for i, (g, w) in enumerate(zip(got, want)) for m in mismatches(g, w, f"{path}[{i}]")]
     if isinstance(want, float) and not isinstance(got, bool):
-        same = math.isclose(got, want, rel_tol=1e-6, abs_tol=1e-6) or (math.isnan(got) and math.isnan(want))
+        same = math.isclose(got, want, rel_tol=2e-5, abs_tol=5e-6) or (math.isnan(got) and math.isnan(want))
         return [] if same else [f"{path}: {got!r}, not {want!r}"]
     return [] if (got == want and type(got) is type(want)) else [f"{path}: {got!r}, not {want!r}"]
 

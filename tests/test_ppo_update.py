@@ -19,13 +19,7 @@ from engine.rlhf.sampling import CachedDecoder, sample, token_log_probs  # noqa:
 from engine.transformer.tokenizer import CharTokenizer  # noqa: E402
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    # Tiny tensors: a second thread only adds waiting, and the machine is shared.
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def test_torch_losses_match_numpy():

@@ -13,13 +13,7 @@ from engine.transformer.weights import WEIGHTS_DIR, load_checkpoint, numpy_model
 STAGES = {"sft": "sft", "reward": "reward", "rlhf": "ppo"}
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    import torch
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.mark.parametrize("name", list(STAGES))

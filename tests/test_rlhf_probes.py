@@ -16,13 +16,7 @@ CLI = [sys.executable, "-c", "import sys; from engine.cli import main; sys.exit(
 PROMPT = "What is the ratio in PPO?"
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    import torch
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def test_kl_probe_exact_and_estimates():

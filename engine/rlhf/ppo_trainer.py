@@ -108,9 +108,9 @@ class PolicyWithValue(nn.Module):
     def cfg(self) -> GPTConfig:
         return self.lm.cfg
 
-    def forward(self, ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """(logits [B, T, vocab], values [B, T]) from one pass through the shared body."""
-        hidden = self.lm.hidden(ids)
+    def forward(self, ids: torch.Tensor, shared: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+        """(logits [B, T, vocab], values [B, T]) from one pass through the shared body (`shared`: GPT.hidden)."""
+        hidden = self.lm.hidden(ids, shared=shared)
         return self.lm.lm_head(hidden), self.value_head(hidden.detach()).squeeze(-1)
 
     def numpy_state(self) -> dict[str, np.ndarray]:
@@ -202,8 +202,8 @@ def collect_rollout(policy: PolicyWithValue, ref: GPT, score_fn: Callable[[Episo
     episodes = sample(policy.lm, [tok.encode(p) for p in prompts], s.max_new_tokens, tok.eot_id, gen,
                       temperature=s.temperature)
     mask = episodes.mask.float()
-    logits, values = policy(episodes.inputs)
-    logits_ref, _ = ref(episodes.inputs)
+    logits, values = policy(episodes.inputs, episodes.shared)
+    logits_ref, _ = ref(episodes.inputs, shared=episodes.shared)
     logp_old = token_log_probs(logits, episodes.targets) * mask
     logp_ref = token_log_probs(logits_ref, episodes.targets) * mask
     values = values * mask
@@ -273,7 +273,7 @@ def ppo_update(policy: PolicyWithValue, optimizer: torch.optim.Optimizer, rollou
             returns = rollout.returns[idx, :width]
             advantages = advantages_all[idx, :width]
 
-            logits, values = policy(mb.inputs)
+            logits, values = policy(mb.inputs, mb.shared)
             logp_new = token_log_probs(logits, mb.targets) * mask
             log_ratio = (logp_new - logp_old) * mask
             ratio = log_ratio.exp()                                  # r_t(θ); 1 at non-actions
@@ -355,7 +355,8 @@ def ppo_iteration(policy: PolicyWithValue, ref: GPT, score_fn: Callable[[Episode
     else:
         stats = UpdateStats()
     with torch.no_grad():
-        logits_new, _ = policy.lm(rollout.episodes.inputs)  # the policy's logits, without its values
+        # the policy's logits, without its values
+        logits_new, _ = policy.lm(rollout.episodes.inputs, shared=rollout.episodes.shared)
         m = rollout.mask.bool()
         stats.logp_after = token_log_probs(logits_new, rollout.episodes.targets)
         ratio_after = (stats.logp_after - rollout.logp_old).exp()[m]

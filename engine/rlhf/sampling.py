@@ -31,6 +31,7 @@ class Episodes:
     prompt_lens: torch.Tensor     # [B]
     response_lens: torch.Tensor   # [B] tokens generated, the stop token included when it was sampled
     finished: torch.Tensor        # [B] True when the response ended with the stop token
+    shared: int = 0               # leading tokens the same in every row (one prompt for all): GPT.hidden
 
     @property
     def inputs(self) -> torch.Tensor:
@@ -56,7 +57,7 @@ class Episodes:
         """A minibatch of episodes, cut to the longest of them."""
         width = int((self.prompt_lens[index] + self.response_lens[index]).max())
         return Episodes(self.ids[index, :width], self.prompt_lens[index], self.response_lens[index],
-                        self.finished[index])
+                        self.finished[index], self.shared)
 
 
 def pad_right(sequences: list[list[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -155,7 +156,8 @@ def sample(model, prompts: list[list[int]], max_new_tokens: int, stop_id: int, g
             break
     model.train(was_training)
     width = int(cur.max())
-    return Episodes(ids[:, :width], prompt_lens, cur - prompt_lens, done)
+    shared = len(prompts[0]) if all(p == prompts[0] for p in prompts) else 0
+    return Episodes(ids[:, :width], prompt_lens, cur - prompt_lens, done, shared)
 
 
 def token_log_probs(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:

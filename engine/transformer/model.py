@@ -66,6 +66,23 @@ class CausalSelfAttention(nn.Module):
         y = y.transpose(1, 2).contiguous().view(B, T, C)    # concatenate the heads
         return self.proj(y)
 
+    def shared_forward(self, head: torch.Tensor, tail: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The attention of rows that begin with the same tokens: `head` (1, P, C) holds those once, `tail`
+        (B, S, C) each row's own continuation. The head sees itself causally; a row's position P + i sees
+        the whole head and its own positions up to P + i: what forward() computes on the full rows."""
+        B, S, C = tail.shape
+        P = head.size(1)
+        qh, kh, vh = (t.view(1, P, self.n_head, self.d_k).transpose(1, 2) for t in self.qkv(head).split(C, dim=2))
+        qt, kt, vt = (t.view(B, S, self.n_head, self.d_k).transpose(1, 2) for t in self.qkv(tail).split(C, dim=2))
+        p = self.dropout if self.training else 0.0
+        yh = F.scaled_dot_product_attention(qh, kh, vh, is_causal=True, dropout_p=p)
+        k = torch.cat([kh.expand(B, -1, -1, -1), kt], dim=2)
+        v = torch.cat([vh.expand(B, -1, -1, -1), vt], dim=2)
+        sees = torch.ones(S, P + S, dtype=torch.bool, device=tail.device).tril(diagonal=P)
+        yt = F.scaled_dot_product_attention(qt, k, v, attn_mask=sees, dropout_p=p)
+        return (self.proj(yh.transpose(1, 2).reshape(1, P, C)),
+                self.proj(yt.transpose(1, 2).reshape(B, S, C)))
+
 
 class MLP(nn.Module):
     """The position-wise feed-forward network: widen 4×, GELU, narrow back."""
@@ -91,6 +108,12 @@ class Block(nn.Module):
     def forward(self, x: torch.Tensor, trace: dict | None = None) -> torch.Tensor:
         x = x + self.attn(self.ln1(x), trace)
         return x + self.mlp(self.ln2(x))
+
+    def shared_forward(self, head: torch.Tensor, tail: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """forward() on rows that share their first tokens (CausalSelfAttention.shared_forward)."""
+        a_head, a_tail = self.attn.shared_forward(self.ln1(head), self.ln1(tail))
+        head, tail = head + a_head, tail + a_tail
+        return head + self.mlp(self.ln2(head)), tail + self.mlp(self.ln2(tail))
 
 
 class GPT(nn.Module):
@@ -118,11 +141,18 @@ class GPT(nn.Module):
             # reading positions; the token vectors grow as training finds them useful.
             nn.init.normal_(m.weight, std=0.02)
 
-    def hidden(self, idx: torch.Tensor, trace: dict | None = None) -> torch.Tensor:
-        """The final hidden states (B, T, d_model): what the LM head, or a value/reward head, reads."""
+    def hidden(self, idx: torch.Tensor, trace: dict | None = None, shared: int = 0) -> torch.Tensor:
+        """The final hidden states (B, T, d_model): what the LM head, or a value/reward head, reads.
+
+        `shared`: the first `shared` tokens are the same in every row (one prompt, many sampled answers).
+        Those positions are computed once instead of once per row; causal attention makes them the same
+        in every row, so the result is the same up to float rounding, for less arithmetic.
+        """
         B, T = idx.shape
         if T > self.cfg.block_size:
             raise ValueError(f"sequence of {T} tokens is longer than the context ({self.cfg.block_size})")
+        if trace is None and B > 1 and 0 < shared < T:
+            return self._shared_hidden(idx, shared)
         tok = self.wte(idx)
         pos = self.pe[:T]
         x = self.drop(tok + pos)
@@ -136,10 +166,19 @@ class GPT(nn.Module):
             trace.update(token_embedding=tok, positional_encoding=pos, layers=layers)
         return self.ln_f(x)
 
-    def forward(self, idx: torch.Tensor, trace: bool = False) -> tuple[torch.Tensor, dict | None]:
-        """Logits (B, T, vocab) for the next token after every position, and the trace if asked."""
+    def _shared_hidden(self, idx: torch.Tensor, shared: int) -> torch.Tensor:
+        B, T = idx.shape
+        head = self.drop(self.wte(idx[:1, :shared]) + self.pe[:shared])   # (1, P, C): once for every row
+        tail = self.drop(self.wte(idx[:, shared:]) + self.pe[shared:T])   # (B, T − P, C)
+        for block in self.blocks:
+            head, tail = block.shared_forward(head, tail)
+        return torch.cat([self.ln_f(head).expand(B, -1, -1), self.ln_f(tail)], dim=1)
+
+    def forward(self, idx: torch.Tensor, trace: bool = False, shared: int = 0) -> tuple[torch.Tensor, dict | None]:
+        """Logits (B, T, vocab) for the next token after every position, and the trace if asked
+        (`shared`: see hidden())."""
         record = {} if trace else None
-        logits = self.lm_head(self.hidden(idx, record))
+        logits = self.lm_head(self.hidden(idx, record, shared))
         if record is not None:
             record["logits"] = logits
         return logits, record
