@@ -23,7 +23,8 @@ question and presses `l`:
 
 For reference it also times the two probes alone in this process, after a
 warm-up call; the lab's figures are those plus the screen's own work. Resident
-memory (RSS) is read after both results are on screen (goal < 500 MB). The load
+memory (RSS, the app's and its engine process's together) is read after both results are on
+screen (goal < 500 MB). The load
 average is printed: on a busy machine the absolute times stretch.
 """
 from __future__ import annotations
@@ -64,18 +65,25 @@ STAGES_SHOWN = "mean rater score"  # in every stage of compare_stages' result (P
 READING = 3.0  # seconds a reading learner spends on the question before answering
 
 
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def cpu_seconds(term: Terminal) -> float:
+    """CPU time used so far by the program and the processes it started (its engine process)."""
+    total = 0
+    for pid in term.pids():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def wait_until_idle(term: Terminal, quiet: float = 1.0, timeout: float = 120.0) -> float:
     """Seconds until the program has used no CPU for `quiet` seconds (its warm-up is done)."""
     start = time.perf_counter()
-    last, since = cpu_seconds(term.process.pid), time.perf_counter()
+    last, since = cpu_seconds(term), time.perf_counter()
     while time.perf_counter() - start < timeout:
         term.drain(0.1)
-        now = cpu_seconds(term.process.pid)
+        now = cpu_seconds(term)
         if now != last:
             last, since = now, time.perf_counter()
         elif time.perf_counter() - since >= quiet:

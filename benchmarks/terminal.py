@@ -89,12 +89,29 @@ class Terminal:
         while self._read(quiet):
             pass
 
+    def pids(self) -> list[int]:
+        """The program's process and every process it started (quizapp's engine process), from /proc."""
+        found, todo = [], [self.process.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            try:
+                for task in Path(f"/proc/{pid}/task").iterdir():
+                    todo += [int(child) for child in (task / "children").read_text().split()]
+            except OSError:  # ended meanwhile
+                pass
+        return found
+
     def rss_mb(self) -> float:
-        """Resident memory of the program now, in MB (from /proc)."""
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return float("nan")
+        """Resident memory of the program and the processes it started, now, in MB (from /proc)."""
+        total = 0
+        for pid in self.pids():
+            try:
+                lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+            except OSError:
+                continue
+            total += sum(int(line.split()[1]) for line in lines if line.startswith("VmRSS:"))
+        return total / 1024 if total else float("nan")
 
     def close(self) -> None:
         if self.process.poll() is None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 
-from quizapp import i18n
+from quizapp import engine_process, i18n
 from quizapp.catalog import Catalog
 from quizapp.i18n import N_, _
 from quizapp.options import Options
@@ -98,6 +98,8 @@ class QuizApp(App[None]):
         return HomeScreen(self.catalog, self.options)
 
     def on_mount(self) -> None:
+        # A full-screen app computes torch probes beside its UI thread, not in it; tests (headless) in it.
+        engine_process.use_process(not self.is_headless)
         self.call_after_refresh(self.set_timer, self.FIRST_FRAME_GRACE, self._home_painted)
         if self.store is None:
             return
@@ -167,6 +169,7 @@ class QuizApp(App[None]):
     def on_unmount(self) -> None:
         if self.warmer is not None:
             self.warmer.stop()
+        engine_process.close()
 
     async def action_quit(self) -> None:
         session = getattr(self.screen, "session", None)

@@ -9,8 +9,8 @@ screen has been painted, in one daemon thread at the lowest CPU priority:
 2. after `labs_delay` seconds on screen (the learner is reading): the lab screens
    and the app's `after_labs` (their styles), then torch, the checkpoints and one
    small run of the slowest probes
-   (engine.probes.warm_up), so that the first PPO step in a lab costs what the
-   next ones cost.
+   (engine.probes.warm_up; torch in the engine process, quizapp.engine_process),
+   so that the first PPO step in a lab costs what the next ones cost.
 
 Off when QUIZAPP_NO_WARM is set (to anything but 0) and in headless runs (tests,
 benchmarks) unless the app is asked to warm. A failure is ignored here: the lab
@@ -40,9 +40,16 @@ def wanted(asked: bool | None, headless: bool) -> bool:
 
 
 def warm_engine() -> None:
-    """torch, the checkpoints and a small run of the slowest probes; the labs then know them warm."""
+    """torch, the checkpoints and a small run of the slowest probes; the labs then know them warm.
+    The torch probes warm up where they will run: in the engine process once the app uses one."""
     from engine.probes import warm_up
-    warm_up()
+    from quizapp.engine_process import TORCH_PROBES, engine, in_process
+
+    if in_process():
+        warm_up()
+    else:
+        warm_up(tuple(probe for probe in ("ppo_step", "compare_stages") if probe not in TORCH_PROBES))
+        engine().warm()
     from quizapp.labs.base import mark_warm
     mark_warm()
     # torch and the checkpoints stay for the app's lifetime. Frozen, the collector no longer walks their
@@ -78,7 +85,7 @@ class Warmer:
         self._stop.set()
 
     def _run(self) -> None:
-        _lowest_priority()
+        lowest_priority()
         try:
             for module in self.study:
                 self._step(module, lambda m=module: importlib.import_module(m))
@@ -103,7 +110,7 @@ class Warmer:
             self.failures.append(f"{name}: {type(error).__name__}: {error}")
 
 
-def _lowest_priority() -> None:
+def lowest_priority() -> None:
     """Nice 19 for this thread only: on Linux a thread is scheduled on its own and has its own nice value."""
     if sys.platform != "linux":
         return

@@ -6,6 +6,8 @@
 Importing this package registers the catalogue (names and argument specs
 only, no numpy or torch); a probe's code is imported when it first runs.
 """
+from collections.abc import Iterable
+
 from engine.errors import ProbeError
 from engine.probes.registry import Arg, Probe, all_probes, get, register, run_probe, to_plain
 from engine.probes import catalogue  # noqa: F401  (registers every probe)
@@ -13,10 +15,10 @@ from engine.identity import engine_identity
 from engine.transformer.variants import MODELS, checkpoint_name
 
 
-def warm_up() -> None:
-    """Load the slowest probes' models (torch included) ahead of their first call; for a background thread."""
+def warm_up(which: Iterable[str] = ("ppo_step", "compare_stages")) -> None:
+    """Load the slowest probes' models (torch for ppo_step) ahead of their first call; for a background thread."""
     from engine.probes.rlhf import warm
-    warm()
+    warm(which)
 
 
 __all__ = ["Arg", "MODELS", "Probe", "ProbeError", "all_probes", "checkpoint_name", "engine_identity", "get",

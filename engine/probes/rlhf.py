@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import math
 import threading
+from collections.abc import Iterable
 from functools import lru_cache, wraps
 
 import numpy as np
@@ -187,15 +188,10 @@ def compare_stages(prompt: str, seed: int = 0, samples: int = 3, model: str = "c
 
 @lru_cache(maxsize=2)
 def _ppo_models(model: str = "char"):
-    import torch
-
     from engine.rlhf.ppo_trainer import load_policy
     from engine.rlhf.reward_model import load_reward_model
     from engine.rlhf.sft import load_gpt
 
-    # One thread, as the training stages use: the matrices are tiny, and on two busy cores a second
-    # OpenMP thread made a PPO step 5 to 10 times slower (its threads wait for each other).
-    torch.set_num_threads(1)
     policy, tok, meta = load_policy(checkpoint_name(model, "rlhf"))
     ref, _, _ = load_gpt(checkpoint_name(model, "sft"))
     rm, _, _ = load_reward_model(checkpoint_name(model, "reward"))
@@ -260,6 +256,11 @@ def ppo_step(prompt: str, seed: int = 0, answers: int = 8, model: str = "char") 
     from engine.rl.kl import FixedKLController, adaptive_beta
     from engine.rlhf.ppo_trainer import PPOSettings, normalized_advantages, ppo_iteration, reward_model_judge
 
+    # One thread, as the training stages use: the matrices are tiny, and on two busy cores a second
+    # OpenMP thread made a PPO step 5 to 10 times slower (its threads wait for each other). Set in the
+    # calling thread: a thread that used torch before keeps the count it had then.
+    if torch.get_num_threads() != 1:
+        torch.set_num_threads(1)
     base, ref, rm, tok, meta = _ppo_models(model)
     settings = PPOSettings(**{k: v for k, v in meta["training"]["settings"].items()
                               if k in PPOSettings.__dataclass_fields__})
@@ -340,13 +341,16 @@ def ppo_step(prompt: str, seed: int = 0, answers: int = 8, model: str = "char") 
     }
 
 
-def warm() -> None:
-    """Load what ppo_step and compare_stages run on and run each once on a small batch, results dropped.
+def warm(which: Iterable[str] = ("ppo_step", "compare_stages")) -> None:
+    """Load what ppo_step and compare_stages (those of them in `which`) run on and run each once on a small
+    batch, results dropped.
 
     A first call pays for torch's import, the checkpoints and torch's first-use set-up; after this,
     the first call a learner makes costs what later ones do. Both models: a question's example uses the character model, a lab opened on its
     own the word model.
     """
     for model in MODELS:
-        ppo_step("what does the critic do?", seed=0, answers=2, model=model)
-        compare_stages("what is an agent?", seed=0, samples=1, model=model)
+        if "ppo_step" in which:
+            ppo_step("what does the critic do?", seed=0, answers=2, model=model)
+        if "compare_stages" in which:
+            compare_stages("what is an agent?", seed=0, samples=1, model=model)

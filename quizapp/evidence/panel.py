@@ -20,13 +20,14 @@ from textual.widgets import Static
 from engine import probes
 from question_bank.evidence import EvidenceError, render_caption
 from question_bank.models import LiveLink
+from quizapp import engine_process
 from quizapp.evidence.cache import SESSION, ProbeCache
 from quizapp.evidence.draw import draw
 from quizapp.evidence.slow import SLOW_PROBES
 from quizapp.i18n import N_, _
 
 def _run(probe: str, args: dict) -> dict:
-    return probes.run_probe(probe, args)
+    return engine_process.run_probe(probe, args)
 
 
 class EvidencePanel(Vertical):

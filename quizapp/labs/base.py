@@ -1,9 +1,9 @@
 """What every lab shares: probes run in thread workers, a status line, Escape back, the question's examples.
 
 A lab asks for numbers with `run_probes([(name, args), ...], on_done)`. The
-calls run one after the other in a thread worker (`engine.probes.probes.run_probe`,
-which imports the probe's module, and torch if it needs it, inside that
-thread). The outcomes come back to the UI thread as a message; a result is
+calls run one after the other in a thread worker (`quizapp.engine_process.run_probe`:
+engine.probes.run_probe in that thread, or, for the probes that need torch, in
+the engine process while the worker waits). The outcomes come back to the UI thread as a message; a result is
 dropped when a newer request of the same group was made meanwhile, so the
 screen only ever shows the answer to the latest question the learner asked.
 Errors never escape: a ProbeError carries a sentence for the learner, any
@@ -25,6 +25,7 @@ from textual.widgets import Input, Label, Static, TabbedContent
 
 from engine import probes
 from question_bank.models import LiveLink
+from quizapp import engine_process
 from quizapp.i18n import N_, _
 from quizapp.screens.translated import TranslatedBindings
 from quizapp.widgets.footer import KeyFooter
@@ -98,7 +99,7 @@ def run_calls(calls: Sequence[Call], cancelled: Callable[[], bool] = lambda: Fal
         if cancelled():
             break
         try:
-            outcomes.append(Outcome(name, args, result=probes.run_probe(name, args)))
+            outcomes.append(Outcome(name, args, result=engine_process.run_probe(name, args)))
         except probes.ProbeError as exc:
             outcomes.append(Outcome(name, args, error=one_line(str(exc))))
         except Exception as exc:  # a bug or an environment problem: one line, never a traceback

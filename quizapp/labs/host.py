@@ -4,6 +4,8 @@ from __future__ import annotations
 from textual.app import App
 from textual.screen import Screen
 
+from quizapp import engine_process
+
 
 class LabHost(App[None]):
     """Shows `screen` over an empty base screen; Escape on the lab returns to that empty screen."""
@@ -15,4 +17,8 @@ class LabHost(App[None]):
         self.lab = screen
 
     def on_mount(self) -> None:
+        engine_process.use_process(not self.is_headless)  # as QuizApp: torch probes beside the UI thread
         self.push_screen(self.lab)
+
+    def on_unmount(self) -> None:
+        engine_process.close()

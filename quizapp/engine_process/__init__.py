@@ -1,0 +1,64 @@
+"""The probes that need torch run in a second Python process, the engine process, beside the app's.
+
+A PPO step is some 0.3 s of small torch operations. Run in a thread of the app's
+process, it shared the interpreter lock with the UI thread: whenever a screen was
+being drawn (a question answered, a lab opened) the step advanced by about one
+operation per hand-over of the lock, took up to twice as long, and the screen
+waited for it too. In a process of its own it runs on the other core, and the
+app's process never imports torch.
+
+    from quizapp.engine_process import run_probe
+    run_probe("ppo_step", {"prompt": "what does the critic do?"})
+
+The full-screen app turns the process on (`use_process`); headless runs (tests)
+and `--plain` run every probe in their own process, as before. Requests and
+answers are JSON lines over the child's stdin and stdout (plain data, which
+nothing on either side executes); the child answers one request at a time, in
+the order sent (quizapp.engine_process.server). It starts on first need (or from
+the warm-up), and again after it has died; it ends with the app.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:
+    from quizapp.engine_process.client import EngineProcess
+
+TORCH_PROBES = frozenset({"ppo_step"})  # the only probes that import torch (engine.probes.rlhf)
+
+_use_process = False
+_engine: EngineProcess | None = None
+
+
+def use_process(on: bool) -> None:
+    """Run the torch probes in the engine process from now on (True), or in this process (False)."""
+    global _use_process
+    _use_process = on
+
+
+def in_process() -> bool:
+    """True when this process runs the torch probes itself."""
+    return not _use_process
+
+
+def engine() -> EngineProcess:
+    """The app's one engine process client (the process itself starts on its first request)."""
+    global _engine
+    if _engine is None:
+        from quizapp.engine_process.client import EngineProcess
+        _engine = EngineProcess()
+    return _engine
+
+
+def close() -> None:
+    """End the engine process, if one was started."""
+    if _engine is not None:
+        _engine.close()
+
+
+def run_probe(name: str, args: Mapping[str, Any] | None = None) -> dict:
+    """engine.probes.run_probe, in the engine process for the probes that need torch once it is on."""
+    if _use_process and name in TORCH_PROBES:
+        return engine().run(name, args)
+    from engine import probes
+    return probes.run_probe(name, args)

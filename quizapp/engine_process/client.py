@@ -1,0 +1,133 @@
+"""The app's side of the engine process (quizapp.engine_process): starts it, sends requests, hands
+each answer to the thread that waits for it, and answers for a process that died."""
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any, Mapping
+
+from engine import probes
+from question_bank.models import plain_data
+from quizapp.i18n import _, language
+
+_ROOT = Path(__file__).resolve().parents[2]  # holds the quizapp, question_bank and engine packages
+_STDERR_TAIL = 2000  # bytes of the child's error output read for the one-line reason it died
+
+
+class _Reply:
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.message: dict[str, Any] = {}
+
+
+class _Child:
+    """One running engine process and the replies it still owes."""
+
+    def __init__(self, command: list[str]) -> None:
+        self.stderr = tempfile.TemporaryFile()
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join([str(_ROOT), *filter(None, [env.get("PYTHONPATH")])])
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr,
+                                        env=env, close_fds=True)
+        self.waiting: dict[int, _Reply] = {}
+
+    def reason(self) -> str:
+        """Why the process ended, in one line: its exit status and the last line it wrote to stderr."""
+        code = self.process.wait()
+        self.stderr.seek(0, os.SEEK_END)
+        self.stderr.seek(max(0, self.stderr.tell() - _STDERR_TAIL))
+        lines = [line.strip() for line in self.stderr.read().decode("utf-8", "replace").splitlines() if line.strip()]
+        status = _("signal {n}").format(n=-code) if code < 0 else _("exit status {n}").format(n=code)
+        return f"{status}: {lines[-1]}" if lines else status
+
+
+class EngineProcess:
+    """A client of one engine process; thread-safe (lab and evidence workers call it at once)."""
+
+    def __init__(self, command: list[str] | None = None) -> None:
+        # -P: the current folder is not put on the path (a folder named "engine" there is not imported).
+        self.command = command or [sys.executable, "-P", "-m", "quizapp.engine_process.server"]
+        self._lock = threading.Lock()  # the child and its waiting replies
+        self._write_lock = threading.Lock()  # one request line at a time
+        self._child: _Child | None = None
+        self._ids = itertools.count(1)
+
+    def run(self, probe: str, args: Mapping[str, Any] | None = None) -> dict:
+        """The probe's result, as engine.probes.run_probe gives it; ProbeError with its one line otherwise."""
+        return self._ask({"probe": probe, "args": plain_data(dict(args or {})), "lang": language()})
+
+    def warm(self) -> None:
+        """Start the process and load torch and the models there (a first step then costs what later ones do)."""
+        self._ask({"warm": True})
+
+    def close(self) -> None:
+        """End the process (a request under way is answered with an error)."""
+        with self._lock:
+            child, self._child = self._child, None
+        if child is not None:
+            child.process.kill()
+            child.process.wait()
+
+    @property
+    def pid(self) -> int | None:
+        child = self._child
+        return child.process.pid if child is not None and child.process.poll() is None else None
+
+    def _ask(self, request: dict) -> dict:
+        """The result the process sends for `request`; ProbeError with its one line otherwise."""
+        reply = _Reply()
+        with self._lock:
+            if self._child is None or self._child.process.poll() is not None:
+                try:
+                    self._child = _Child(self.command)
+                except OSError as error:
+                    raise probes.ProbeError(_("could not start the engine process: {error}").format(error=error))
+                threading.Thread(target=self._read, args=(self._child,), name="engine-process-reader",
+                                 daemon=True).start()
+            child, number = self._child, next(self._ids)
+            child.waiting[number] = reply
+        line = json.dumps({**request, "id": number}, default=str).encode("utf-8") + b"\n"
+        # Not under _lock: a write can wait for the process to read, which can wait for the reader to take
+        # its answers, which needs _lock.
+        with self._write_lock:
+            try:
+                child.process.stdin.write(line)
+                child.process.stdin.flush()
+            except (OSError, ValueError):  # the process has died (or was closed): the reader answers for it
+                pass
+        reply.done.wait()
+        if isinstance(reply.message.get("error"), str):
+            raise probes.ProbeError(reply.message["error"])
+        if not isinstance(reply.message.get("result"), dict):
+            raise probes.ProbeError(_("the engine process sent no result"))
+        return reply.message["result"]
+
+    def _read(self, child: _Child) -> None:
+        """Hand each answer to the request that waits for it; when the process ends, answer the rest."""
+        for line in child.process.stdout:
+            try:
+                message = json.loads(line)
+            except ValueError:
+                continue  # not an answer (nothing but the server should write here)
+            if not isinstance(message, dict):
+                continue
+            with self._lock:
+                reply = child.waiting.pop(message.get("id"), None)
+            if reply is not None:
+                reply.message = message
+                reply.done.set()
+        reason = child.reason()
+        with self._lock:
+            owed, child.waiting = list(child.waiting.values()), {}
+            if self._child is child:
+                self._child = None
+        for reply in owed:
+            reply.message = {"error": _("the engine process stopped ({reason}); the next try starts it again")
+                             .format(reason=reason)}
+            reply.done.set()
