@@ -19,7 +19,10 @@ question and presses `l`:
   ≤ 1 s for compare-stages, ctrl+t to the Stages tab);
 - warm, reading: the same, but the learner reads the question for 3 s before
   answering (the question screen starts its evidence when the question is
-  shown, so the step may be done by then).
+  shown, so the step may be done by then);
+- in-app: warm, keys at once, with QUIZAPP_NO_ENGINE_PROCESS=1: the PPO step
+  computed in a thread of the app's process, as before the engine process
+  (the ratios at the end compare the two in the same run).
 
 For reference it also times the two probes alone in this process, after a
 warm-up call; the lab's figures are those plus the screen's own work. Resident
@@ -104,8 +107,12 @@ def one_run(root: Path, pack: Path, kind: str, results: dict[str, list[float]]) 
     env.update(TERM="xterm-256color", COLORTERM="truecolor", HOME=str(root / f"home-{run}"))
     if kind == "cold":
         env["QUIZAPP_NO_WARM"] = "1"
+    if kind == "in-app":
+        env["QUIZAPP_NO_ENGINE_PROCESS"] = "1"
     with Terminal([sys.executable, "-m", "quizapp", "--seed", "1", "--pack", str(pack)], env, size=(160, 40)) as t:
         t.since_start("Enter starts practice", timeout=120)
+        if kind == "in-app":
+            wait_until_idle(t)
         if kind == "warm":
             results["warm-up"].append(wait_until_idle(t))
             results["RSS warm, before the lab"].append(t.rss_mb())
@@ -145,8 +152,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     names = ["cold step", "cold next step", "cold stages", "quick step", "quick next step", "quick stages", "warm-up",
-             "warm step", "warm next step", "warm stages", "reading step",
-             "RSS warm, before the lab", "RSS cold, lab used", "RSS quick, lab used", "RSS warm, lab used"]
+             "warm step", "warm next step", "warm stages", "reading step", "in-app step", "in-app next step",
+             "in-app stages", "RSS warm, before the lab", "RSS cold, lab used", "RSS quick, lab used",
+             "RSS warm, lab used", "RSS in-app, lab used"]
     results: dict[str, list[float]] = {name: [] for name in names}
     load_before = load_average()
     with tempfile.TemporaryDirectory(prefix="quizapp-bench-labs-") as folder:
@@ -154,7 +162,7 @@ def main() -> None:
         pack = root / "lab.yaml"
         pack.write_text(PACK, encoding="utf-8")
         for _ in range(args.runs):
-            for kind in ("cold", "quick", "warm", "reading"):
+            for kind in ("cold", "quick", "warm", "reading", "in-app"):
                 one_run(root, pack, kind, results)
     alone = probes_alone(args.runs)
     med = {name: statistics.median(values) for name, values in results.items()}
@@ -169,6 +177,8 @@ def main() -> None:
     print(f"warm, then n → the next PPO step on screen:   {med['warm next step']:6.2f} s   "
           f"(cold {med['cold next step']:.2f}, quick {med['quick next step']:.2f})")
     print(f"warm, ctrl+t → compare-stages on screen:      {med['warm stages']:6.2f} s   (goal ≤ 1)")
+    print(f"warm, the step in the app's process (QUIZAPP_NO_ENGINE_PROCESS=1): l {med['in-app step']:.2f} s, "
+          f"n {med['in-app next step']:.2f} s, ctrl+t {med['in-app stages']:.2f} s")
     print(f"probes alone, warm process: ppo_step {alone['ppo_step']:.2f} s, compare_stages "
           f"{alone['compare_stages']:.2f} s")
     print(f"RSS: warm before the lab {med['RSS warm, before the lab']:.0f} MB; lab used: cold "
@@ -179,6 +189,8 @@ def main() -> None:
     print(f"ratio warm step / probe alone:  {med['warm step'] / alone['ppo_step']:5.2f}")
     print(f"ratio warm next step / probe alone:  {med['warm next step'] / alone['ppo_step']:5.2f}")
     print(f"ratio warm stages / probe alone: {med['warm stages'] / alone['compare_stages']:5.2f}")
+    print(f"ratio warm step / in the app's process:  {med['warm step'] / med['in-app step']:5.2f}")
+    print(f"ratio warm next step / in the app's process:  {med['warm next step'] / med['in-app next step']:5.2f}")
 
 
 if __name__ == "__main__":

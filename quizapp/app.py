@@ -99,7 +99,7 @@ class QuizApp(App[None]):
 
     def on_mount(self) -> None:
         # A full-screen app computes torch probes beside its UI thread, not in it; tests (headless) in it.
-        engine_process.use_process(not self.is_headless)
+        engine_process.use_process(engine_process.wanted(self.is_headless))
         self.call_after_refresh(self.set_timer, self.FIRST_FRAME_GRACE, self._home_painted)
         if self.store is None:
             return

@@ -187,6 +187,7 @@ async def test_a_headless_app_computes_every_probe_in_its_own_process_and_a_full
     closed: list[bool] = []
     monkeypatch.setattr(engine_process, "_use_process", False)
     monkeypatch.setattr(engine_process, "close", lambda: closed.append(True))
+    monkeypatch.delenv("QUIZAPP_NO_ENGINE_PROCESS", raising=False)
     for headless in (True, False):
         monkeypatch.setattr(QuizApp, "is_headless", headless)
         engine_process.use_process(headless)  # the other way round: the app must set it
@@ -195,3 +196,10 @@ async def test_a_headless_app_computes_every_probe_in_its_own_process_and_a_full
             await pilot.pause()
             assert engine_process.in_process() == headless
     assert closed == [True, True]  # the app ends its engine process with it
+
+
+def test_the_engine_process_can_be_turned_off():
+    assert engine_process.wanted(headless=False, environ={})
+    assert engine_process.wanted(headless=False, environ={"QUIZAPP_NO_ENGINE_PROCESS": "0"})
+    assert not engine_process.wanted(headless=False, environ={"QUIZAPP_NO_ENGINE_PROCESS": "1"})
+    assert not engine_process.wanted(headless=True, environ={})

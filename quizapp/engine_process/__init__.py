@@ -10,8 +10,9 @@ app's process never imports torch.
     from quizapp.engine_process import run_probe
     run_probe("ppo_step", {"prompt": "what does the critic do?"})
 
-The full-screen app turns the process on (`use_process`); headless runs (tests)
-and `--plain` run every probe in their own process, as before. Requests and
+The full-screen app turns the process on (`use_process`), unless
+QUIZAPP_NO_ENGINE_PROCESS is set; headless runs (tests) and `--plain` run every
+probe in their own process, as before. Requests and
 answers are JSON lines over the child's stdin and stdout (plain data, which
 nothing on either side executes); the child answers one request at a time, in
 the order sent (quizapp.engine_process.server). It starts on first need (or from
@@ -19,6 +20,7 @@ the warm-up), and again after it has died; it ends with the app.
 """
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any, Mapping
 
 if TYPE_CHECKING:
@@ -34,6 +36,13 @@ def use_process(on: bool) -> None:
     """Run the torch probes in the engine process from now on (True), or in this process (False)."""
     global _use_process
     _use_process = on
+
+
+def wanted(headless: bool, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether an app should use the engine process: with a screen, unless QUIZAPP_NO_ENGINE_PROCESS is set
+    (to anything but 0)."""
+    environ = os.environ if environ is None else environ
+    return not headless and environ.get("QUIZAPP_NO_ENGINE_PROCESS", "0") in ("", "0")
 
 
 def in_process() -> bool:

@@ -17,7 +17,7 @@ class LabHost(App[None]):
         self.lab = screen
 
     def on_mount(self) -> None:
-        engine_process.use_process(not self.is_headless)  # as QuizApp: torch probes beside the UI thread
+        engine_process.use_process(engine_process.wanted(self.is_headless))  # as QuizApp: torch probes beside the UI thread
         self.push_screen(self.lab)
 
     def on_unmount(self) -> None:
