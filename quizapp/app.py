@@ -131,13 +131,20 @@ class QuizApp(App[None]):
         from quizapp.warm import Warmer, wanted
         if self.warmer is None and wanted(self.warm, self.is_headless):
             self.warmer = Warmer(after_study=lambda: self.call_from_thread(self._read_study_styles),
-                                 after_labs=lambda: self.call_from_thread(self._read_lab_styles)).start()
+                                 after_labs=lambda: self.call_from_thread(self._after_labs)).start()
 
     def _read_study_styles(self) -> None:
         from quizapp.screens.confirm import ConfirmScreen
         from quizapp.screens.exam_setup import ExamSetupScreen
         from quizapp.screens.question import QuestionScreen
         self.read_styles_ahead(QuestionScreen, ConfirmScreen, ExamSetupScreen)
+
+    def _after_labs(self) -> None:
+        self._read_lab_styles()
+        if not engine_process.in_process():
+            # Started here, not in the warm-up's thread: a process takes the nice value of the thread that
+            # starts it, and at nice 19 every PPO step would wait for any other work on the machine.
+            engine_process.engine().start()
 
     def _read_lab_styles(self) -> None:
         from quizapp.labs import LABS, lab_class

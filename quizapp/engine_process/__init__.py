@@ -21,6 +21,7 @@ the warm-up), and again after it has died; it ends with the app.
 from __future__ import annotations
 
 import os
+import threading
 from typing import TYPE_CHECKING, Any, Mapping
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ TORCH_PROBES = frozenset({"ppo_step"})  # the only probes that import torch (eng
 
 _use_process = False
 _engine: EngineProcess | None = None
+_engine_lock = threading.Lock()  # two threads' first requests share one process
 
 
 def use_process(on: bool) -> None:
@@ -53,10 +55,11 @@ def in_process() -> bool:
 def engine() -> EngineProcess:
     """The app's one engine process client (the process itself starts on its first request)."""
     global _engine
-    if _engine is None:
-        from quizapp.engine_process.client import EngineProcess
-        _engine = EngineProcess()
-    return _engine
+    with _engine_lock:
+        if _engine is None:
+            from quizapp.engine_process.client import EngineProcess
+            _engine = EngineProcess()
+        return _engine
 
 
 def close() -> None:

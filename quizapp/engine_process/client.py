@@ -62,6 +62,11 @@ class EngineProcess:
         """The probe's result, as engine.probes.run_probe gives it; ProbeError with its one line otherwise."""
         return self._ask({"probe": probe, "args": plain_data(dict(args or {})), "lang": language()})
 
+    def start(self) -> None:
+        """Start the process now if it is not running (its priority is that of the calling thread)."""
+        with self._lock:
+            self._running_child()
+
     def warm(self) -> None:
         """Start the process and load torch and the models there (a first step then costs what later ones do)."""
         self._ask({"warm": True})
@@ -83,14 +88,7 @@ class EngineProcess:
         """The result the process sends for `request`; ProbeError with its one line otherwise."""
         reply = _Reply()
         with self._lock:
-            if self._child is None or self._child.process.poll() is not None:
-                try:
-                    self._child = _Child(self.command)
-                except OSError as error:
-                    raise probes.ProbeError(_("could not start the engine process: {error}").format(error=error))
-                threading.Thread(target=self._read, args=(self._child,), name="engine-process-reader",
-                                 daemon=True).start()
-            child, number = self._child, next(self._ids)
+            child, number = self._running_child(), next(self._ids)
             child.waiting[number] = reply
         line = json.dumps({**request, "id": number}, default=str).encode("utf-8") + b"\n"
         # Not under _lock: a write can wait for the process to read, which can wait for the reader to take
@@ -108,20 +106,36 @@ class EngineProcess:
             raise probes.ProbeError(_("the engine process sent no result"))
         return reply.message["result"]
 
+    def _running_child(self) -> _Child:
+        """The running process, started if need be (under _lock)."""
+        if self._child is None or self._child.process.poll() is not None:
+            try:
+                self._child = _Child(self.command)
+            except OSError as error:
+                raise probes.ProbeError(_("could not start the engine process: {error}").format(error=error))
+            threading.Thread(target=self._read, args=(self._child,), name="engine-process-reader",
+                             daemon=True).start()
+        return self._child
+
     def _read(self, child: _Child) -> None:
         """Hand each answer to the request that waits for it; when the process ends, answer the rest."""
-        for line in child.process.stdout:
-            try:
-                message = json.loads(line)
-            except ValueError:
-                continue  # not an answer (nothing but the server should write here)
-            if not isinstance(message, dict):
-                continue
-            with self._lock:
-                reply = child.waiting.pop(message.get("id"), None)
-            if reply is not None:
-                reply.message = message
-                reply.done.set()
+        try:
+            for line in child.process.stdout:
+                try:
+                    message = json.loads(line)
+                except ValueError:
+                    continue  # not an answer (nothing but the server should write here)
+                if not isinstance(message, dict) or not isinstance(message.get("id"), int):
+                    continue
+                with self._lock:
+                    reply = child.waiting.pop(message["id"], None)
+                if reply is not None:
+                    reply.message = message
+                    reply.done.set()
+        finally:
+            self._answer_the_rest(child)
+
+    def _answer_the_rest(self, child: _Child) -> None:
         reason = child.reason()
         with self._lock:
             owed, child.waiting = list(child.waiting.values()), {}
