@@ -42,13 +42,13 @@ def wanted(asked: bool | None, headless: bool) -> bool:
 def warm_engine() -> None:
     """torch, the checkpoints and a small run of the slowest probes; the labs then know them warm.
     The torch probes warm up where they will run: in the engine process once the app uses one."""
-    from engine.probes import warm_up
+    from engine.probes import WARM_PROBES, warm_up
     from quizapp.engine_process import TORCH_PROBES, engine, in_process
 
     if in_process():
         warm_up()
     else:
-        warm_up(tuple(probe for probe in ("ppo_step", "compare_stages") if probe not in TORCH_PROBES))
+        warm_up(probe for probe in WARM_PROBES if probe not in TORCH_PROBES)
         engine().warm()
     from quizapp.labs.base import mark_warm
     mark_warm()

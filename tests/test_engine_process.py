@@ -105,18 +105,72 @@ def test_close_ends_the_process_and_a_request_waiting_for_it_gets_an_error():
     assert errors and errors[0].startswith("the engine process stopped (signal 9")
 
 
-def test_what_a_probe_prints_never_reaches_the_answers():
+def server_with(run_probe_source: str) -> subprocess.Popen:
+    """The real server, with engine.probes.run_probe replaced by `run_probe_source` (defines run_probe)."""
     code = ("import engine.probes as p, quizapp.engine_process.server as s\n"
-            "real = p.run_probe\n"
-            "def noisy(name, args):\n"
-            "    print('noise'); return real(name, args)\n"
-            "p.run_probe = noisy\n"
-            "s.main()")
-    request = json.dumps({"id": 7, "probe": "softmax", "args": {"scores": [2, 1, 0]}}) + "\n"
-    out = subprocess.run([sys.executable, "-c", code], input=request, capture_output=True, text=True, timeout=60)
-    assert out.stdout.splitlines() == [json.dumps({"id": 7, "result": probes.run_probe("softmax", {"scores": [2, 1, 0]})},
-                                                  ensure_ascii=False)]
-    assert "noise" in out.stderr
+            "real = p.run_probe\n" + run_probe_source + "p.run_probe = run_probe\ns.main()")
+    return subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def test_what_a_probe_prints_never_reaches_the_answers():
+    server = server_with("def run_probe(name, args):\n    print('noise'); return real(name, args)\n")
+    server.stdin.write(json.dumps({"id": 7, "probe": "softmax", "args": {"scores": [2, 1, 0]}}) + "\n")
+    server.stdin.flush()
+    line = server.stdout.readline()
+    server.stdin.close()
+    assert server.wait(timeout=60) == 0
+    assert json.loads(line) == {"id": 7, "result": probes.run_probe("softmax", {"scores": [2, 1, 0]})}
+    assert server.stdout.read() == "" and "noise" in server.stderr.read()
+
+
+def test_any_text_a_learner_types_comes_back_whole():
+    server = server_with("def run_probe(name, args):\n    return {'echo': args['text']}\n")
+    text = "lone \ud800 surrogate, ümlaut, 字"
+    server.stdin.write(json.dumps({"id": 1, "probe": "echo", "args": {"text": text}}) + "\n")
+    server.stdin.flush()
+    line = server.stdout.readline()
+    server.stdin.close()
+    server.wait(timeout=60)
+    assert json.loads(line) == {"id": 1, "result": {"echo": text}}
+
+
+def test_a_closed_client_starts_no_other_process_and_a_new_app_gets_a_new_one(monkeypatch):
+    client = fake_server("import sys; sys.stdin.readline()")
+    client.close()
+    with pytest.raises(probes.ProbeError, match="has been closed"):
+        client.run("softmax", {"scores": [1, 0]})
+    assert client.pid is None
+    monkeypatch.setattr(engine_process, "_engine", client)
+    engine_process.close()
+    assert engine_process.engine() is not client
+
+
+def test_the_app_starts_the_engine_process_from_its_own_thread_once_the_labs_are_loaded(monkeypatch):
+    # A process takes the nice value of the thread that starts it: the warm-up's thread runs at nice 19.
+    from quizapp.app import QuizApp
+
+    started: list[str] = []
+
+    class Recording:
+        def start(self):
+            started.append(threading.current_thread().name)
+    monkeypatch.setattr(engine_process, "_engine", Recording())
+    monkeypatch.setattr(engine_process, "_use_process", True)
+    monkeypatch.setattr(QuizApp, "_read_lab_styles", lambda self: None)
+    QuizApp._after_labs(object.__new__(QuizApp))
+    assert started == [threading.current_thread().name]
+    monkeypatch.setattr(engine_process, "_use_process", False)
+    QuizApp._after_labs(object.__new__(QuizApp))
+    assert len(started) == 1  # computing in the app's own process: no engine process
+
+
+def test_the_server_ends_when_the_app_does_even_in_the_middle_of_a_request():
+    server = server_with("import time\ndef run_probe(name, args):\n    time.sleep(120)\n")
+    server.stdin.write(json.dumps({"id": 1, "probe": "softmax", "args": {}}) + "\n")
+    server.stdin.flush()
+    server.stdin.close()  # as when the app ends
+    assert server.wait(timeout=60) == 0  # long before the request's two minutes
 
 
 def test_the_server_answers_every_kind_of_failure_in_one_line(monkeypatch):

@@ -15,11 +15,14 @@ from engine.identity import engine_identity
 from engine.transformer.variants import MODELS, checkpoint_name
 
 
-def warm_up(which: Iterable[str] = ("ppo_step", "compare_stages")) -> None:
-    """Load the slowest probes' models (torch for ppo_step) ahead of their first call; for a background thread."""
+WARM_PROBES = ("ppo_step", "compare_stages")  # the slowest probes: their first call loads the most
+
+
+def warm_up(which: Iterable[str] = WARM_PROBES) -> None:
+    """Load what these probes need (torch for ppo_step) ahead of their first call; for a background thread."""
     from engine.probes.rlhf import warm
-    warm(which)
+    warm(tuple(which))
 
 
-__all__ = ["Arg", "MODELS", "Probe", "ProbeError", "all_probes", "checkpoint_name", "engine_identity", "get",
+__all__ = ["Arg", "MODELS", "Probe", "ProbeError", "WARM_PROBES", "all_probes", "checkpoint_name", "engine_identity", "get",
            "register", "run_probe", "to_plain", "warm_up"]

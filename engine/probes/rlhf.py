@@ -341,7 +341,7 @@ def ppo_step(prompt: str, seed: int = 0, answers: int = 8, model: str = "char") 
     }
 
 
-def warm(which: Iterable[str] = ("ppo_step", "compare_stages")) -> None:
+def warm(which: Iterable[str]) -> None:
     """Load what ppo_step and compare_stages (those of them in `which`) run on and run each once on a small
     batch, results dropped.
 

@@ -63,9 +63,12 @@ def engine() -> EngineProcess:
 
 
 def close() -> None:
-    """End the engine process, if one was started."""
-    if _engine is not None:
-        _engine.close()
+    """End the engine process, if one was started; a later engine() is a new client (a new app)."""
+    global _engine
+    with _engine_lock:
+        closing, _engine = _engine, None
+    if closing is not None:
+        closing.close()
 
 
 def run_probe(name: str, args: Mapping[str, Any] | None = None) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import site
 import subprocess
 import sys
 import tempfile
@@ -26,23 +27,41 @@ class _Reply:
         self.message: dict[str, Any] = {}
 
 
+def server_command() -> list[str]:
+    """python running quizapp.engine_process.server from the code this process runs.
+
+    -P: the current folder is not put on the path (a folder named "engine" there is not imported). The
+    folder holding the packages is put first only when they do not come from site-packages (a source
+    tree or an editable install); never through PYTHONPATH, which would also put it before the
+    standard library of every program the engine might start."""
+    installed = {Path(p).resolve() for p in [*site.getsitepackages(), site.getusersitepackages()]}
+    roots = [] if _ROOT in installed else [str(_ROOT)]
+    return [sys.executable, "-P", "-c",
+            "import sys; sys.path[:0] = sys.argv[1:]; from quizapp.engine_process.server import main; main()",
+            *roots]
+
+
 class _Child:
     """One running engine process and the replies it still owes."""
 
     def __init__(self, command: list[str]) -> None:
         self.stderr = tempfile.TemporaryFile()
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join([str(_ROOT), *filter(None, [env.get("PYTHONPATH")])])
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr,
-                                        env=env, close_fds=True)
+                                        close_fds=True)
         self.waiting: dict[int, _Reply] = {}
 
     def reason(self) -> str:
-        """Why the process ended, in one line: its exit status and the last line it wrote to stderr."""
+        """Why the process ended, in one line: its exit status and the last line it wrote to stderr.
+        Closes its pipes and that file."""
         code = self.process.wait()
         self.stderr.seek(0, os.SEEK_END)
         self.stderr.seek(max(0, self.stderr.tell() - _STDERR_TAIL))
         lines = [line.strip() for line in self.stderr.read().decode("utf-8", "replace").splitlines() if line.strip()]
+        for stream in (self.process.stdin, self.process.stdout, self.stderr):
+            try:
+                stream.close()
+            except OSError:  # a write under way failed on the dead pipe: nothing left to flush
+                pass
         status = _("signal {n}").format(n=-code) if code < 0 else _("exit status {n}").format(n=code)
         return f"{status}: {lines[-1]}" if lines else status
 
@@ -51,8 +70,8 @@ class EngineProcess:
     """A client of one engine process; thread-safe (lab and evidence workers call it at once)."""
 
     def __init__(self, command: list[str] | None = None) -> None:
-        # -P: the current folder is not put on the path (a folder named "engine" there is not imported).
-        self.command = command or [sys.executable, "-P", "-m", "quizapp.engine_process.server"]
+        self.command = command or server_command()
+        self._closed = False  # after close(), no request starts another process
         self._lock = threading.Lock()  # the child and its waiting replies
         self._write_lock = threading.Lock()  # one request line at a time
         self._child: _Child | None = None
@@ -72,8 +91,9 @@ class EngineProcess:
         self._ask({"warm": True})
 
     def close(self) -> None:
-        """End the process (a request under way is answered with an error)."""
+        """End the process (a request under way is answered with an error) and start no other."""
         with self._lock:
+            self._closed = True
             child, self._child = self._child, None
         if child is not None:
             child.process.kill()
@@ -108,6 +128,8 @@ class EngineProcess:
 
     def _running_child(self) -> _Child:
         """The running process, started if need be (under _lock)."""
+        if self._closed:
+            raise probes.ProbeError(_("the engine process has been closed"))
         if self._child is None or self._child.process.poll() is not None:
             try:
                 self._child = _Child(self.command)

@@ -5,13 +5,14 @@ writes one JSON line per answer on stdout (quizapp.engine_process is the other s
                                                                   or {"id": 1, "error": "one line"}
     {"id": 2, "warm": true}                                        →  {"id": 2, "result": {}}
 
-It ends when its stdin closes (the app has ended). What anything else prints goes to stderr, never
-into the answers.
+It ends when its stdin closes (the app has ended), at once, even in the middle of a request. What anything
+else prints goes to stderr, never into the answers.
 """
 from __future__ import annotations
 
 import json
 import os
+import queue
 import sys
 import threading
 from typing import Any
@@ -60,17 +61,27 @@ def warm() -> None:
         raise failures[0]
 
 
+def read_requests(requests: queue.Queue) -> None:
+    """stdin's lines into `requests`; at its end (the app has ended, even in the middle of a step) the
+    process ends at once."""
+    for line in sys.stdin:
+        requests.put(line)
+    os._exit(0)
+
+
 def main() -> None:
-    answers = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
+    answers = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="ascii")  # \u escapes: any string goes
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # prints, even from C, go to stderr
     sys.stdout = sys.stderr
-    for line in sys.stdin:
+    requests: queue.Queue = queue.Queue()
+    threading.Thread(target=read_requests, args=(requests,), name="engine-requests", daemon=True).start()
+    while True:
         try:
-            request = json.loads(line)
+            request = json.loads(requests.get())
         except ValueError:
             continue
         if isinstance(request, dict):
-            answers.write(json.dumps(answer(request), ensure_ascii=False) + "\n")
+            answers.write(json.dumps(answer(request)) + "\n")
             answers.flush()
 
 
