@@ -67,6 +67,16 @@ def test_a_process_that_dies_is_reported_in_one_line_and_the_next_request_starts
                                     "the next try starts it again")
 
 
+def test_a_process_that_does_not_answer_is_stopped_and_said_so():
+    client = EngineProcess([sys.executable, "-c", "import sys, time; sys.stdin.readline(); time.sleep(60)"],
+                           timeout=0.5)
+    with pytest.raises(probes.ProbeError) as error:
+        client.run("softmax", {"scores": [1, 0]})
+    assert str(error.value) == ("the engine process stopped (no answer in 0.5 s); "
+                                "the next try starts it again")
+    assert client.pid is None
+
+
 def test_lines_that_are_not_answers_are_skipped():
     client = fake_server("import json, sys\n"
                          "request = json.loads(sys.stdin.readline())\n"

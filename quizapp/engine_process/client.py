@@ -19,6 +19,9 @@ from quizapp.i18n import _, language
 
 _ROOT = Path(__file__).resolve().parents[2]  # holds the quizapp, question_bank and engine packages
 _STDERR_TAIL = 2000  # bytes of the child's error output read for the one-line reason it died
+# A request unanswered this long means a hung process (a PPO step takes seconds even on a busy machine,
+# loading torch and the models some more; requests wait for the ones before them).
+TIMEOUT = 300.0
 
 
 class _Reply:
@@ -49,6 +52,7 @@ class _Child:
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr,
                                         close_fds=True)
         self.waiting: dict[int, _Reply] = {}
+        self.silent_for: float | None = None  # set when it was stopped for not answering (seconds)
 
     def reason(self) -> str:
         """Why the process ended, in one line: its exit status and the last line it wrote to stderr.
@@ -62,6 +66,8 @@ class _Child:
                 stream.close()
             except OSError:  # a write under way failed on the dead pipe: nothing left to flush
                 pass
+        if self.silent_for is not None:
+            return _("no answer in {n} s").format(n=f"{self.silent_for:g}")
         status = _("signal {n}").format(n=-code) if code < 0 else _("exit status {n}").format(n=code)
         return f"{status}: {lines[-1]}" if lines else status
 
@@ -69,8 +75,9 @@ class _Child:
 class EngineProcess:
     """A client of one engine process; thread-safe (lab and evidence workers call it at once)."""
 
-    def __init__(self, command: list[str] | None = None) -> None:
+    def __init__(self, command: list[str] | None = None, timeout: float = TIMEOUT) -> None:
         self.command = command or server_command()
+        self.timeout = timeout  # seconds a request waits before the process is taken for hung and stopped
         self._closed = False  # after close(), no request starts another process
         self._lock = threading.Lock()  # the child and its waiting replies
         self._write_lock = threading.Lock()  # one request line at a time
@@ -119,7 +126,10 @@ class EngineProcess:
                 child.process.stdin.flush()
             except (OSError, ValueError):  # the process has died (or was closed): the reader answers for it
                 pass
-        reply.done.wait()
+        if not reply.done.wait(self.timeout):
+            child.silent_for = self.timeout
+            child.process.kill()  # the reader then answers this request and every other it owed
+            reply.done.wait()
         if isinstance(reply.message.get("error"), str):
             raise probes.ProbeError(reply.message["error"])
         if not isinstance(reply.message.get("result"), dict):
