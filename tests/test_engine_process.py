@@ -4,9 +4,12 @@ the app's own process never imports torch for them."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 
@@ -75,6 +78,33 @@ def test_a_process_that_does_not_answer_is_stopped_and_said_so():
     assert str(error.value) == ("the engine process stopped (no answer in 0.5 s); "
                                 "the next try starts it again")
     assert client.pid is None
+
+
+ANSWER_EVERYTHING = ("import json, sys\n"
+                     "for line in sys.stdin:\n"
+                     "    print(json.dumps({'id': json.loads(line)['id'], 'result': {}}), flush=True)\n")
+
+
+def test_what_the_engine_process_has_loaded_is_forgotten_when_it_dies(monkeypatch):
+    from quizapp.labs.base import warm_models
+
+    client = fake_server(ANSWER_EVERYTHING)
+    monkeypatch.setattr(engine_process, "_engine", client)
+    monkeypatch.setattr(engine_process, "_use_process", True)
+    try:
+        assert not engine_process.torch_loaded()  # nothing started yet
+        client.run("ppo_step", {"prompt": "x", "model": "word"})
+        assert engine_process.torch_loaded() == {"torch (word)"}
+        client.warm()
+        assert engine_process.torch_loaded() == {"torch (char)", "torch (word)"} <= warm_models()
+        os.kill(client.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while client.pid is not None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        # A new process has loaded nothing: the lab says "loading torch…" again, not "running…".
+        assert not engine_process.torch_loaded() and not warm_models() & {"torch (char)", "torch (word)"}
+    finally:
+        client.close()
 
 
 def test_lines_that_are_not_answers_are_skipped():

@@ -62,6 +62,12 @@ def engine() -> EngineProcess:
         return _engine
 
 
+def torch_loaded() -> frozenset[str]:
+    """"torch (char)", "torch (word)": the models the running engine process has loaded (none when it is not
+    running, or was just restarted)."""
+    return _engine.torch_loaded() if _engine is not None else frozenset()
+
+
 def close() -> None:
     """End the engine process, if one was started; a later engine() is a new client (a new app)."""
     global _engine

@@ -15,6 +15,7 @@ from typing import Any, Mapping
 
 from engine import probes
 from question_bank.models import plain_data
+from quizapp.engine_process import TORCH_PROBES
 from quizapp.i18n import _, language
 
 _ROOT = Path(__file__).resolve().parents[2]  # holds the quizapp, question_bank and engine packages
@@ -53,6 +54,7 @@ class _Child:
                                         close_fds=True)
         self.waiting: dict[int, _Reply] = {}
         self.silent_for: float | None = None  # set when it was stopped for not answering (seconds)
+        self.loaded: set[str] = set()  # "torch (char)", …: what its answers so far have loaded
 
     def reason(self) -> str:
         """Why the process ended, in one line: its exit status and the last line it wrote to stderr.
@@ -97,6 +99,11 @@ class EngineProcess:
         """Start the process and load torch and the models there (a first step then costs what later ones do)."""
         self._ask({"warm": True})
 
+    def torch_loaded(self) -> frozenset[str]:
+        """What the running process has loaded: "torch (MODEL)" for each model a warm-up or a step used."""
+        child = self._child
+        return frozenset(child.loaded) if child is not None and child.process.poll() is None else frozenset()
+
     def close(self) -> None:
         """End the process (a request under way is answered with an error) and start no other."""
         with self._lock:
@@ -134,6 +141,10 @@ class EngineProcess:
             raise probes.ProbeError(reply.message["error"])
         if not isinstance(reply.message.get("result"), dict):
             raise probes.ProbeError(_("the engine process sent no result"))
+        if request.get("warm"):
+            child.loaded.update(f"torch ({model})" for model in probes.MODELS)
+        elif request.get("probe") in TORCH_PROBES:
+            child.loaded.add(f"torch ({request['args'].get('model', 'char')})")
         return reply.message["result"]
 
     def _running_child(self) -> _Child:

@@ -75,8 +75,11 @@ def models_needed(probe: str, args: Mapping[str, Any]) -> set[str]:
 
 
 def warm_models() -> frozenset[str]:
-    """The checkpoints (and "torch") that probes have loaded in this process so far."""
-    return frozenset(_warm)
+    """The checkpoints (and "torch") that probes have loaded so far: torch's in the engine process while
+    one computes the torch probes (a restarted one has loaded nothing yet)."""
+    if engine_process.in_process():
+        return frozenset(_warm)
+    return frozenset(name for name in _warm if not name.startswith("torch")) | engine_process.torch_loaded()
 
 
 def mark_warm() -> None:
@@ -347,7 +350,7 @@ class LabScreen(TranslatedBindings, Screen[None]):
         self._requests[group] = request
         calls = [(name, dict(args)) for name, args in calls]
         needed = set().union(*(models_needed(n, a) for n, a in calls)) if calls else set()
-        cold = needed - _warm
+        cold = needed - warm_models()
         if busy is None:
             if any(name.startswith("torch") for name in cold):
                 busy = _("loading torch and the RLHF models (first time only)…")
