@@ -111,12 +111,10 @@ def one_run(root: Path, pack: Path, kind: str, results: dict[str, list[float]]) 
         env["QUIZAPP_NO_ENGINE_PROCESS"] = "1"
     with Terminal([sys.executable, "-m", "quizapp", "--seed", "1", "--pack", str(pack)], env, size=(160, 40)) as t:
         t.since_start("Enter starts practice", timeout=120)
-        if kind == "in-app":
-            wait_until_idle(t)
         if kind == "warm":
             results["warm-up"].append(wait_until_idle(t))
             results["RSS warm, before the lab"].append(t.rss_mb())
-        elif kind == "reading":
+        elif kind in ("reading", "in-app"):
             wait_until_idle(t)
         t.press("\r", "question 1/")
         if kind == "reading":

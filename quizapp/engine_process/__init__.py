@@ -77,6 +77,16 @@ def close() -> None:
         closing.close()
 
 
+def one_line(text: str, limit: int = 300) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def failure_line(probe: str, error: BaseException) -> str:
+    """A probe call's unexpected failure (a bug, the environment) in one line, never a traceback."""
+    return one_line(f"{probe} failed: {type(error).__name__}: {error}")
+
+
 def run_probe(name: str, args: Mapping[str, Any] | None = None) -> dict:
     """engine.probes.run_probe, in the engine process for the probes that need torch once it is on."""
     if _use_process and name in TORCH_PROBES:

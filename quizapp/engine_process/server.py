@@ -20,6 +20,7 @@ from typing import Any
 
 def answer(request: dict[str, Any]) -> dict[str, Any]:
     from engine import probes
+    from quizapp.engine_process import failure_line
     from quizapp.i18n import language, set_language
 
     number = request.get("id")
@@ -33,9 +34,8 @@ def answer(request: dict[str, Any]) -> dict[str, Any]:
         return {"id": number, "result": probes.run_probe(str(request.get("probe")), request.get("args") or {})}
     except probes.ProbeError as error:
         return {"id": number, "error": str(error)}
-    except Exception as error:  # a bug or the environment: one line for the app to show, never a traceback
-        line = " ".join(f"{request.get('probe', 'warm-up')} failed: {type(error).__name__}: {error}".split())
-        return {"id": number, "error": line[:300]}
+    except Exception as error:  # a bug or the environment: one line for the app to show
+        return {"id": number, "error": failure_line(str(request.get("probe", "warm-up")), error)}
 
 
 def warm() -> None:

@@ -67,7 +67,7 @@ def models_needed(probe: str, args: Mapping[str, Any]) -> set[str]:
         stages = {str(args.get("checkpoint_a", "sft")), str(args.get("checkpoint_b", "rlhf"))}
     elif probe == "compare_stages":
         stages = {"pretrain", "sft", "rlhf", "reward"}
-    elif probe == "ppo_step":
+    elif probe in engine_process.TORCH_PROBES:
         return {f"torch ({model})"}
     else:
         return set()
@@ -90,11 +90,6 @@ def mark_warm() -> None:
     _warm.update(probes.checkpoint_name(model, stage) for model in probes.MODELS for stage in stages)
 
 
-def one_line(text: str, limit: int = 300) -> str:
-    line = " ".join(str(text).split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
 def run_calls(calls: Sequence[Call], cancelled: Callable[[], bool] = lambda: False) -> list[Outcome]:
     """Run probe calls in order (in the worker thread); stop early once the request is stale."""
     outcomes = []
@@ -104,9 +99,9 @@ def run_calls(calls: Sequence[Call], cancelled: Callable[[], bool] = lambda: Fal
         try:
             outcomes.append(Outcome(name, args, result=engine_process.run_probe(name, args)))
         except probes.ProbeError as exc:
-            outcomes.append(Outcome(name, args, error=one_line(str(exc))))
-        except Exception as exc:  # a bug or an environment problem: one line, never a traceback
-            outcomes.append(Outcome(name, args, error=one_line(f"{name} failed: {type(exc).__name__}: {exc}")))
+            outcomes.append(Outcome(name, args, error=engine_process.one_line(str(exc))))
+        except Exception as exc:  # a bug or an environment problem
+            outcomes.append(Outcome(name, args, error=engine_process.failure_line(name, exc)))
     return outcomes
 
 

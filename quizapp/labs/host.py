@@ -17,7 +17,8 @@ class LabHost(App[None]):
         self.lab = screen
 
     def on_mount(self) -> None:
-        engine_process.use_process(engine_process.wanted(self.is_headless))  # as QuizApp: torch probes beside the UI thread
+        # As QuizApp: the torch probes beside the UI thread, not in it.
+        engine_process.use_process(engine_process.wanted(self.is_headless))
         self.push_screen(self.lab)
 
     def on_unmount(self) -> None:
