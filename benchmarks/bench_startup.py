@@ -8,6 +8,10 @@ figures include the interpreter, the imports, loading the packs, opening the
 progress database and Textual's first paint. In one run of this script it measures:
 
 - a bare Textual app that shows one Static: the baseline;
+- the home screen's widgets in a Textual app of their own, with the same styles and
+  fixed texts and none of quizapp's code (no arguments, packs, progress or translations):
+  what Textual itself needs to show that screen, so that what quizapp's start adds
+  (`home / same screen`) shows apart from what the screen's widgets cost;
 - quizapp to its home screen, bundled packs only, pack cache warm (an ordinary start);
 - quizapp with a generated 10,000-question pack (`--pack`), pack cache cold and warm;
 - Enter on the home screen → the first question on screen, pressed as soon as the
@@ -53,6 +57,53 @@ class Bare(App):
 
 Bare().run()
 """
+# The home screen's widget tree (quizapp/screens/home.py) in stock Textual widgets, with quizapp's own style
+# files (STYLES, written in front of it) and the texts the course pack shows; a Static stands for the
+# one-line title bar and key footer.
+SAME_SCREEN = '''
+from textual.app import App
+from textual.containers import Horizontal, Vertical
+from textual.widgets import OptionList, SelectionList, Static
+
+TOPICS = [("Birds-eye view of the architecture  (8)", "architecture"), ("Tokenization  (9)", "tokenization"),
+          ("Embeddings  (7)", "embeddings"), ("Positional encoding  (11)", "positional-encoding"),
+          ("Attention and the dot product  (17)", "attention"),
+          ("Training stages: from pre-training to RLHF  (15)", "training-stages"),
+          ("Basics of RL and PPO  (11)", "rl-basics"), ("Terms of the PPO objective  (41)", "ppo-objective")]
+INFO = ("Exam preparation for LLM fundamentals: the Transformer's layers up to multi-head attention, the dot "
+        "product and attention scores, training from pre-training to RLHF, the basics of RL and every term of "
+        "the PPO objective.\\nv1.0.0  ·  EN  ·  translations: de  ·  Course team")
+PLAN = "[b]10[/b] of 119 questions (+/− to change) from 8 topics  ·  [b]Enter[/b] starts practice"
+
+
+class SameScreen(App):
+    CSS = STYLES + """
+    #title { dock: top; height: 1; background: $panel; }
+    #footer { dock: bottom; height: 1; background: $footer-background; }
+    """
+    AUTO_FOCUS = "#topics"
+
+    def compose(self):
+        yield Static(" ⭘      quizapp — LLM foundations exam prep", id="title")
+        with Horizontal(id="columns"):
+            with Vertical(id="packs-column"):
+                yield Static("Packs  (tab switches lists)", id="packs-title", classes="section-title")
+                yield OptionList("Format tour  (5)", "LLM Foundations  (119)", id="packs")
+                yield Static("", id="broken")
+                yield Static(INFO, id="pack-info")
+            with Vertical(id="topics-column"):
+                yield Static("Topics  (space toggles, a selects all)", id="topics-title", classes="section-title")
+                yield SelectionList[str](*[(title, value, True) for title, value in TOPICS], id="topics")
+        yield Static(id="due")
+        yield Static(id="readiness")
+        yield Static(PLAN, id="plan")
+        yield Static(" ⏎ Practice  e Exam  r Review  w Weak  s Stats  L Labs  ^q Quit", id="footer")
+
+    def on_mount(self):
+        self.query_one("#packs", OptionList).highlighted = 1
+'''
+STYLE_FILES = [Path(__file__).resolve().parents[1] / "quizapp" / name for name in ("app.tcss", "screens/home.tcss")]
+
 # Headless, for --instructions: run until the first frame that shows the marker has been made (the bytes
 # a terminal would get, built as for one), then end the process there (os._exit), so that neither the
 # app's shutdown nor work put off until after the first paint is counted.
@@ -86,6 +137,11 @@ if sys.argv[2] == "bare":
             yield Static("bare app ready")
 
     Bare().run(headless=True, size=(100, 32))
+elif sys.argv[2] == "same screen":
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from same_screen import SameScreen
+
+    SameScreen().run(headless=True, size=(100, 32))
 else:
     import quizapp.app
 
@@ -120,6 +176,11 @@ class Bench:
         self.runs = 0
         self.bare_script = root / "bare.py"
         self.bare_script.write_text(BARE, encoding="utf-8")
+        styles = "".join(path.read_text(encoding="utf-8") for path in STYLE_FILES)
+        # A module, compiled once as quizapp's are, and a script that runs it.
+        (root / "same_screen.py").write_text(f"STYLES = {styles!r}\n" + SAME_SCREEN, encoding="utf-8")
+        self.same_script = root / "run_same_screen.py"
+        self.same_script.write_text("from same_screen import SameScreen\n\nSameScreen().run()\n", encoding="utf-8")
 
     def fresh_home(self, cache: bool = True) -> Path:
         """A copy of the template home: a run that starts a session never leaves one for the next to resume."""
@@ -143,10 +204,15 @@ class Bench:
             print("note: no pack cache was written; cold and warm starts are the same")
             (self.template / ".cache").mkdir()
         self.bare()
+        self.same_screen()
 
     def bare(self) -> float:
         with Terminal([sys.executable, str(self.bare_script)], environment(self.template)) as t:
             return t.since_start("bare app ready")
+
+    def same_screen(self) -> float:
+        with Terminal([sys.executable, str(self.same_script)], environment(self.template)) as t:
+            return t.since_start(HOME)
 
     def home(self, results: dict[str, list[float]]) -> None:
         with self.quizapp() as term:
@@ -171,7 +237,8 @@ def instructions(bench: Bench) -> list[str]:
     script = bench.root / "headless.py"
     script.write_text(HEADLESS, encoding="utf-8")
     counts = {}
-    for name, args in (("bare", ["bare app ready", "bare"]), ("home", [HOME, "quizapp", "--tui", "--seed", "1"]),
+    for name, args in (("bare", ["bare app ready", "bare"]), ("same screen", [HOME, "same screen"]),
+                       ("home", [HOME, "quizapp", "--tui", "--seed", "1"]),
                        ("10k warm", [HOME, "quizapp", "--tui", "--seed", "1", "--pack", str(bench.pack)])):
         env = environment(bench.template)
         env["PYTHONHASHSEED"] = "0"
@@ -179,9 +246,10 @@ def instructions(bench: Bench) -> list[str]:
                               str(script), *args], env=env, capture_output=True, text=True, check=True)
         counts[name] = int(re.search(r"Collected : (\d+)", run.stderr).group(1))
     lines = ["instructions to the first screen (headless, callgrind, so no terminal output; load-independent):"]
-    lines += [f"  {name:9s} {count / 1e6:8.0f} M" for name, count in counts.items()]
-    lines.append(f"  ratio home / bare {counts['home'] / counts['bare']:.2f}, "
-                 f"10k warm / home {counts['10k warm'] / counts['home']:.2f}")
+    lines += [f"  {name:11s} {count / 1e6:8.0f} M" for name, count in counts.items()]
+    lines.append(f"  ratio home / bare {counts['home'] / counts['bare']:.2f}, same screen / bare "
+                 f"{counts['same screen'] / counts['bare']:.2f}, home / same screen "
+                 f"{counts['home'] / counts['same screen']:.2f}, 10k warm / home {counts['10k warm'] / counts['home']:.2f}")
     return lines
 
 
@@ -192,7 +260,7 @@ def main() -> None:
     parser.add_argument("--instructions", action="store_true",
                         help="also count the instructions each start executes (needs valgrind; minutes)")
     args = parser.parse_args()
-    names = ["bare", "home", "enter at once", "enter after 0.5 s", "10k cold", "10k warm", "home RSS", "10k RSS"]
+    names = ["bare", "same screen", "home", "enter at once", "enter after 0.5 s", "10k cold", "10k warm", "home RSS", "10k RSS"]
     results: dict[str, list[float]] = {name: [] for name in names}
     load_before = load_average()
     with tempfile.TemporaryDirectory(prefix="quizapp-bench-") as folder:
@@ -203,6 +271,7 @@ def main() -> None:
         bench.prepare()
         for _ in range(args.runs):
             results["bare"].append(bench.bare())
+            results["same screen"].append(bench.same_screen())
             bench.home(results)
             bench.big(results)
             results["bare"].append(bench.bare())
@@ -210,6 +279,7 @@ def main() -> None:
     med = {name: statistics.median(values) for name, values in results.items()}
     print(f"{args.runs} rounds; load average before {load_before}, after {load_average()} (2 cores)")
     print(f"bare Textual app, one Static, to first paint:  {med['bare'] * 1000:7.0f} ms")
+    print(f"the home screen's widgets alone, in Textual:   {med['same screen'] * 1000:7.0f} ms")
     print(f"quizapp to home (bundled packs, cache warm):   {med['home'] * 1000:7.0f} ms")
     print(f"quizapp + {args.questions:,}-question pack, cache cold: {med['10k cold'] * 1000:7.0f} ms")
     print(f"quizapp + {args.questions:,}-question pack, cache warm: {med['10k warm'] * 1000:7.0f} ms")
@@ -221,6 +291,8 @@ def main() -> None:
     for line in counted:
         print(line)
     print(f"ratio home / bare:             {med['home'] / med['bare']:5.2f}  (goal ≤ 1.2)")
+    print(f"ratio same screen / bare:      {med['same screen'] / med['bare']:5.2f}  (what Textual needs for that screen)")
+    print(f"ratio home / same screen:      {med['home'] / med['same screen']:5.2f}  (what quizapp's start adds to it)")
     print(f"ratio 10k warm / home:         {med['10k warm'] / med['home']:5.2f}  (goal ≤ 1.5)")
     print(f"ratio 10k cold / 10k warm:     {med['10k cold'] / med['10k warm']:5.2f}")
 
