@@ -92,7 +92,22 @@ async def test_the_topic_list_has_the_keys_when_the_app_starts_without_the_focus
         await pilot.press("down", "space")
         await pilot.pause()
         assert app.focused is topics
-        assert len(topics.selected) == before - 1  # space took the second topic out
+        assert len(topics.selected) == before - 1  # space took the second topic out (the first is highlighted at start)
+
+
+async def test_space_at_start_toggles_the_first_topic_as_the_list_title_says():
+    app = QuizApp(load_catalog([MINI], None), Options(user_packs=None, packs=(MINI,), seed=1))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        plan = app.screen.query_one("#plan")
+        assert "from 2 topics" in str(plan.render())
+        await pilot.press("space")  # no arrow key first: the first topic is under the cursor from the start
+        await pilot.pause()
+        assert app.screen.query_one("#topics").selected == ["ppo"]  # "Attention", the first, is out
+        assert "from 1 topic " in str(plan.render())
+        await pilot.press("space")
+        await pilot.pause()
+        assert sorted(app.screen.query_one("#topics").selected) == ["attention", "ppo"]
 
 
 async def test_the_forecast_worker_starts_without_describing_the_pack(monkeypatch):
@@ -131,6 +146,11 @@ async def test_the_first_screen_drawn_without_a_second_styling_pass_is_the_fully
     # as it was mounted): what it draws must be what a full restyle draws.
     app = QuizApp(load_catalog([], None), Options(user_packs=None, seed=1))
     async with app.run_test(size=(120, 40)) as pilot:
+        # Compared once the screen is complete: the due line fills in 0.15 s after the first paint, and on a
+        # slow run that fell between the two captures.
+        due = app.screen.query_one("#due")
+        while "t: Deutsch" not in str(due.render()):
+            await pilot.pause(0.02)
         await pilot.pause()
         first = screen_cells(app)
         app.screen.update_node_styles(animate=False)

@@ -151,6 +151,8 @@ class HomeScreen(TranslatedBindings, Screen[None]):
                 return
             topics.add_options([Selection(f"{shown_title(t)}  ({t.count})", t.id, t.id in self.selected[pack.id])
                                 for t in pack.topics])
+            if pack.topics:  # the first topic under the cursor: space toggles it at once, as the title says
+                topics.highlighted = 0
         self._update_plan()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
