@@ -7,6 +7,7 @@ from quizapp.app import QuizApp
 from quizapp.catalog import load_catalog
 from quizapp.options import Options
 from quizapp.screens.home import HomeScreen
+from waiting import until
 
 MINI = Path(__file__).parent / "fixtures" / "mini.yaml"
 
@@ -128,8 +129,8 @@ async def test_the_forecast_worker_starts_without_describing_the_pack(monkeypatc
     try:
         app = QuizApp(load_catalog([], None), Options(user_packs=None, seed=1), store)
         async with app.run_test(size=(100, 32)) as pilot:
-            while not forecasts or any(w.is_running for w in app.workers):  # it starts after the first paint
-                await pilot.pause(0.02)
+            # It starts after the first paint.
+            await until(pilot, lambda: forecasts and not any(w.is_running for w in app.workers))
             assert set(forecasts) == {app.screen.pack_id}
     finally:
         store.close()
@@ -149,8 +150,7 @@ async def test_the_first_screen_drawn_without_a_second_styling_pass_is_the_fully
         # Compared once the screen is complete: the due line fills in 0.15 s after the first paint, and on a
         # slow run that fell between the two captures.
         due = app.screen.query_one("#due")
-        while "t: Deutsch" not in str(due.render()):
-            await pilot.pause(0.02)
+        await until(pilot, lambda: "t: Deutsch" in str(due.render()))
         await pilot.pause()
         first = screen_cells(app)
         app.screen.update_node_styles(animate=False)
@@ -171,15 +171,13 @@ async def test_the_due_line_fills_in_after_the_first_paint_and_again_on_return_t
         app = QuizApp(catalog, Options(user_packs=None, packs=(MINI,), seed=1), store)
         async with app.run_test(size=(100, 32)) as pilot:
             due = app.screen.query_one("#due")
-            while "No reviews due today." not in str(due.render()):
-                await pilot.pause(0.02)
+            await until(pilot, lambda: "No reviews due today." in str(due.render()))
             app.push_screen(Screen())  # away from home (a session would be here) ...
             await pilot.pause()
             key = catalog.pack("mini").questions[0].key
             app.scheduler.rate(key, False, 5.0, None)  # ... where a question was missed: due again today
             app.pop_screen()
-            while "1 question due for review today" not in str(due.render()):
-                await pilot.pause(0.02)
+            await until(pilot, lambda: "1 question due for review today" in str(due.render()))
     finally:
         store.close()
 
@@ -196,8 +194,7 @@ async def test_the_home_screen_drawn_from_cached_summaries_is_the_one_drawn_from
         app = QuizApp(catalog, Options(user_packs=None, packs=(MINI,), seed=1, lang=lang))
         async with app.run_test(size=(120, 40)) as pilot:
             due = app.screen.query_one("#due")
-            while "t: " not in str(due.render()):  # filled in after the first paint
-                await pilot.pause(0.02)
+            await until(pilot, lambda: "t: " in str(due.render()))  # filled in after the first paint
             screens.append(screen_cells(app))
             await pilot.press("enter")  # practice starts from the pack built on demand
             await pilot.pause()

@@ -1,5 +1,4 @@
 """The command palette (ctrl+p): find a command by typing its name, run it; in English and in German."""
-import time
 from pathlib import Path
 
 from textual.command import CommandList
@@ -10,18 +9,11 @@ from quizapp.catalog import Catalog
 from quizapp.options import Options
 from quizapp.palette.screen import Palette
 from quizapp.progress.db import open_store
+from waiting import until
 
 MINI = Path(__file__).parent / "fixtures" / "mini.yaml"
 PACK = load_pack(MINI).pack
 ENGLISH_COMMANDS = ("Practice", "Mock exam", "Statistics", "Labs", "Quit", "Search for commands")
-
-
-async def until(pilot, condition, timeout: float = 30.0) -> None:
-    """Let the app run until `condition()` holds (the palette searches in tasks and timers)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "the condition never held"
-        await pilot.pause(0.02)
 
 
 def shown_commands(app) -> list[str]:
