@@ -29,6 +29,12 @@ if TYPE_CHECKING:
 
 TORCH_PROBES = frozenset({"ppo_step"})  # the only probes that import torch (engine.probes.rlhf)
 
+
+def torch_key(model: str) -> str:
+    """How the labs name torch with `model`'s RLHF models loaded, beside the checkpoints' names."""
+    return f"torch ({model})"
+
+
 _use_process = False
 _engine: EngineProcess | None = None
 _engine_lock = threading.Lock()  # two threads' first requests share one process
@@ -63,9 +69,9 @@ def engine() -> EngineProcess:
 
 
 def torch_loaded() -> frozenset[str]:
-    """"torch (char)", "torch (word)": the models the running engine process has loaded (none when it is not
-    running, or was just restarted)."""
-    return _engine.torch_loaded() if _engine is not None else frozenset()
+    """torch_key() of each model the running engine process has loaded (none when it is not running, or was
+    just restarted)."""
+    return frozenset(map(torch_key, _engine.models_loaded())) if _engine is not None else frozenset()
 
 
 def close() -> None:

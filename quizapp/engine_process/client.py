@@ -53,7 +53,7 @@ class _Child:
                                         close_fds=True)
         self.waiting: dict[int, _Reply] = {}
         self.silent_for: float | None = None  # set when it was stopped for not answering (seconds)
-        self.loaded: set[str] = set()  # "torch (char)", …: what its answers so far have loaded
+        self.loaded: set[str] = set()  # the models ("char", "word") its answers so far have loaded with torch
 
     def reason(self) -> str:
         """Why the process ended, in one line: its exit status and the last line it wrote to stderr.
@@ -98,8 +98,8 @@ class EngineProcess:
         """Start the process and load torch and the models there (a first step then costs what later ones do)."""
         self._ask({"warm": True})
 
-    def torch_loaded(self) -> frozenset[str]:
-        """What the running process has loaded: "torch (MODEL)" for each model a warm-up or a step used."""
+    def models_loaded(self) -> frozenset[str]:
+        """The models the running process has loaded with torch: each one a warm-up or a step used."""
         child = self._child
         return frozenset(child.loaded) if child is not None and child.process.poll() is None else frozenset()
 
@@ -141,9 +141,9 @@ class EngineProcess:
         if not isinstance(reply.message.get("result"), dict):
             raise probes.ProbeError(_("the engine process sent no result"))
         if request.get("warm"):
-            child.loaded.update(f"torch ({model})" for model in probes.MODELS)
+            child.loaded.update(probes.MODELS)
         elif "probe" in request:  # the app sends only the probes that need torch here
-            child.loaded.add(f"torch ({request['args'].get('model', 'char')})")
+            child.loaded.add(str(request["args"].get("model", "char")))
         return reply.message["result"]
 
     def _running_child(self) -> _Child:

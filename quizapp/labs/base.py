@@ -68,7 +68,7 @@ def models_needed(probe: str, args: Mapping[str, Any]) -> set[str]:
     elif probe == "compare_stages":
         stages = {"pretrain", "sft", "rlhf", "reward"}
     elif probe in engine_process.TORCH_PROBES:
-        return {f"torch ({model})"}
+        return {engine_process.torch_key(model)}
     else:
         return set()
     return {probes.checkpoint_name(model, stage) for stage in stages}
@@ -86,7 +86,7 @@ def mark_warm() -> None:
     """What engine.probes.warm_up loads (torch and every stage of both models) is loaded already:
     the first probe that needs it says "computing…", not "loading…" (quizapp.warm calls this)."""
     stages = ("pretrain", "sft", "rlhf", "reward")
-    _warm.update(f"torch ({model})" for model in probes.MODELS)
+    _warm.update(map(engine_process.torch_key, probes.MODELS))
     _warm.update(probes.checkpoint_name(model, stage) for model in probes.MODELS for stage in stages)
 
 

@@ -16,6 +16,7 @@ from textual.widgets import ContentSwitcher, DataTable, Input, Label, Static, Ta
 from textual.widgets._tabbed_content import ContentTab, ContentTabs
 from textual.widgets._tabs import Underline
 
+from quizapp import engine_process
 from quizapp.labs.base import LabScreen, text_field, warm_models
 from quizapp.labs.lazy_pane import LazyPane
 from quizapp.i18n import N_, _, num
@@ -310,7 +311,7 @@ class PPOLab(LabScreen):
             self.query_one("#step-stats", Static).update(Text(
                 _("running one PPO update: sampling answers, rewards, GAE, epochs of clipped updates…"),
                 style="italic"))
-            warm = f"torch ({self.model})" in warm_models()
+            warm = engine_process.torch_key(self.model) in warm_models()
             busy = _("running one PPO update…") if warm else None  # None: "loading torch…"
             self.run_probe("ppo_step", args, self.show_step, group="step", on_error=lambda _: self.clear_step(),
                            busy=busy)

@@ -151,8 +151,9 @@ class HomeScreen(TranslatedBindings, Screen[None]):
                 return
             topics.add_options([Selection(f"{shown_title(t)}  ({t.count})", t.id, t.id in self.selected[pack.id])
                                 for t in pack.topics])
-            if pack.topics:  # the first topic under the cursor: space toggles it at once, as the title says
-                topics.highlighted = 0
+            # The first topic under the cursor, as Textual does for options given when a list is made:
+            # space toggles it at once, as the title says.
+            topics.action_first()
         self._update_plan()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
